@@ -1,0 +1,71 @@
+/*
+ * metrics.h - the daemon's counters and gauges.
+ *
+ * One table names every metric (Prometheus name, labels, type, help); the
+ * values live in struct metrics, indexed by enum metric.  The loop thread
+ * is the only writer, so no atomics.  Rendering to the Prometheus text
+ * format and to JSON both walk the table.
+ */
+#ifndef CHORUSD_METRICS_H
+#define CHORUSD_METRICS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum metric_type {
+	METRIC_COUNTER,
+	METRIC_GAUGE,
+};
+
+enum metric {
+	M_UDP_RX_DATAGRAMS_STUN,
+	M_UDP_RX_DATAGRAMS_CHANNELDATA,
+	M_UDP_RX_DATAGRAMS_CHORUS,
+	M_UDP_RX_DATAGRAMS_UNKNOWN,
+	M_UDP_RX_BYTES,
+	M_UDP_TX_DATAGRAMS,
+	M_UDP_TX_BYTES,
+	M_UDP_DROPPED_MALFORMED,
+	M_UDP_DROPPED_UNIMPLEMENTED,
+	M_UDP_RECV_BATCHES,
+	M_TCP_ACCEPTED,
+	M_TCP_REFUSED,
+	M_TCP_CONNECTIONS,		/* gauge */
+	M_TCP_RX_BYTES,
+	M_HTTP_REQUESTS,
+	M_HTTP_ERRORS,
+	M_HTTP_AUTH_FAILURES,
+	M_RELOADS,
+	M_RELOAD_FAILURES,
+	M_SESSIONS,			/* gauge */
+	M_DRAINING,			/* gauge, 0 or 1 */
+	M_COUNT
+};
+
+struct metric_desc {
+	const char	*name;		/* without labels */
+	const char	*labels;	/* e.g. "kind=\"stun\"" or NULL */
+	enum metric_type type;
+	const char	*help;
+	const char	*json;		/* key in /api/v1/status "counters" */
+};
+
+struct metrics {
+	uint64_t	v[M_COUNT];
+};
+
+extern const struct metric_desc metric_table[M_COUNT];
+
+static inline void
+metrics_add(struct metrics *m, enum metric k, uint64_t n)
+{
+	m->v[k] += n;
+}
+
+static inline void
+metrics_set(struct metrics *m, enum metric k, uint64_t n)
+{
+	m->v[k] = n;
+}
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * udp.h - the shared UDP port: batched receive and first-byte dispatch.
+ *
+ * One socket per listen address.  Datagrams are read in batches of
+ * UDP_BATCH with recvmmsg(), classified by demux_classify() and handed to
+ * the STUN, ChannelData or Chorus handler; unknown ones are counted and
+ * dropped.
+ */
+#ifndef CHORUSD_UDP_H
+#define CHORUSD_UDP_H
+
+#include <stddef.h>
+
+#include "conf.h"
+
+#define UDP_BATCH	32		/* datagrams per recvmmsg() */
+#define UDP_MAX_DGRAM	2048		/* larger datagrams are truncated, dropped */
+#define UDP_MAX_WORK	(8 * UDP_BATCH)	/* datagrams per wake-up */
+
+struct node;
+struct udp;
+
+struct udp	*udp_new(struct node *, const struct conf_addr *, unsigned port,
+		    char *err, size_t errlen);
+void		 udp_free(struct udp *);
+/* Bound address as text, for status ("udp 127.0.0.1:3478"). */
+const char	*udp_name(const struct udp *);
+
+#endif

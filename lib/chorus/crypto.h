@@ -1,0 +1,77 @@
+/*
+ * crypto.h - the primitives Chorus uses, on OpenSSL 3 EVP.
+ *
+ * Pure functions: no RNG here.  Key generation takes the random seed from
+ * the caller.  Every function returns 0 on success and -1 on failure
+ * (including OpenSSL allocation failure); outputs are wiped on failure.
+ */
+#ifndef CHORUS_CRYPTO_H
+#define CHORUS_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CRYPTO_ED25519_SEED_LEN	32
+#define CRYPTO_ED25519_PUB_LEN	32
+#define CRYPTO_ED25519_SIG_LEN	64
+#define CRYPTO_X25519_LEN	32
+#define CRYPTO_BLAKE2S_LEN	32
+#define CRYPTO_BLAKE2S_BLOCK	64
+#define CRYPTO_AEAD_KEY_LEN	32
+#define CRYPTO_AEAD_TAG_LEN	16
+
+/* Ed25519 (RFC 8032): public key of a 32-byte seed (the private key). */
+int	crypto_ed25519_public(const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
+	    uint8_t pub[CRYPTO_ED25519_PUB_LEN]);
+int	crypto_ed25519_sign(const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
+	    const void *msg, size_t msglen, uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
+/* 0 if sig is a valid signature of msg by pub, else -1. */
+int	crypto_ed25519_verify(const uint8_t pub[CRYPTO_ED25519_PUB_LEN],
+	    const void *msg, size_t msglen,
+	    const uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
+
+/* X25519 (RFC 7748).  A private key is 32 random bytes (clamped inside). */
+int	crypto_x25519_public(const uint8_t priv[CRYPTO_X25519_LEN],
+	    uint8_t pub[CRYPTO_X25519_LEN]);
+/* Shared secret; -1 also for an all-zero result (low-order point). */
+int	crypto_x25519(const uint8_t priv[CRYPTO_X25519_LEN],
+	    const uint8_t peer[CRYPTO_X25519_LEN], uint8_t out[CRYPTO_X25519_LEN]);
+
+/* BLAKE2s-256 (RFC 7693), one shot and two-part (h = H(a || b)). */
+int	crypto_blake2s(const void *in, size_t inlen,
+	    uint8_t out[CRYPTO_BLAKE2S_LEN]);
+int	crypto_blake2s2(const void *a, size_t alen, const void *b, size_t blen,
+	    uint8_t out[CRYPTO_BLAKE2S_LEN]);
+/* HMAC-BLAKE2s-256 (RFC 2104 over BLAKE2s, as Noise uses it). */
+int	crypto_hmac_blake2s(const void *key, size_t keylen, const void *in,
+	    size_t inlen, uint8_t out[CRYPTO_BLAKE2S_LEN]);
+/*
+ * Noise's HKDF (Noise spec §4.3) over HMAC-BLAKE2s: writes num_outputs
+ * (1..3) 32-byte outputs to out1..out3 (unused ones may be NULL).
+ */
+int	crypto_noise_hkdf(const uint8_t ck[CRYPTO_BLAKE2S_LEN], const void *ikm,
+	    size_t ikmlen, uint8_t *out1, uint8_t *out2, uint8_t *out3);
+/* RFC 5869 HKDF with SHA-256 (salt may be NULL/0). */
+int	crypto_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm,
+	    size_t ikmlen, const void *info, size_t infolen, void *out,
+	    size_t outlen);
+
+/*
+ * ChaCha20-Poly1305 (RFC 8439) with a 64-bit counter nonce laid out as
+ * Noise wants it (4 zero bytes, then the counter little endian).
+ * seal writes ptlen + CRYPTO_AEAD_TAG_LEN bytes; open writes ctlen - tag
+ * bytes and returns -1 if the tag does not verify.
+ */
+int	crypto_aead_seal(const uint8_t key[CRYPTO_AEAD_KEY_LEN], uint64_t nonce,
+	    const void *ad, size_t adlen, const void *pt, size_t ptlen,
+	    uint8_t *out);
+int	crypto_aead_open(const uint8_t key[CRYPTO_AEAD_KEY_LEN], uint64_t nonce,
+	    const void *ad, size_t adlen, const void *ct, size_t ctlen,
+	    uint8_t *out);
+
+/* Constant-time comparison: 0 if equal. */
+int	crypto_memeq(const void *a, const void *b, size_t n);
+/* Wipe memory in a way the compiler keeps. */
+void	crypto_wipe(void *p, size_t n);
+
+#endif
