@@ -48,7 +48,10 @@ int	buf_peek_n16(const struct buf_reader *, uint16_t *);
 
 /* Start writing into cap bytes at data. */
 void	buf_wr_init(struct buf_writer *, void *data, size_t cap);
-/* Each returns 0, or -1 (and latches overflow) when it does not fit. */
+/*
+ * Each returns 0, or -1 (and latches overflow) when it does not fit.  Once
+ * latched, every later put fails too, so nothing is written after a hole.
+ */
 int	buf_put_u8(struct buf_writer *, uint8_t);
 int	buf_put_n16(struct buf_writer *, uint16_t);
 int	buf_put_n32(struct buf_writer *, uint32_t);
@@ -57,7 +60,10 @@ int	buf_put_bytes(struct buf_writer *, const void *, size_t);
 int	buf_put_zero(struct buf_writer *, size_t);
 /* Reserve n bytes, pointing *p at them, for the caller to fill. */
 int	buf_put_reserve(struct buf_writer *, size_t n, uint8_t **p);
-/* Overwrite 16 bits at an offset already written (length back-fill). */
+/*
+ * Overwrite 16 bits at an offset already written (length back-fill);
+ * -1 (without latching overflow) if off + 2 is past what was written.
+ */
 int	buf_set_n16(struct buf_writer *, size_t off, uint16_t);
 /* Bytes written so far. */
 size_t	buf_wr_len(const struct buf_writer *);

@@ -8,6 +8,7 @@
 #ifndef CHORUS_CRYPTO_H
 #define CHORUS_CRYPTO_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,9 @@
 #define CRYPTO_BLAKE2S_BLOCK	64
 #define CRYPTO_AEAD_KEY_LEN	32
 #define CRYPTO_AEAD_TAG_LEN	16
+#define CRYPTO_AEAD_NONCE_LEN	12
+/* Longest AD or plaintext one AEAD call takes (EVP lengths are ints). */
+#define CRYPTO_AEAD_MAX_LEN	(INT_MAX - CRYPTO_AEAD_TAG_LEN)
 
 /* Ed25519 (RFC 8032): public key of a 32-byte seed (the private key). */
 int	crypto_ed25519_public(const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
@@ -68,8 +72,18 @@ int	crypto_aead_seal(const uint8_t key[CRYPTO_AEAD_KEY_LEN], uint64_t nonce,
 int	crypto_aead_open(const uint8_t key[CRYPTO_AEAD_KEY_LEN], uint64_t nonce,
 	    const void *ad, size_t adlen, const void *ct, size_t ctlen,
 	    uint8_t *out);
+/*
+ * The same with the full 12-byte RFC 8439 nonce given directly (for the
+ * RFC's own test vectors, and protocols that lay the nonce out otherwise).
+ */
+int	crypto_aead_seal_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
+	    const uint8_t iv[CRYPTO_AEAD_NONCE_LEN], const void *ad,
+	    size_t adlen, const void *pt, size_t ptlen, uint8_t *out);
+int	crypto_aead_open_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
+	    const uint8_t iv[CRYPTO_AEAD_NONCE_LEN], const void *ad,
+	    size_t adlen, const void *ct, size_t ctlen, uint8_t *out);
 
-/* Constant-time comparison: 0 if equal. */
+/* Constant-time comparison: 0 if equal, -1 if not. */
 int	crypto_memeq(const void *a, const void *b, size_t n);
 /* Wipe memory in a way the compiler keeps. */
 void	crypto_wipe(void *p, size_t n);

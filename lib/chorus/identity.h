@@ -34,13 +34,18 @@ enum identity_error {
 	IDENTITY_OK = 0,
 	IDENTITY_ETRUNCATED,	/* shorter than IDENTITY_FILE_LEN */
 	IDENTITY_ETOOLONG,	/* longer than IDENTITY_FILE_LEN */
-	IDENTITY_EMAGIC,	/* not an identity file */
+	IDENTITY_EMAGIC,	/* not an identity file (or reserved != 0) */
 	IDENTITY_EVERSION,	/* a version this build does not know */
-	IDENTITY_EBINDING,	/* keys do not match their binding: corrupt */
+	IDENTITY_EBINDING,	/* keys do not match their binding, or the
+				   X25519 key is not clamped: corrupt */
 	IDENTITY_ECRYPTO,	/* OpenSSL failed */
 };
 
-/* Build an identity from two 32-byte random secrets from the caller. */
+/*
+ * Build an identity from two 32-byte random secrets from the caller.  The
+ * X25519 key is stored clamped (RFC 7748 §5), the same key X25519 would use,
+ * so each identity has exactly one file encoding.
+ */
 int	identity_from_secrets(struct identity *,
 	    const uint8_t ed_seed[CRYPTO_ED25519_SEED_LEN],
 	    const uint8_t x_priv[CRYPTO_X25519_LEN]);
