@@ -18,12 +18,14 @@
 #define CONF_MAX_LINE		4096	/* longest accepted line */
 #define CONF_MAX_LISTEN		8	/* listen-address entries */
 #define CONF_ERRLEN		512
+#define CONF_MAX_KEYS		128	/* size of the per-source bitmaps */
+#define CONF_MAX_VALUE		1024	/* longest string or path value */
 
 /* An address to bind, parsed from "HOST" or "HOST:PORT" / "[V6]:PORT". */
 struct conf_addr {
 	struct sockaddr_storage	ss;
 	socklen_t		len;
-	char			text[80];	/* as written, for printing */
+	char			text[80];	/* numeric form, for printing */
 };
 
 /* The effective configuration.  Values are always set (defaults first). */
@@ -31,8 +33,8 @@ struct conf {
 	char		*state_dir;
 	struct conf_addr listen[CONF_MAX_LISTEN];	/* port not yet applied */
 	size_t		 nlisten;
-	uint16_t	 port;				/* UDP and TCP */
-	struct conf_addr http;				/* with its port */
+	uint16_t	 port;				/* UDP and TCP; 0: any */
+	struct conf_addr http;				/* with its port (0: any) */
 	int		 log_level;			/* enum log_level */
 	int		 log_addresses;			/* enum log_addresses */
 	unsigned	 drain_timeout;			/* seconds */
@@ -48,8 +50,12 @@ struct conf_reader {
 	struct conf	*conf;
 	const char	*file;			/* for messages */
 	unsigned	 line;
-	uint64_t	 seen[2];		/* bitmap of keys set by this source */
+	uint64_t	 seen[CONF_MAX_KEYS / 64];	/* keys set by this source */
 	char		 err[CONF_ERRLEN];	/* "FILE:LINE: reason" */
+	unsigned	 set_line[CONF_MAX_KEYS];	/* where each was set */
+	const char	*opt_key;		/* conf_set: the option being set */
+	const char	*opt_value;
+	int		 opts;			/* 1 once conf_set was used */
 };
 
 /* A fresh configuration holding every default; NULL on ENOMEM. */
@@ -58,12 +64,15 @@ void		 conf_free(struct conf *);
 
 /* Parse one source into conf (which holds defaults or earlier values). */
 int	conf_read_init(struct conf_reader *, struct conf *, const char *file);
-/* One line, without its newline; -1 with r->err set on error. */
+/* One line, without its newline (a final CR is dropped); -1 on error. */
 int	conf_read_line(struct conf_reader *, const char *line, size_t len);
 /* Checks that need the whole source; -1 with r->err set. */
 int	conf_read_finish(struct conf_reader *);
 
-/* Set key to value as if read from file:line (used for --key=value). */
+/*
+ * Set key to value from an option --key=value; errors read
+ * "FILE: --key=value: reason" (FILE is "command line" in conf_load).
+ */
 int	conf_set(struct conf_reader *, const char *key, const char *value);
 /* 1 if key is in the table. */
 int	conf_is_key(const char *key);
@@ -80,5 +89,7 @@ struct conf *conf_load(const char *path, char *const *opts, size_t nopts,
 void	conf_print(const struct conf *, FILE *);
 /* Print the key table (--help). */
 void	conf_usage(FILE *);
+/* 1 if both hold the same value for every key. */
+int	conf_equal(const struct conf *, const struct conf *);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "../daemon/log.h"
 
-static void
+static void __attribute__((format(printf, 1, 0)))
 stub_vlog(const char *fmt, va_list ap)
 {
 	if (getenv("CHORUS_TEST_LOG") == NULL)
