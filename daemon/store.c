@@ -1,0 +1,553 @@
+/*
+ * store.c - the node's SQLite database: the only module that touches it.
+ *
+ * Opening sets the journal to WAL (readers do not block the writer, and a
+ * killed node loses nothing that was committed), checks the file, refuses
+ * a corrupt database or one from a newer chorusd, and runs the migrations
+ * the file lacks.  Every statement used afterwards is prepared here once
+ * and reset after each use; values are always bound, never formatted into
+ * SQL.  sqlite3_exec() runs only fixed text: pragmas and the migrations.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+
+#define STORE_NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
+#define STORE_PRAGMA_MAX	256	/* longest pragma result kept */
+#define STORE_OPEN_FLAGS	(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | \
+				 SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE)
+
+/* The statements prepared at open, by index into store_sql. */
+enum store_stmt {
+	STORE_BEGIN,
+	STORE_COMMIT,
+	STORE_ROLLBACK,
+	STORE_META_GET,
+	STORE_META_SET,
+	STORE_TOTAL_GET,
+	STORE_TOTAL_ADD,
+	STORE_HISTORY_ADD,
+	STORE_HISTORY_GET,
+	STORE_HISTORY_PRUNE,
+	STORE_NSTMT
+};
+
+static const char *const store_sql[STORE_NSTMT] = {
+	[STORE_BEGIN] = "BEGIN IMMEDIATE",
+	[STORE_COMMIT] = "COMMIT",
+	[STORE_ROLLBACK] = "ROLLBACK",
+	[STORE_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[STORE_META_SET] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[STORE_TOTAL_GET] = "SELECT value FROM totals WHERE name = ?1",
+	[STORE_TOTAL_ADD] = "INSERT INTO totals(name, value) VALUES(?1, ?2) "
+	    "ON CONFLICT(name) DO UPDATE SET value = value + excluded.value",
+	[STORE_HISTORY_ADD] = "INSERT INTO history(ts, name, value) "
+	    "VALUES(?1, ?2, ?3) "
+	    "ON CONFLICT(name, ts) DO UPDATE SET value = excluded.value",
+	[STORE_HISTORY_GET] = "SELECT value FROM history "
+	    "WHERE name = ?1 AND ts = ?2",
+	/*
+	 * A full scan, as the key starts with name: pruning runs rarely and
+	 * the table stays small (aggregates, a few names, bounded age).
+	 */
+	[STORE_HISTORY_PRUNE] = "DELETE FROM history WHERE ts < ?1",
+};
+
+/*
+ * Migration i takes the schema from version i to i + 1, in one
+ * transaction with the user_version update.  Append only: a migration
+ * that has shipped is never edited.
+ */
+static const char *const store_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE totals ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE history ("
+	"  ts INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  value INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, ts)"
+	") WITHOUT ROWID;",
+};
+
+_Static_assert(STORE_NITEMS(store_migrations) == STORE_SCHEMA_VERSION,
+    "one migration per schema version");
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 version;	/* PRAGMA user_version */
+	sqlite3_stmt	*stmt[STORE_NSTMT];
+};
+
+/* Say the database is corrupt, why, and what the operator can do. */
+static void
+store_corrupt(struct store *s, const char *reason, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: the database is corrupt (%s). Stop "
+	    "chorusd, move %s (and %s-wal, %s-shm) away and restore a "
+	    "backup, or start with no database to begin a new ledger "
+	    "(the node identity is kept in node.key)", s->path, reason,
+	    s->path, s->path, s->path);
+}
+
+/* Fill err for a failed open step; rc is the SQLite result code. */
+static void
+store_error(struct store *s, int rc, const char *what, char *err,
+    size_t errlen)
+{
+	const char *msg;
+
+	msg = s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		store_corrupt(s, msg, err, errlen);
+	else
+		snprintf(err, errlen, "%s: %s: %s", s->path, what, msg);
+}
+
+/* Run fixed SQL (a pragma, a migration) at open. */
+static int
+store_exec(struct store *s, const char *sql, char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK) {
+		store_error(s, rc, sql, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Run a fixed pragma; its first result (or "") goes to out. */
+static int
+store_pragma(struct store *s, const char *sql, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *text;
+	int rc, ret = -1;
+
+	out[0] = '\0';
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		store_error(s, rc, sql, err, errlen);
+		goto fail;
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if ((text = sqlite3_column_text(st, 0)) != NULL)
+			snprintf(out, outlen, "%s", (const char *)text);
+	} else if (rc != SQLITE_DONE) {
+		store_error(s, rc, sql, err, errlen);
+		goto fail;
+	}
+	ret = 0;
+ fail:
+	sqlite3_finalize(st);
+	return ret;
+}
+
+/*
+ * Journal and durability settings, then a check of the file.
+ *
+ * quick_check rather than integrity_check: it reads every page and checks
+ * the b-tree structure, page and record formats and NOT NULL constraints,
+ * which is what a torn write or a bad disk leaves behind, in time linear
+ * in the file size.  What integrity_check adds is matching each index
+ * against its table, O(N log N); our tables are WITHOUT ROWID with no
+ * secondary index, so it would find nothing more, and the ledger grows
+ * while every start on a 1-vCPU VPS pays for the check.
+ */
+static int
+store_setup(struct store *s, char *err, size_t errlen)
+{
+	char res[STORE_PRAGMA_MAX];
+	size_t i;
+
+	if (store_pragma(s, "PRAGMA journal_mode = WAL", res, sizeof(res),
+	    err, errlen) == -1)
+		return -1;
+	if (strcmp(res, "wal") != 0) {
+		snprintf(err, errlen, "%s: cannot use the WAL journal (SQLite "
+		    "kept \"%s\"); is the file on a network file system?",
+		    s->path, res);
+		return -1;
+	}
+	if (store_exec(s, "PRAGMA synchronous = NORMAL", err, errlen) == -1 ||
+	    store_exec(s, "PRAGMA foreign_keys = ON", err, errlen) == -1)
+		return -1;
+	if (store_pragma(s, "PRAGMA quick_check(1)", res, sizeof(res), err,
+	    errlen) == -1)
+		return -1;
+	if (strcmp(res, "ok") != 0) {
+		/* The finding spans lines; a message and a log line do not. */
+		for (i = 0; res[i] != '\0'; i++)
+			if ((unsigned char)res[i] < ' ')
+				res[i] = ' ';
+		store_corrupt(s, res, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Bring the schema up to STORE_SCHEMA_VERSION.  The version is read
+ * inside the write transaction, so two processes opening the same new
+ * file cannot both run a migration.
+ */
+static int
+store_migrate(struct store *s, char *err, size_t errlen)
+{
+	char res[STORE_PRAGMA_MAX], sql[STORE_PRAGMA_MAX];
+	long v;
+
+	for (;;) {
+		if (store_exec(s, "BEGIN IMMEDIATE", err, errlen) == -1)
+			goto fail;
+		if (store_pragma(s, "PRAGMA user_version", res, sizeof(res),
+		    err, errlen) == -1)
+			goto fail;
+		v = strtol(res, NULL, 10);
+		if (v > STORE_SCHEMA_VERSION || v < 0) {
+			snprintf(err, errlen, "%s: written by a newer chorusd "
+			    "(schema %ld, this build knows %d); upgrade chorusd",
+			    s->path, v, STORE_SCHEMA_VERSION);
+			goto fail;
+		}
+		if (v == STORE_SCHEMA_VERSION)
+			break;
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %ld", v + 1);
+		if (store_exec(s, store_migrations[v], err, errlen) == -1 ||
+		    store_exec(s, sql, err, errlen) == -1 ||
+		    store_exec(s, "COMMIT", err, errlen) == -1)
+			goto fail;
+		log_info("%s: %s: schema version %ld -> %ld", __func__,
+		    s->path, v, v + 1);
+	}
+	if (store_exec(s, "COMMIT", err, errlen) == -1)
+		goto fail;
+	s->version = (int)v;
+	return 0;
+ fail:
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Prepare every statement the store uses. */
+static int
+store_prepare(struct store *s, char *err, size_t errlen)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < STORE_NSTMT; i++) {
+		rc = sqlite3_prepare_v3(s->db, store_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &s->stmt[i], NULL);
+		if (rc != SQLITE_OK) {
+			store_error(s, rc, store_sql[i], err, errlen);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Open (creating and migrating if needed); NULL with err filled. */
+struct store *
+store_open(const char *path, char *err, size_t errlen)
+{
+	struct store *s;
+	mode_t mask;
+	int rc, ok = 0;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		free(s);
+		return NULL;
+	}
+	/*
+	 * The database, -wal and -shm files are created mode 0600.  umask is
+	 * per process, which is fine here: this runs at start-up, before
+	 * any other thread exists.
+	 */
+	mask = umask(077);
+	rc = sqlite3_open_v2(path, &s->db, STORE_OPEN_FLAGS, NULL);
+	if (rc != SQLITE_OK) {
+		store_error(s, rc, "cannot open the database", err, errlen);
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	if (store_setup(s, err, errlen) == -1 ||
+	    store_migrate(s, err, errlen) == -1 ||
+	    store_prepare(s, err, errlen) == -1)
+		goto fail;
+	ok = 1;
+ fail:
+	umask(mask);
+	if (!ok) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Finalise statements and close; NULL and a half-built store are fine. */
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < STORE_NSTMT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	/* The last connection checkpoints the WAL into the file here. */
+	if (sqlite3_close_v2(s->db) != SQLITE_OK)
+		log_warnx("%s: %s: %s", __func__, s->path,
+		    sqlite3_errmsg(s->db));
+	free(s->path);
+	free(s);
+}
+
+/* Schema version of the open database. */
+int
+store_version(const struct store *s)
+{
+	return s->version;
+}
+
+/* Log a failure at run time, while SQLite's message is still current. */
+static void
+store_warn(struct store *s, const char *func, enum store_stmt i)
+{
+	log_warnx("%s: %s: %s: %s", func, s->path, store_sql[i],
+	    sqlite3_errmsg(s->db));
+}
+
+/* Make statement i ready for its next use, holding no bound values. */
+static void
+store_done(struct store *s, enum store_stmt i)
+{
+	sqlite3_reset(s->stmt[i]);
+	sqlite3_clear_bindings(s->stmt[i]);
+}
+
+/* Step statement i (values already bound) to completion, then reset it. */
+static int
+store_run(struct store *s, enum store_stmt i, const char *func)
+{
+	int rc;
+
+	if ((rc = sqlite3_step(s->stmt[i])) != SQLITE_DONE)
+		store_warn(s, func, i);
+	store_done(s, i);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Step a one-column lookup (values already bound): 0 with the row
+ * current, 1 if there is none, -1 on error.  The caller resets it.
+ */
+static int
+store_lookup(struct store *s, enum store_stmt i, const char *func)
+{
+	int rc;
+
+	rc = sqlite3_step(s->stmt[i]);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	store_warn(s, func, i);
+	return -1;
+}
+
+/* Read a meta value into out. */
+int
+store_meta_get(struct store *s, const char *key, char *out, size_t outlen)
+{
+	sqlite3_stmt *st = s->stmt[STORE_META_GET];
+	const unsigned char *text;
+	int len, rc = -1;
+
+	if (outlen == 0)
+		return -1;
+	out[0] = '\0';
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_META_GET);
+		goto done;
+	}
+	if ((rc = store_lookup(s, STORE_META_GET, __func__)) != 0)
+		goto done;
+	rc = -1;
+	text = sqlite3_column_text(st, 0);
+	len = sqlite3_column_bytes(st, 0);
+	if (text == NULL || (size_t)len >= outlen) {
+		log_warnx("%s: %s: meta %s: value missing or too long",
+		    __func__, s->path, key);
+		goto done;
+	}
+	memcpy(out, text, (size_t)len + 1);
+	rc = 0;
+ done:
+	store_done(s, STORE_META_GET);
+	return rc;
+}
+
+/* Set a meta value, replacing any earlier one. */
+int
+store_meta_set(struct store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = s->stmt[STORE_META_SET];
+
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_META_SET);
+		store_done(s, STORE_META_SET);
+		return -1;
+	}
+	return store_run(s, STORE_META_SET, __func__);
+}
+
+/* Read a lifetime total (0 if never added to). */
+int
+store_total_get(struct store *s, const char *name, uint64_t *value)
+{
+	sqlite3_stmt *st = s->stmt[STORE_TOTAL_GET];
+	int rc = -1;
+
+	*value = 0;
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_TOTAL_GET);
+		goto done;
+	}
+	if ((rc = store_lookup(s, STORE_TOTAL_GET, __func__)) == -1)
+		goto done;
+	if (rc == 0)
+		*value = (uint64_t)sqlite3_column_int64(st, 0);
+	rc = 0;
+ done:
+	store_done(s, STORE_TOTAL_GET);
+	return rc;
+}
+
+/* Add deltas[i] to total names[i] for every i, in one transaction. */
+int
+store_totals_add(struct store *s, const char *const *names,
+    const uint64_t *deltas, size_t n)
+{
+	sqlite3_stmt *st = s->stmt[STORE_TOTAL_ADD];
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < n; i++) {
+		if (deltas[i] > INT64_MAX) {
+			log_warnx("%s: %s: total %s: delta too large",
+			    __func__, s->path, names[i]);
+			return -1;
+		}
+	}
+	if (store_run(s, STORE_BEGIN, __func__) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (sqlite3_bind_text(st, 1, names[i], -1, SQLITE_STATIC) !=
+		    SQLITE_OK ||
+		    sqlite3_bind_int64(st, 2, (sqlite3_int64)deltas[i]) !=
+		    SQLITE_OK) {
+			store_warn(s, __func__, STORE_TOTAL_ADD);
+			store_done(s, STORE_TOTAL_ADD);
+			goto fail;
+		}
+		if (store_run(s, STORE_TOTAL_ADD, __func__) == -1)
+			goto fail;
+	}
+	if (store_run(s, STORE_COMMIT, __func__) == -1)
+		goto fail;
+	rc = 0;
+ fail:
+	/* A failed COMMIT (SQLITE_BUSY) leaves the transaction open. */
+	if (rc == -1 && !sqlite3_get_autocommit(s->db))
+		store_run(s, STORE_ROLLBACK, __func__);
+	return rc;
+}
+
+/* Record value for name at ts, replacing an earlier value there. */
+int
+store_history_add(struct store *s, int64_t ts, const char *name,
+    uint64_t value)
+{
+	sqlite3_stmt *st = s->stmt[STORE_HISTORY_ADD];
+
+	if (value > INT64_MAX) {
+		log_warnx("%s: %s: history %s: value too large", __func__,
+		    s->path, name);
+		return -1;
+	}
+	if (sqlite3_bind_int64(st, 1, ts) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, (sqlite3_int64)value) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_HISTORY_ADD);
+		store_done(s, STORE_HISTORY_ADD);
+		return -1;
+	}
+	return store_run(s, STORE_HISTORY_ADD, __func__);
+}
+
+/* Read the value recorded for name at ts. */
+int
+store_history_get(struct store *s, const char *name, int64_t ts,
+    uint64_t *value)
+{
+	sqlite3_stmt *st = s->stmt[STORE_HISTORY_GET];
+	int rc = -1;
+
+	*value = 0;
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, ts) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_HISTORY_GET);
+		goto done;
+	}
+	if ((rc = store_lookup(s, STORE_HISTORY_GET, __func__)) == 0)
+		*value = (uint64_t)sqlite3_column_int64(st, 0);
+ done:
+	store_done(s, STORE_HISTORY_GET);
+	return rc;
+}
+
+/* Delete the history rows older than before_ts. */
+int
+store_history_prune(struct store *s, int64_t before_ts, uint64_t *deleted)
+{
+	sqlite3_stmt *st = s->stmt[STORE_HISTORY_PRUNE];
+
+	if (deleted != NULL)
+		*deleted = 0;
+	if (sqlite3_bind_int64(st, 1, before_ts) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_HISTORY_PRUNE);
+		store_done(s, STORE_HISTORY_PRUNE);
+		return -1;
+	}
+	if (store_run(s, STORE_HISTORY_PRUNE, __func__) == -1)
+		return -1;
+	if (deleted != NULL)
+		*deleted = (uint64_t)sqlite3_changes(s->db);
+	return 0;
+}
