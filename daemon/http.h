@@ -22,5 +22,7 @@ struct http	*http_new(struct node *, char *err, size_t errlen);
 void		 http_free(struct http *);
 /* Bound port (for logs and tests with port 0). */
 unsigned	 http_port(const struct http *);
+/* Bound address as text ("127.0.0.1:8440", "[::1]:8440"), for status. */
+const char	*http_name(const struct http *);
 
 #endif

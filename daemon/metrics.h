@@ -56,6 +56,25 @@ struct metrics {
 
 extern const struct metric_desc metric_table[M_COUNT];
 
+/*
+ * Prometheus text format 0.0.4: every metric in the table, HELP and TYPE
+ * once per family (consecutive entries sharing a name).  0, or -1 if
+ * writing to out failed.
+ */
+int	metrics_render_prometheus(const struct metrics *, FILE *out);
+/*
+ * A family of one sample that is not in the table (uptime, build info,
+ * process figures): HELP, TYPE, then name{label="value"} v; label and
+ * label_value may be NULL.  The value is escaped; the caller checks
+ * ferror(out).
+ */
+void	metrics_render_one(FILE *out, const char *name, enum metric_type,
+	    const char *help, const char *label, const char *label_value,
+	    double v);
+/* The same for an unlabelled gauge. */
+void	metrics_render_gauge(FILE *out, const char *name, const char *help,
+	    double v);
+
 static inline void
 metrics_add(struct metrics *m, enum metric k, uint64_t n)
 {

@@ -1,0 +1,183 @@
+/*
+ * metrics.c - the metric table and the Prometheus text rendering.
+ *
+ * The table gives every enum metric its Prometheus name (chorus_ prefix,
+ * base units, counters ending in _total), its labels, type, help text and
+ * its key in the JSON status.  Entries that share a name are one family
+ * and must be consecutive, so HELP and TYPE are written once per family.
+ * Text exposition format 0.0.4:
+ * https://prometheus.io/docs/instrumenting/exposition_formats/
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "metrics.h"
+
+#define UDP_RX_HELP	"UDP datagrams received, by first-byte kind."
+#define UDP_DROP_HELP	"UDP datagrams dropped, by reason."
+
+const struct metric_desc metric_table[M_COUNT] = {
+	[M_UDP_RX_DATAGRAMS_STUN] = { "chorus_udp_received_datagrams_total",
+	    "kind=\"stun\"", METRIC_COUNTER, UDP_RX_HELP,
+	    "udp_rx_datagrams_stun" },
+	[M_UDP_RX_DATAGRAMS_CHANNELDATA] = {
+	    "chorus_udp_received_datagrams_total",
+	    "kind=\"channeldata\"", METRIC_COUNTER, UDP_RX_HELP,
+	    "udp_rx_datagrams_channeldata" },
+	[M_UDP_RX_DATAGRAMS_CHORUS] = { "chorus_udp_received_datagrams_total",
+	    "kind=\"chorus\"", METRIC_COUNTER, UDP_RX_HELP,
+	    "udp_rx_datagrams_chorus" },
+	[M_UDP_RX_DATAGRAMS_UNKNOWN] = { "chorus_udp_received_datagrams_total",
+	    "kind=\"unknown\"", METRIC_COUNTER, UDP_RX_HELP,
+	    "udp_rx_datagrams_unknown" },
+	[M_UDP_RX_BYTES] = { "chorus_udp_received_bytes_total", NULL,
+	    METRIC_COUNTER, "UDP payload bytes received.", "udp_rx_bytes" },
+	[M_UDP_TX_DATAGRAMS] = { "chorus_udp_sent_datagrams_total", NULL,
+	    METRIC_COUNTER, "UDP datagrams sent.", "udp_tx_datagrams" },
+	[M_UDP_TX_BYTES] = { "chorus_udp_sent_bytes_total", NULL,
+	    METRIC_COUNTER, "UDP payload bytes sent.", "udp_tx_bytes" },
+	[M_UDP_DROPPED_MALFORMED] = { "chorus_udp_dropped_datagrams_total",
+	    "reason=\"malformed\"", METRIC_COUNTER, UDP_DROP_HELP,
+	    "udp_dropped_malformed" },
+	[M_UDP_DROPPED_UNIMPLEMENTED] = { "chorus_udp_dropped_datagrams_total",
+	    "reason=\"unimplemented\"", METRIC_COUNTER, UDP_DROP_HELP,
+	    "udp_dropped_unimplemented" },
+	[M_UDP_RECV_BATCHES] = { "chorus_udp_receive_batches_total", NULL,
+	    METRIC_COUNTER, "recvmmsg() calls that returned datagrams.",
+	    "udp_recv_batches" },
+	[M_TCP_ACCEPTED] = { "chorus_tcp_accepted_connections_total", NULL,
+	    METRIC_COUNTER, "TCP connections accepted.", "tcp_accepted" },
+	[M_TCP_REFUSED] = { "chorus_tcp_refused_connections_total", NULL,
+	    METRIC_COUNTER, "TCP connections refused (limit or draining).",
+	    "tcp_refused" },
+	[M_TCP_CONNECTIONS] = { "chorus_tcp_connections", NULL,
+	    METRIC_GAUGE, "TCP connections open now.", "tcp_connections" },
+	[M_TCP_RX_BYTES] = { "chorus_tcp_received_bytes_total", NULL,
+	    METRIC_COUNTER, "TCP bytes received.", "tcp_rx_bytes" },
+	[M_HTTP_REQUESTS] = { "chorus_http_requests_total", NULL,
+	    METRIC_COUNTER, "HTTP requests received.", "http_requests" },
+	[M_HTTP_ERRORS] = { "chorus_http_errors_total", NULL,
+	    METRIC_COUNTER, "HTTP responses with a 4xx or 5xx status.",
+	    "http_errors" },
+	[M_HTTP_AUTH_FAILURES] = { "chorus_http_auth_failures_total", NULL,
+	    METRIC_COUNTER, "Admin requests refused for a missing or wrong "
+	    "token.", "http_auth_failures" },
+	[M_RELOADS] = { "chorus_reloads_total", NULL,
+	    METRIC_COUNTER, "Configuration reloads that took effect.",
+	    "reloads" },
+	[M_RELOAD_FAILURES] = { "chorus_reload_failures_total", NULL,
+	    METRIC_COUNTER, "Configuration reloads refused as invalid.",
+	    "reload_failures" },
+	[M_SESSIONS] = { "chorus_sessions", NULL,
+	    METRIC_GAUGE, "Sessions open now.", "sessions" },
+	[M_DRAINING] = { "chorus_draining", NULL,
+	    METRIC_GAUGE, "1 while the node drains, else 0.", "draining" },
+};
+
+/* The exposition format's type name. */
+static const char *
+metrics_type_name(enum metric_type t)
+{
+	return t == METRIC_COUNTER ? "counter" : "gauge";
+}
+
+/* HELP text escapes backslash and newline. */
+static void
+metrics_put_help(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			fputs("\\\\", out);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* "# HELP name text" and "# TYPE name type". */
+static void
+metrics_put_header(FILE *out, const char *name, enum metric_type t,
+    const char *help)
+{
+	fprintf(out, "# HELP %s ", name);
+	metrics_put_help(out, help);
+	fprintf(out, "\n# TYPE %s %s\n", name, metrics_type_name(t));
+}
+
+/* A float sample value as the format spells it. */
+static void
+metrics_put_value(FILE *out, double v)
+{
+	if (isnan(v))
+		fputs("NaN", out);
+	else if (isinf(v))
+		fputs(v > 0 ? "+Inf" : "-Inf", out);
+	else
+		fprintf(out, "%.15g", v);
+}
+
+/* Write every metric in the table; 0, or -1 if out failed. */
+int
+metrics_render_prometheus(const struct metrics *m, FILE *out)
+{
+	const struct metric_desc *d, *prev = NULL;
+	size_t i;
+
+	for (i = 0; i < M_COUNT; i++) {
+		d = &metric_table[i];
+		if (prev == NULL || strcmp(prev->name, d->name) != 0)
+			metrics_put_header(out, d->name, d->type, d->help);
+		if (d->labels != NULL)
+			fprintf(out, "%s{%s} %" PRIu64 "\n", d->name, d->labels,
+			    m->v[i]);
+		else
+			fprintf(out, "%s %" PRIu64 "\n", d->name, m->v[i]);
+		prev = d;
+	}
+	return ferror(out) ? -1 : 0;
+}
+
+/* A label value escapes backslash, double quote and newline. */
+static void
+metrics_put_label_value(FILE *out, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* A family of one sample, with at most one label. */
+void
+metrics_render_one(FILE *out, const char *name, enum metric_type t,
+    const char *help, const char *label, const char *label_value, double v)
+{
+	metrics_put_header(out, name, t, help);
+	fputs(name, out);
+	if (label != NULL && label_value != NULL) {
+		fprintf(out, "{%s=\"", label);
+		metrics_put_label_value(out, label_value);
+		fputs("\"}", out);
+	}
+	fputc(' ', out);
+	metrics_put_value(out, v);
+	fputc('\n', out);
+}
+
+/* A gauge family of one unlabelled sample. */
+void
+metrics_render_gauge(FILE *out, const char *name, const char *help,
+    double v)
+{
+	metrics_render_one(out, name, METRIC_GAUGE, help, NULL, NULL, v);
+}
