@@ -38,6 +38,7 @@ struct node {
 	char			 fpr[IDENTITY_FPR_STRLEN];
 	char			 token[STATE_TOKEN_STRLEN];	/* admin */
 
+	int			 lock_fd;	/* state-dir lock */
 	struct store		*store;
 	struct udp		*udp[NODE_MAX_LISTENERS];
 	struct tcp		*tcp[NODE_MAX_LISTENERS];
@@ -56,6 +57,8 @@ struct node {
 	struct event		*ev_watchdog;
 	struct event		*ev_drain;	/* drain-timeout */
 	struct event		*ev_flush;	/* totals to SQLite */
+	int			 flush_pending;
+	uint64_t		 status_sent_usec;	/* last STATUS= */
 	uint64_t		 totals_flushed[M_COUNT];
 };
 
@@ -77,6 +80,9 @@ void		 node_stop(struct node *, const char *why);
 int		 node_session_may_open(struct node *);
 void		 node_session_opened(struct node *);
 void		 node_session_closed(struct node *);
+
+/* Counters changed: make sure lifetime totals get flushed soon. */
+void		 node_dirty(struct node *);
 
 /* Seconds since start. */
 uint64_t	 node_uptime(const struct node *);

@@ -21,6 +21,7 @@ struct tcp	*tcp_new(struct node *, const struct conf_addr *, unsigned port,
 void		 tcp_free(struct tcp *);
 /* Stop accepting (drain); open connections carry on. */
 void		 tcp_stop_accepting(struct tcp *);
+/* Bound address as text ("127.0.0.1:3478"). */
 const char	*tcp_name(const struct tcp *);
 
 #endif

@@ -23,7 +23,9 @@ struct udp;
 struct udp	*udp_new(struct node *, const struct conf_addr *, unsigned port,
 		    char *err, size_t errlen);
 void		 udp_free(struct udp *);
-/* Bound address as text, for status ("udp 127.0.0.1:3478"). */
+/* Bound address as text, for status ("127.0.0.1:3478"). */
 const char	*udp_name(const struct udp *);
+/* Bound port (the kernel's choice when port was 0). */
+unsigned	 udp_port(const struct udp *);
 
 #endif

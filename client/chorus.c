@@ -1,0 +1,55 @@
+/*
+ * chorus.c - the Chorus reference client: subcommand dispatch.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+
+static const struct {
+	const char	*name;
+	int		(*fn)(int, char *[]);
+	const char	*usage;
+} commands[] = {
+	{ "keygen", cmd_keygen, "keygen [--out FILE]" },
+	{ "status", cmd_status, "status [--json] URL" },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+/* Print the list of subcommands. */
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: chorus COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  chorus %s\n", commands[i].usage);
+}
+
+int
+main(int argc, char *argv[])
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return CLIENT_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return CLIENT_EXIT_OK;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("chorus %s\n", PACKAGE_VERSION);
+		return CLIENT_EXIT_OK;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "chorus: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return CLIENT_EXIT_USAGE;
+}
