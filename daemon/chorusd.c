@@ -178,6 +178,17 @@ args_parse(struct args *a, int argc, char *argv[])
 	return 0;
 }
 
+/* Free what args_parse() allocated. */
+static void
+args_free(struct args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nopts; i++)
+		free(a->opts[i]);
+	a->nopts = 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -185,35 +196,37 @@ main(int argc, char *argv[])
 	struct conf *conf;
 	struct node *node;
 	char err[CONF_ERRLEN];
-	int rc;
-	size_t i;
+	int rc = 1;
 
 	memset(&a, 0, sizeof(a));
 	umask(077);
 	if (args_parse(&a, argc, argv) == -1) {
 		fprintf(stderr, "usage: chorusd [-ftVh] [-c FILE] "
 		    "[--KEY=VALUE ...] (see --help)\n");
+		args_free(&a);
 		return 2;
 	}
 	conf = conf_load(a.conf_path, a.opts, a.nopts, err, sizeof(err));
 	if (conf == NULL) {
 		fprintf(stderr, "%s\n", err);
-		return 1;
+		goto done;
 	}
 	if (a.check) {
 		conf_print(conf, stdout);
 		conf_free(conf);
-		return 0;
+		rc = 0;
+		goto done;
 	}
 	log_init(conf->log_level, conf->log_addresses);
 	if ((node = node_new(conf, a.conf_path, a.opts, a.nopts, err,
 	    sizeof(err))) == NULL) {
 		conf_free(conf);
-		fatalx("%s", err);
+		log_error("%s", err);
+		goto done;
 	}
 	rc = node_run(node);
 	node_free(node);
-	for (i = 0; i < a.nopts; i++)
-		free(a.opts[i]);
+done:
+	args_free(&a);
 	return rc;
 }

@@ -142,6 +142,7 @@ name(const char *fmt, ...)					\
 }
 
 /* Each writes one line at its level; log_warn adds strerror(errno). */
+LOG_FN(log_error, LOG_LEVEL_ERROR, 0)
 LOG_FN(log_warn, LOG_LEVEL_WARNING, 1)
 LOG_FN(log_warnx, LOG_LEVEL_WARNING, 0)
 LOG_FN(log_notice, LOG_LEVEL_NOTICE, 0)

@@ -40,6 +40,7 @@ int	log_get_level(void);
 /* "error", "warning", "notice", "info" or "debug". */
 const char *log_level_name(int);
 
+void	log_error(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_notice(const char *, ...) __attribute__((format(printf, 1, 2)));

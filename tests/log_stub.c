@@ -26,6 +26,7 @@ void name(const char *fmt, ...)					\
 	stub_vlog(fmt, ap);					\
 	va_end(ap);						\
 }
+STUB(log_error)
 STUB(log_warn)
 STUB(log_warnx)
 STUB(log_notice)
