@@ -44,14 +44,25 @@ c1=$(ctxall $cpid); [ -n "$tpid" ] && t1=$(ctxall $tpid)
 
 rate() { awk -v a="$1" -v b="$2" -v s="$secs" 'BEGIN { printf "%.2f", (b - a) / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# Private memory (what the process alone costs) and PSS from smaps_rollup.
+roll() { awk -v k="$2:" '$1 == k { print $2 }' /proc/$1/smaps_rollup; }
+priv() { echo $(( $(roll $1 Private_Clean) + $(roll $1 Private_Dirty) )); }
 crss=$(field $cpid VmRSS); cthr=$(field $cpid Threads); cw=$(rate $c0 $c1)
+canon=$(field $cpid RssAnon); cfile=$(field $cpid RssFile)
+cpriv=$(priv $cpid); cpss=$(roll $cpid Pss)
 if [ -n "$tpid" ] && kill -0 $tpid 2>/dev/null; then
 	trss=$(field $tpid VmRSS); tthr=$(field $tpid Threads); tw=$(rate $t0 $t1)
+	tanon=$(field $tpid RssAnon); tfile=$(field $tpid RssFile)
+	tpriv=$(priv $tpid); tpss=$(roll $tpid Pss)
 else
-	trss=-; tthr=-; tw=-
+	trss=-; tthr=-; tw=-; tanon=-; tfile=-; tpriv=-; tpss=-
 fi
 printf '%-30s %12s %12s %10s\n' "idle, ${secs}s sample" chorusd "coturn" "ratio"
 printf '%-30s %12s %12s %10s\n' "RSS (KiB)" "$crss" "$trss" "$(ratio "$crss" "$trss")"
+printf '%-30s %12s %12s %10s\n' "  anonymous (KiB)" "$canon" "$tanon" "$(ratio "$canon" "$tanon")"
+printf '%-30s %12s %12s %10s\n' "  file-backed (KiB)" "$cfile" "$tfile" "$(ratio "$cfile" "$tfile")"
+printf '%-30s %12s %12s %10s\n' "private, unshared (KiB)" "$cpriv" "$tpriv" "$(ratio "$cpriv" "$tpriv")"
+printf '%-30s %12s %12s %10s\n' "PSS (KiB)" "$cpss" "$tpss" "$(ratio "$cpss" "$tpss")"
 printf '%-30s %12s %12s %10s\n' "threads" "$cthr" "$tthr" "-"
 printf '%-30s %12s %12s %10s\n' "wake-ups/s (all threads)" "$cw" "$tw" "-"
 [ -n "$tpid" ] || echo "(coturn not installed: apt-get install coturn for the baseline)"
