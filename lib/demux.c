@@ -3,7 +3,10 @@
  */
 #include "chorus/demux.h"
 
-/* RFC 7983 §7 ranges, with 4-15 taken for Chorus (doc/PROTOCOL.md). */
+/*
+ * RFC 7983 §7 ranges, with 4-15 taken for Chorus and ChannelData widened
+ * to RFC 5766's channel range (doc/PROTOCOL.md).
+ */
 enum demux_kind
 demux_classify(const uint8_t *p, size_t len)
 {
@@ -13,7 +16,7 @@ demux_classify(const uint8_t *p, size_t len)
 		return DEMUX_STUN;
 	if (p[0] <= 15)
 		return DEMUX_CHORUS;
-	if (p[0] >= 64 && p[0] <= 79)
+	if (p[0] >= 64 && p[0] <= 127)	/* channels 0x4000-0x7FFF */
 		return DEMUX_CHANNELDATA;
 	return DEMUX_UNKNOWN;
 }

@@ -83,6 +83,32 @@ int	crypto_aead_open_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
 	    const uint8_t iv[CRYPTO_AEAD_NONCE_LEN], const void *ad,
 	    size_t adlen, const void *ct, size_t ctlen, uint8_t *out);
 
+/*
+ * Digests and MACs STUN needs (RFC 8489): MD5 and SHA-256 for long-term
+ * keys and USERHASH, HMAC-SHA1 and HMAC-SHA256 for MESSAGE-INTEGRITY(-SHA256)
+ * and TURN REST credentials.
+ */
+#define CRYPTO_MD5_LEN		16
+#define CRYPTO_SHA1_LEN		20
+#define CRYPTO_SHA256_LEN	32
+int	crypto_md5(const void *in, size_t inlen, uint8_t out[CRYPTO_MD5_LEN]);
+int	crypto_sha256(const void *in, size_t inlen,
+	    uint8_t out[CRYPTO_SHA256_LEN]);
+int	crypto_hmac_sha1(const void *key, size_t keylen, const void *in,
+	    size_t inlen, uint8_t out[CRYPTO_SHA1_LEN]);
+int	crypto_hmac_sha256(const void *key, size_t keylen, const void *in,
+	    size_t inlen, uint8_t out[CRYPTO_SHA256_LEN]);
+/*
+ * The two MACs over a || b without a copy: STUN's MESSAGE-INTEGRITY covers
+ * a rewritten header (a) and then the message body as received (b).
+ */
+int	crypto_hmac_sha1_2(const void *key, size_t keylen, const void *a,
+	    size_t alen, const void *b, size_t blen,
+	    uint8_t out[CRYPTO_SHA1_LEN]);
+int	crypto_hmac_sha256_2(const void *key, size_t keylen, const void *a,
+	    size_t alen, const void *b, size_t blen,
+	    uint8_t out[CRYPTO_SHA256_LEN]);
+
 /* Constant-time comparison: 0 if equal, -1 if not. */
 int	crypto_memeq(const void *a, const void *b, size_t n);
 /* Wipe memory in a way the compiler keeps. */

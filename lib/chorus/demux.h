@@ -2,8 +2,10 @@
  * demux.h - which protocol a datagram or stream frame speaks.
  *
  * One UDP port carries STUN, TURN ChannelData and Chorus, told apart by the
- * first byte in the style of RFC 7983: 0-3 STUN, 64-79 ChannelData
- * (channel numbers 0x4000-0x4FFF), 4-15 Chorus.  Anything else is dropped.
+ * first byte in the style of RFC 7983: 0-3 STUN, 4-15 Chorus, 64-127
+ * ChannelData (channel numbers 0x4000-0x7FFF, RFC 5766's range, which
+ * clients still use; RFC 8656 narrowed it to 64-79).  Anything else is
+ * dropped.
  */
 #ifndef CHORUS_DEMUX_H
 #define CHORUS_DEMUX_H

@@ -4,12 +4,12 @@
 plan 7
 
 start; ok $? "chorusd starts"
-udp_send 00 03ff 04 0f00 40 4f01 10 3f 50 ff 80
+udp_send 00 03ff 04 0f00 40 4f01 7f 10 3f ff 80
 sleep 0.3
 is "$(metric 'chorus_udp_received_datagrams_total{kind="stun"}')" 2 "first bytes 0-3: STUN"
 is "$(metric 'chorus_udp_received_datagrams_total{kind="chorus"}')" 2 "first bytes 4-15: Chorus"
-is "$(metric 'chorus_udp_received_datagrams_total{kind="channeldata"}')" 2 "first bytes 64-79: ChannelData"
-is "$(metric 'chorus_udp_received_datagrams_total{kind="unknown"}')" 5 "anything else: unknown, dropped"
+is "$(metric 'chorus_udp_received_datagrams_total{kind="channeldata"}')" 3 "first bytes 64-127: ChannelData"
+is "$(metric 'chorus_udp_received_datagrams_total{kind="unknown"}')" 4 "anything else: unknown, dropped"
 
 # 3000 random datagrams, empty and oversized ones included.
 python3 - "$PORT" <<'PY'

@@ -1,6 +1,6 @@
 /*
  * test_demux.c - first-byte classification at every range boundary
- * (RFC 7983 style: 0-3 STUN, 4-15 Chorus, 64-79 ChannelData).
+ * (RFC 7983 style: 0-3 STUN, 4-15 Chorus, 64-127 ChannelData).
  */
 #include <stdint.h>
 #include <string.h>
@@ -20,7 +20,9 @@ static const struct {
 	{ 63,	DEMUX_UNKNOWN },
 	{ 64,	DEMUX_CHANNELDATA },
 	{ 79,	DEMUX_CHANNELDATA },
-	{ 80,	DEMUX_UNKNOWN },
+	{ 80,	DEMUX_CHANNELDATA },
+	{ 127,	DEMUX_CHANNELDATA },
+	{ 128,	DEMUX_UNKNOWN },
 	{ 255,	DEMUX_UNKNOWN },
 };
 
