@@ -7,8 +7,12 @@
  * text, where it lives in struct conf, and its help line.  Defaults go
  * through the same parser as the file, so a bad default cannot build.
  * A value never contains a control character or a '#' at its start or
- * after a blank, which is what lets conf_print write a file that reads
- * back to an equal configuration.
+ * after a blank, which is what lets conf_print_full write a file that
+ * reads back to an equal configuration.
+ *
+ * Keys flagged CONF_F_SECRET (user passwords, auth-secret) are never
+ * shown: conf_print writes "<redacted>" in their place, error messages
+ * leave them out, and they are wiped before their memory is freed.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chorus/crypto.h"
+#include "chorus/turn_auth.h"
 #include "conf.h"
 #include "log.h"
 
@@ -34,6 +40,7 @@
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 #define CONF_QUOTE_MAX		64	/* value bytes shown in a message */
 #define CONF_CMDLINE		"command line"
+#define CONF_REDACTED		"<redacted>"	/* a secret, as printed */
 
 enum conf_type {
 	CONF_T_STRING,		/* any text */
@@ -45,10 +52,19 @@ enum conf_type {
 	CONF_T_ADDRESS,		/* numeric IPv4 or IPv6, or "*" for both */
 	CONF_T_HOSTPORT,	/* ADDRESS:PORT or [V6]:PORT */
 	CONF_T_DURATION,	/* seconds, suffix s, m or h; min..max */
+	CONF_T_REALM,		/* printable ASCII but '"' '\\', min..max bytes */
+	CONF_T_USER,		/* NAME:PASSWORD into struct conf_user */
+	CONF_T_SECRET,		/* printable ASCII */
+	CONF_T_PREFIX,		/* CIDR, addr_prefix_parse() */
+	CONF_T_EXTERNAL,	/* PUBLIC or PUBLIC/PRIVATE, one per family */
+	CONF_T_IP,		/* a numeric address, not a wildcard; one per
+				   family */
+	CONF_T_RATE,		/* uint64_t, suffix k, M or G (decimal) */
 };
 
 #define CONF_F_REPEAT	0x01	/* may be given several times per source */
 #define CONF_F_PORT0	0x02	/* port 0 ("any", for tests) is accepted */
+#define CONF_F_SECRET	0x04	/* never printed unless asked, wiped */
 
 struct conf_enum {
 	const char	*name;
@@ -59,10 +75,11 @@ struct conf_key {
 	const char		*name;
 	enum conf_type		 type;
 	unsigned		 flags;
-	const char		*def;		/* default, as text */
+	const char		*def;		/* default as text; NULL: none */
 	size_t			 off;		/* field in struct conf */
 	size_t			 count_off;	/* REPEAT: its size_t count */
-	unsigned		 min, max;	/* range; REPEAT: entries */
+	unsigned		 min, max;	/* range; REPEAT: entries;
+						   REALM: length */
 	const struct conf_enum	*names;		/* CONF_T_ENUM */
 	const char		*meta;		/* VALUE in --key=VALUE */
 	const char		*help;
@@ -113,6 +130,54 @@ static const struct conf_key conf_keys[] = {
 	{ "tcp-idle-timeout", CONF_T_DURATION, 0, "60s",
 	    F(tcp_idle_timeout), 0, 1, 3600, NULL, "TIME",
 	    "close idle TCP connections after" },
+	{ "realm", CONF_T_REALM, 0, "chorus",
+	    F(realm), 0, 1, TURN_AUTH_MAX_REALM, NULL, "REALM",
+	    "realm of the TURN long-term credentials" },
+	{ "user", CONF_T_USER, CONF_F_REPEAT | CONF_F_SECRET, NULL,
+	    F(users), F(nusers), 0, CONF_MAX_USERS, NULL, "NAME:PASSWORD",
+	    "a TURN user; repeatable" },
+	{ "auth-secret", CONF_T_SECRET, CONF_F_REPEAT | CONF_F_SECRET, NULL,
+	    F(auth_secrets), F(nauth_secrets), 0, CONF_MAX_SECRETS, NULL,
+	    "SECRET", "TURN REST API shared secret; repeatable" },
+	{ "allow-anonymous", CONF_T_BOOL, 0, "no",
+	    F(allow_anonymous), 0, 0, 0, NULL, "yes|no",
+	    "relay for clients without credentials" },
+	{ "relay-ip", CONF_T_IP, CONF_F_REPEAT, NULL,
+	    F(relay_ip), F(nrelay_ip), 0, CONF_MAX_FAMILIES, NULL, "ADDR",
+	    "address relay sockets bind to, one per family" },
+	{ "external-ip", CONF_T_EXTERNAL, CONF_F_REPEAT, NULL,
+	    F(external), F(nexternal), 0, CONF_MAX_FAMILIES, NULL,
+	    "PUBLIC[/PRIVATE]", "public address of a 1:1 NAT, one per family" },
+	{ "min-port", CONF_T_PORT, 0, "49152",
+	    F(min_port), 0, 1024, 65535, NULL, "PORT",
+	    "lowest relay port" },
+	{ "max-port", CONF_T_PORT, 0, "65535",
+	    F(max_port), 0, 1024, 65535, NULL, "PORT",
+	    "highest relay port" },
+	{ "allowed-peer", CONF_T_PREFIX, CONF_F_REPEAT, NULL,
+	    F(allowed_peers), F(nallowed_peers), 0, ADDR_MAX_RULES, NULL,
+	    "CIDR", "peers relayed to despite the built-in deny list" },
+	{ "denied-peer", CONF_T_PREFIX, CONF_F_REPEAT, NULL,
+	    F(denied_peers), F(ndenied_peers), 0, ADDR_MAX_RULES, NULL,
+	    "CIDR", "peers never relayed to" },
+	{ "tls-port", CONF_T_PORT, CONF_F_PORT0, "5349",
+	    F(tls_port), 0, 0, 0, NULL, "PORT",
+	    "TURN over TLS port (TCP), 0: none" },
+	{ "tls-cert", CONF_T_PATH, 0, NULL,
+	    F(tls_cert), 0, 0, 0, NULL, "FILE",
+	    "TLS certificate chain (PEM)" },
+	{ "tls-key", CONF_T_PATH, 0, NULL,
+	    F(tls_key), 0, 0, 0, NULL, "FILE",
+	    "TLS private key (PEM)" },
+	{ "max-bps", CONF_T_RATE, 0, "0",
+	    F(max_bps), 0, 0, 0, NULL, "BYTES",
+	    "bytes per second per allocation (suffix k, M, G), 0: no limit" },
+	{ "user-quota", CONF_T_UINT, 0, "10",
+	    F(user_quota), 0, 1, 100000, NULL, "N",
+	    "most allocations per user" },
+	{ "total-quota", CONF_T_UINT, 0, "10000",
+	    F(total_quota), 0, 1, 1000000, NULL, "N",
+	    "most allocations in all" },
 	{ "http-address", CONF_T_HOSTPORT, CONF_F_PORT0, "127.0.0.1:8440",
 	    F(http), 0, 0, 0, NULL, "ADDR:PORT",
 	    "HTTP API and dashboard address" },
@@ -141,6 +206,8 @@ _Static_assert(nitems(conf_keys) <= CONF_MAX_KEYS,
 static int	conf_fail(struct conf_reader *, unsigned, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 static const char *conf_quote(const char *, char [CONF_QUOTE_MAX + 4]);
+static const char *conf_opt_shown(const struct conf_reader *,
+		    char [CONF_QUOTE_MAX + 16]);
 
 /* The field at off in c (the table's offsets are into struct conf). */
 static void *
@@ -172,13 +239,13 @@ conf_key_index(const char *key)
 static int
 conf_fail(struct conf_reader *r, unsigned line, const char *fmt, ...)
 {
-	char qk[CONF_QUOTE_MAX + 4], qv[CONF_QUOTE_MAX + 4];
+	char qk[CONF_QUOTE_MAX + 4], qv[CONF_QUOTE_MAX + 16];
 	va_list ap;
 	int n;
 
 	if (r->opt_key != NULL)
 		n = snprintf(r->err, sizeof(r->err), "%s: --%s=%s: ", r->file,
-		    conf_quote(r->opt_key, qk), conf_quote(r->opt_value, qv));
+		    conf_quote(r->opt_key, qk), conf_opt_shown(r, qv));
 	else if (line > 0)
 		n = snprintf(r->err, sizeof(r->err), "%s:%u: ", r->file, line);
 	else
@@ -206,18 +273,44 @@ conf_quote(const char *s, char buf[CONF_QUOTE_MAX + 4])
 	return buf;
 }
 
+/* The option's value for a message, with a secret left out. */
+static const char *
+conf_opt_shown(const struct conf_reader *r, char buf[CONF_QUOTE_MAX + 16])
+{
+	char name[CONF_QUOTE_MAX + 2], q[CONF_QUOTE_MAX + 4];
+	const char *colon;
+	size_t len;
+	int i;
+
+	i = conf_key_index(r->opt_key);
+	if (i == -1 || !(conf_keys[i].flags & CONF_F_SECRET))
+		return conf_quote(r->opt_value, buf);
+	/* A user's name is not secret and says which line is wrong. */
+	if (conf_keys[i].type != CONF_T_USER ||
+	    (colon = strchr(r->opt_value, ':')) == NULL)
+		return CONF_REDACTED;
+	len = (size_t)(colon - r->opt_value);
+	if (len > CONF_QUOTE_MAX + 1)
+		len = CONF_QUOTE_MAX + 1;
+	memcpy(name, r->opt_value, len);
+	name[len] = '\0';
+	snprintf(buf, CONF_QUOTE_MAX + 16, "%s:%s", conf_quote(name, q),
+	    CONF_REDACTED);
+	return buf;
+}
+
 /* Parse decimal digits only (no sign, no blanks) up to max; -1 if not. */
 static int
-conf_parse_number(const char *s, unsigned long max, unsigned long *out)
+conf_parse_number(const char *s, uint64_t max, uint64_t *out)
 {
-	unsigned long v = 0, d;
+	uint64_t v = 0, d;
 
 	if (*s == '\0')
 		return -1;
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9')
 			return -1;
-		d = (unsigned long)(*s - '0');
+		d = (uint64_t)(*s - '0');
 		if (v > max / 10 || v * 10 > max - d)
 			return -1;
 		v = v * 10 + d;
@@ -230,7 +323,7 @@ conf_parse_number(const char *s, unsigned long max, unsigned long *out)
 static int
 conf_parse_port(const char *s, int allow0, uint16_t *out)
 {
-	unsigned long v;
+	uint64_t v;
 
 	if (conf_parse_number(s, 65535, &v) == -1 || (v == 0 && !allow0))
 		return -1;
@@ -243,7 +336,7 @@ static int
 conf_parse_duration(const char *s, unsigned min, unsigned max, unsigned *out)
 {
 	char digits[16];
-	unsigned long v, mult = 1;
+	uint64_t v, mult = 1;
 	size_t len = strlen(s);
 
 	if (len == 0 || len >= sizeof(digits))
@@ -266,6 +359,35 @@ conf_parse_duration(const char *s, unsigned min, unsigned max, unsigned *out)
 	if (v < min)
 		return -1;
 	*out = (unsigned)v;
+	return 0;
+}
+
+/* "1500", "64k", "2M", "1G" (powers of 1000) to a uint64_t; -1 if not. */
+static int
+conf_parse_rate(const char *s, uint64_t *out)
+{
+	char digits[24];
+	uint64_t v, mult = 1;
+	size_t len = strlen(s);
+
+	if (len == 0 || len >= sizeof(digits))
+		return -1;
+	memcpy(digits, s, len + 1);
+	switch (digits[len - 1]) {
+	case 'G':
+		mult *= 1000;
+		/* FALLTHROUGH */
+	case 'M':
+		mult *= 1000;
+		/* FALLTHROUGH */
+	case 'k':
+		mult *= 1000;
+		digits[len - 1] = '\0';
+		break;
+	}
+	if (conf_parse_number(digits, UINT64_MAX / mult, &v) == -1)
+		return -1;
+	*out = v * mult;
 	return 0;
 }
 
@@ -337,16 +459,40 @@ conf_parse_hostport(const char *s, int allow0, struct conf_addr *a)
 	return n > 0 && (size_t)n < sizeof(a->text) ? 0 : -1;
 }
 
-/* The address bytes of a (IPv4 or IPv6), for comparing. */
+/* The address bytes of ss (IPv4 or IPv6), for comparing and printing. */
+static const void *
+conf_ss_bytes(const struct sockaddr_storage *ss, size_t *len)
+{
+	if (ss->ss_family == AF_INET) {
+		*len = sizeof(struct in_addr);
+		return &((const struct sockaddr_in *)ss)->sin_addr;
+	}
+	*len = sizeof(struct in6_addr);
+	return &((const struct sockaddr_in6 *)ss)->sin6_addr;
+}
+
+/* The same for a conf_addr. */
 static const void *
 conf_addr_bytes(const struct conf_addr *a, size_t *len)
 {
-	if (a->ss.ss_family == AF_INET) {
-		*len = sizeof(struct in_addr);
-		return &((const struct sockaddr_in *)&a->ss)->sin_addr;
-	}
-	*len = sizeof(struct in6_addr);
-	return &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+	return conf_ss_bytes(&a->ss, len);
+}
+
+/* 1 if a and b hold the same family and address (AF_UNSPEC: both). */
+static int
+conf_ss_equal(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b)
+{
+	const void *pa, *pb;
+	size_t la, lb;
+
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family != AF_INET && a->ss_family != AF_INET6)
+		return 1;
+	pa = conf_ss_bytes(a, &la);
+	pb = conf_ss_bytes(b, &lb);
+	return la == lb && memcmp(pa, pb, la) == 0;
 }
 
 /* 1 if a and b are the same address and port. */
@@ -481,6 +627,304 @@ conf_set_enum(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	    conf_quote(value, q), list);
 }
 
+/* 1 if s has a '#' at its start or after a blank: it would read as a comment. */
+static int
+conf_comment_at(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
+		    s[i - 1] == '\t'))
+			return 1;
+	return 0;
+}
+
+/* 1 if s is only bytes from lo to '~' (printable ASCII, or no blank). */
+static int
+conf_is_ascii(const char *s, unsigned char lo)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < lo || (unsigned char)*s > '~')
+			return 0;
+	return 1;
+}
+
+/* Wipe and free a secret string; NULL is fine. */
+static void
+conf_free_secret(char *s)
+{
+	if (s == NULL)
+		return;
+	crypto_wipe(s, strlen(s));
+	free(s);
+}
+
+/*
+ * Check a password or secret s, part of the value, called what in messages
+ * ("user: alice: the password"), which never show it.  -1 with r->err set.
+ */
+static int
+conf_check_secret(struct conf_reader *r, unsigned line, const char *what,
+    const char *value, const char *s, size_t max)
+{
+	if (*s == '\0')
+		return conf_fail(r, line, "%s is empty", what);
+	if (strlen(s) > max)
+		return conf_fail(r, line, "%s is longer than %zu characters",
+		    what, max);
+	if (!conf_is_ascii(s, ' '))
+		return conf_fail(r, line, "%s may contain only printable ASCII "
+		    "characters", what);
+	/* The whole value: after "NAME:", a '#' is not at a start. */
+	if (conf_comment_at(value))
+		return conf_fail(r, line, "%s has a '#' that would begin a "
+		    "comment", what);
+	/* What conf_print writes must not be taken for the real thing. */
+	if (strcmp(s, CONF_REDACTED) == 0)
+		return conf_fail(r, line, "%s is \"%s\", a placeholder from "
+		    "chorusd -t: copy the real one from the original file",
+		    what, CONF_REDACTED);
+	return 0;
+}
+
+/* The realm: printable ASCII without '"' or '\\', of k->min..k->max bytes. */
+static int
+conf_set_realm(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	char q[CONF_QUOTE_MAX + 4];
+
+	if (strlen(value) < k->min || strlen(value) > k->max)
+		return conf_fail(r, line, "%s: value is not %u to %u bytes "
+		    "long", k->name, k->min, k->max);
+	if (!conf_is_ascii(value, ' ') || strpbrk(value, "\"\\") != NULL)
+		return conf_fail(r, line, "%s: \"%s\" may contain only printable "
+		    "ASCII characters other than '\"' and '\\'", k->name,
+		    conf_quote(value, q));
+	return conf_set_string(r, line, k, value);
+}
+
+/* One "user = NAME:PASSWORD": split at the first ':', names unique. */
+static int
+conf_set_user(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	struct conf_user *users = conf_field(r->conf, k->off);
+	size_t *n = conf_field(r->conf, k->count_off);
+	char name[CONF_MAX_USER_NAME + 1], what[CONF_QUOTE_MAX + 32];
+	char q[CONF_QUOTE_MAX + 4];
+	const char *colon, *password;
+	size_t len, i;
+
+	if ((colon = strchr(value, ':')) == NULL)
+		return conf_fail(r, line, "%s: expected NAME:PASSWORD", k->name);
+	len = (size_t)(colon - value);
+	password = colon + 1;
+	if (len == 0)
+		return conf_fail(r, line, "%s: the name before ':' is empty",
+		    k->name);
+	if (len > CONF_MAX_USER_NAME)
+		return conf_fail(r, line, "%s: the name is longer than %d "
+		    "characters", k->name, CONF_MAX_USER_NAME);
+	memcpy(name, value, len);
+	name[len] = '\0';
+	if (!conf_is_ascii(name, '!') || name[0] == '#')
+		return conf_fail(r, line, "%s: \"%s\": a name may contain only "
+		    "printable ASCII characters other than blanks and ':', "
+		    "and not begin with '#'", k->name, conf_quote(name, q));
+	snprintf(what, sizeof(what), "%s: %s: the password", k->name,
+	    conf_quote(name, q));
+	if (conf_check_secret(r, line, what, value, password,
+	    CONF_MAX_PASSWORD) == -1)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (strcmp(users[i].name, name) == 0)
+			return conf_fail(r, line, "%s: \"%s\" is listed twice",
+			    k->name, conf_quote(name, q));
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u users", k->name,
+		    k->max);
+	if ((users[*n].name = strdup(name)) == NULL ||
+	    (users[*n].password = strdup(password)) == NULL) {
+		free(users[*n].name);
+		users[*n].name = NULL;
+		return conf_fail(r, line, "%s: %s", k->name, strerror(errno));
+	}
+	(*n)++;
+	return 0;
+}
+
+/* One auth-secret; a second, different one is for rotation. */
+static int
+conf_set_secret(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	char **list = conf_field(r->conf, k->off), what[64];
+	size_t *n = conf_field(r->conf, k->count_off);
+	size_t i;
+
+	snprintf(what, sizeof(what), "%s: the secret", k->name);
+	if (conf_check_secret(r, line, what, value, value,
+	    CONF_MAX_SECRET) == -1)
+		return -1;
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i], value) == 0)
+			return conf_fail(r, line, "%s: the same secret is listed "
+			    "twice", k->name);
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u secrets", k->name,
+		    k->max);
+	if ((list[*n] = strdup(value)) == NULL)
+		return conf_fail(r, line, "%s: %s", k->name, strerror(errno));
+	(*n)++;
+	return 0;
+}
+
+/* One allowed-peer or denied-peer prefix. */
+static int
+conf_set_prefix(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	struct addr_prefix *list = conf_field(r->conf, k->off), p;
+	size_t *n = conf_field(r->conf, k->count_off);
+	char q[CONF_QUOTE_MAX + 4], text[ADDR_PREFIX_STRLEN];
+	size_t i;
+
+	if (addr_prefix_parse(value, &p) == -1)
+		return conf_fail(r, line, "%s: \"%s\" is not an IPv4 or IPv6 "
+		    "prefix like 192.0.2.0/24 or 2001:db8::/32", k->name,
+		    conf_quote(value, q));
+	addr_prefix_print(&p, text, sizeof(text));
+	for (i = 0; i < *n; i++)
+		if (list[i].family == p.family && list[i].bits == p.bits &&
+		    memcmp(list[i].addr, p.addr, sizeof(p.addr)) == 0)
+			return conf_fail(r, line, "%s: \"%s\" is listed twice",
+			    k->name, text);
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u prefixes", k->name,
+		    k->max);
+	list[(*n)++] = p;
+	return 0;
+}
+
+/* "IPv4" or "IPv6". */
+static const char *
+conf_family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* One external-ip: PUBLIC or PUBLIC/PRIVATE, at most one per family. */
+static int
+conf_set_external(struct conf_reader *r, unsigned line,
+    const struct conf_key *k, const char *value)
+{
+	struct conf_external *list = conf_field(r->conf, k->off), e;
+	size_t *n = conf_field(r->conf, k->count_off);
+	char q[CONF_QUOTE_MAX + 4], pub[INET6_ADDRSTRLEN + 2];
+	struct conf_addr a, b;
+	const char *slash;
+	size_t len, i;
+	int any;
+
+	memset(&e, 0, sizeof(e));
+	slash = strchr(value, '/');
+	len = slash != NULL ? (size_t)(slash - value) : strlen(value);
+	if (len >= sizeof(pub))
+		goto bad;
+	memcpy(pub, value, len);
+	pub[len] = '\0';
+	if (conf_parse_ip(pub, 0, &a) == -1)
+		goto bad;
+	e.public_ip = a.ss;
+	e.private_ip.ss_family = AF_UNSPEC;
+	any = conf_addr_is_any(&a);
+	if (slash != NULL) {
+		if (conf_parse_ip(slash + 1, 0, &b) == -1)
+			goto bad;
+		if (b.ss.ss_family != a.ss.ss_family)
+			return conf_fail(r, line, "%s: \"%s\": the public and "
+			    "private addresses are not of the same family",
+			    k->name, conf_quote(value, q));
+		any |= conf_addr_is_any(&b);
+		e.private_ip = b.ss;
+	}
+	if (any)
+		return conf_fail(r, line, "%s: \"%s\": 0.0.0.0 and :: cannot be "
+		    "mapped", k->name, conf_quote(value, q));
+	for (i = 0; i < *n; i++)
+		if (list[i].public_ip.ss_family == e.public_ip.ss_family)
+			return conf_fail(r, line, "%s: \"%s\": only one %s "
+			    "%s may be given", k->name, conf_quote(value, q),
+			    conf_family_name(e.public_ip.ss_family), k->name);
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u mappings", k->name,
+		    k->max);
+	list[(*n)++] = e;
+	return 0;
+ bad:
+	return conf_fail(r, line, "%s: \"%s\" is not PUBLIC or PUBLIC/PRIVATE, "
+	    "numeric IPv4 or IPv6 addresses without a port", k->name,
+	    conf_quote(value, q));
+}
+
+/* One relay-ip: a specific numeric address, at most one per family. */
+static int
+conf_set_ip(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	struct conf_addr *list = conf_field(r->conf, k->off), a;
+	size_t *n = conf_field(r->conf, k->count_off);
+	char q[CONF_QUOTE_MAX + 4];
+	size_t i;
+
+	if (strcmp(value, "*") == 0)
+		return conf_fail(r, line, "%s: \"*\" is a wildcard: give the "
+		    "address to bind relay sockets to", k->name);
+	if (conf_parse_ip(value, 0, &a) == -1)
+		return conf_fail(r, line, "%s: \"%s\" is not a numeric IPv4 or "
+		    "IPv6 address", k->name, conf_quote(value, q));
+	if (conf_addr_is_any(&a))
+		return conf_fail(r, line, "%s: \"%s\" is a wildcard: give the "
+		    "address to bind relay sockets to", k->name,
+		    conf_quote(value, q));
+	for (i = 0; i < *n; i++)
+		if (list[i].ss.ss_family == a.ss.ss_family)
+			return conf_fail(r, line, "%s: \"%s\": only one %s "
+			    "%s may be given", k->name, a.text,
+			    conf_family_name(a.ss.ss_family), k->name);
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u addresses", k->name,
+		    k->max);
+	list[(*n)++] = a;
+	return 0;
+}
+
+/* Empty the list of a repeatable key, wiping the secrets it holds. */
+static void
+conf_list_clear(struct conf *c, const struct conf_key *k)
+{
+	size_t *n = conf_field(c, k->count_off);
+	struct conf_user *u;
+	char **s;
+	size_t i;
+
+	for (i = 0; i < *n; i++) {
+		if (k->type == CONF_T_USER) {
+			u = (struct conf_user *)conf_field(c, k->off) + i;
+			free(u->name);
+			conf_free_secret(u->password);
+			u->name = u->password = NULL;
+		} else if (k->type == CONF_T_SECRET) {
+			s = (char **)conf_field(c, k->off) + i;
+			conf_free_secret(*s);
+			*s = NULL;
+		}
+	}
+	*n = 0;
+}
+
 /* Parse value for key k into r->conf; messages name the key. */
 static int
 conf_apply(struct conf_reader *r, unsigned line, const struct conf_key *k,
@@ -488,22 +932,47 @@ conf_apply(struct conf_reader *r, unsigned line, const struct conf_key *k,
 {
 	void *field = conf_field(r->conf, k->off);
 	char q[CONF_QUOTE_MAX + 4];
-	unsigned long v;
+	unsigned lo, hi;
+	uint16_t port;
+	uint64_t v;
 
 	switch (k->type) {
 	case CONF_T_STRING:
 	case CONF_T_PATH:
 		return conf_set_string(r, line, k, value);
+	case CONF_T_REALM:
+		return conf_set_realm(r, line, k, value);
 	case CONF_T_BOOL:
 	case CONF_T_ENUM:
 		return conf_set_enum(r, line, k, value);
 	case CONF_T_ADDRESS:
 		return conf_set_address(r, line, k, value);
+	case CONF_T_USER:
+		return conf_set_user(r, line, k, value);
+	case CONF_T_SECRET:
+		return conf_set_secret(r, line, k, value);
+	case CONF_T_PREFIX:
+		return conf_set_prefix(r, line, k, value);
+	case CONF_T_EXTERNAL:
+		return conf_set_external(r, line, k, value);
+	case CONF_T_IP:
+		return conf_set_ip(r, line, k, value);
 	case CONF_T_PORT:
+		/* min..max narrow 1-65535; 0 stays allowed with PORT0. */
+		lo = k->min != 0 ? k->min : 1;
+		hi = k->max != 0 ? k->max : 65535;
 		if (conf_parse_port(value, k->flags & CONF_F_PORT0,
-		    field) == -1)
+		    &port) == -1 || (port != 0 && (port < lo || port > hi)))
 			return conf_fail(r, line, "%s: \"%s\" is not a port "
-			    "number (1-65535)", k->name, conf_quote(value, q));
+			    "number (%u-%u)", k->name, conf_quote(value, q),
+			    lo, hi);
+		*(uint16_t *)field = port;
+		return 0;
+	case CONF_T_RATE:
+		if (conf_parse_rate(value, field) == -1)
+			return conf_fail(r, line, "%s: \"%s\" is not a number "
+			    "of bytes per second (suffix k, M or G)", k->name,
+			    conf_quote(value, q));
 		return 0;
 	case CONF_T_UINT:
 		if (conf_parse_number(value, k->max, &v) == -1 || v < k->min)
@@ -558,7 +1027,7 @@ conf_set_at(struct conf_reader *r, unsigned line, const char *key,
 	} else {
 		/* A repeatable key replaces earlier sources' list. */
 		if (k->flags & CONF_F_REPEAT)
-			*(size_t *)conf_field(r->conf, k->count_off) = 0;
+			conf_list_clear(r->conf, k);
 		r->seen[i / 64] |= bit;
 		r->set_line[i] = line;
 	}
@@ -611,6 +1080,7 @@ int
 conf_read_line(struct conf_reader *r, const char *line, size_t len)
 {
 	char buf[CONF_MAX_LINE + 1], *s, *eq, *key, *value;
+	int rc = -1;
 
 	r->line++;
 	if (len > CONF_MAX_LINE)
@@ -624,16 +1094,52 @@ conf_read_line(struct conf_reader *r, const char *line, size_t len)
 		buf[len - 1] = '\0';
 	conf_strip_comment(buf);
 	s = conf_trim(buf);
-	if (*s == '\0')
-		return 0;
-	if ((eq = strchr(s, '=')) == NULL)
-		return conf_fail(r, r->line, "expected \"key = value\"");
+	if (*s == '\0') {
+		rc = 0;
+		goto done;
+	}
+	if ((eq = strchr(s, '=')) == NULL) {
+		conf_fail(r, r->line, "expected \"key = value\"");
+		goto done;
+	}
 	*eq = '\0';
 	key = conf_trim(s);
 	value = conf_trim(eq + 1);
-	if (*key == '\0')
-		return conf_fail(r, r->line, "missing key before \"=\"");
-	return conf_set_at(r, r->line, key, value);
+	if (*key == '\0') {
+		conf_fail(r, r->line, "missing key before \"=\"");
+		goto done;
+	}
+	rc = conf_set_at(r, r->line, key, value);
+ done:
+	/* The line may hold a password. */
+	crypto_wipe(buf, len + 1);
+	return rc;
+}
+
+/*
+ * The last line of this source that set key a or b (0 for neither, or
+ * for options): the line a cross-key error names.
+ */
+static unsigned
+conf_later_line(const struct conf_reader *r, const char *a, const char *b)
+{
+	int ia = conf_key_index(a), ib = conf_key_index(b);
+	unsigned la, lb;
+
+	if (r->opts || ia < 0 || ib < 0)
+		return 0;
+	la = r->set_line[ia];
+	lb = r->set_line[ib];
+	return la > lb ? la : lb;
+}
+
+/* The port of http-address, in host order. */
+static uint16_t
+conf_http_port(const struct conf *c)
+{
+	if (c->http.ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&c->http.ss)->sin_port);
+	return ntohs(((const struct sockaddr_in6 *)&c->http.ss)->sin6_port);
 }
 
 /* Checks across keys, once the source is complete. */
@@ -641,24 +1147,32 @@ int
 conf_read_finish(struct conf_reader *r)
 {
 	struct conf *c = r->conf;
-	unsigned line = 0;
-	int ip, ih;
+	int tls;
 
 	if (c == NULL)
 		return -1;
-	ip = conf_key_index("port");
-	ih = conf_key_index("http-address");
-	if (!r->opts && ip >= 0 && ih >= 0)
-		line = r->set_line[ip] > r->set_line[ih] ?
-		    r->set_line[ip] : r->set_line[ih];
-	if (c->port != 0 && c->http.ss.ss_family == AF_INET &&
-	    ((struct sockaddr_in *)&c->http.ss)->sin_port == htons(c->port))
-		return conf_fail(r, line, "http-address %s uses port %u, "
-		    "which is also the TURN port", c->http.text, c->port);
-	if (c->port != 0 && c->http.ss.ss_family == AF_INET6 &&
-	    ((struct sockaddr_in6 *)&c->http.ss)->sin6_port == htons(c->port))
-		return conf_fail(r, line, "http-address %s uses port %u, "
-		    "which is also the TURN port", c->http.text, c->port);
+	if (c->port != 0 && conf_http_port(c) == c->port)
+		return conf_fail(r, conf_later_line(r, "port", "http-address"),
+		    "http-address %s uses port %u, which is also the TURN "
+		    "port", c->http.text, c->port);
+	if (c->min_port > c->max_port)
+		return conf_fail(r, conf_later_line(r, "min-port", "max-port"),
+		    "min-port %u is above max-port %u", c->min_port,
+		    c->max_port);
+	if ((c->tls_cert == NULL) != (c->tls_key == NULL))
+		return conf_fail(r, conf_later_line(r, "tls-cert", "tls-key"),
+		    "%s is set but %s is not",
+		    c->tls_cert != NULL ? "tls-cert" : "tls-key",
+		    c->tls_cert != NULL ? "tls-key" : "tls-cert");
+	/* Only a certificate opens the TLS listener (TCP, as port is). */
+	tls = c->tls_cert != NULL && c->tls_port != 0;
+	if (tls && c->port == c->tls_port)
+		return conf_fail(r, conf_later_line(r, "port", "tls-port"),
+		    "tls-port %u is also the TURN port", c->tls_port);
+	if (tls && conf_http_port(c) == c->tls_port)
+		return conf_fail(r, conf_later_line(r, "tls-port",
+		    "http-address"), "http-address %s uses port %u, which is "
+		    "also the TLS port", c->http.text, c->tls_port);
 	return 0;
 }
 
@@ -681,6 +1195,7 @@ conf_set(struct conf_reader *r, const char *key, const char *value)
 	snprintf(buf, sizeof(buf), "%s", value);
 	v = conf_trim(buf);
 	rc = conf_set_at(r, r->line, key, v);
+	crypto_wipe(buf, sizeof(buf));
  done:
 	r->opt_key = NULL;
 	r->opt_value = NULL;
@@ -694,18 +1209,30 @@ conf_is_key(const char *key)
 	return conf_key_index(key) != -1;
 }
 
-/* Free a configuration and its strings. */
+/* The name of row i of the key table; NULL past the end. */
+const char *
+conf_key_name(size_t i)
+{
+	return i < nitems(conf_keys) ? conf_keys[i].name : NULL;
+}
+
+/* Free a configuration and its strings, wiping the secrets. */
 void
 conf_free(struct conf *c)
 {
+	const struct conf_key *k;
 	size_t i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < nitems(conf_keys); i++)
-		if (conf_keys[i].type == CONF_T_STRING ||
-		    conf_keys[i].type == CONF_T_PATH)
-			free(*(char **)conf_field(c, conf_keys[i].off));
+	for (i = 0; i < nitems(conf_keys); i++) {
+		k = &conf_keys[i];
+		if (k->flags & CONF_F_REPEAT)
+			conf_list_clear(c, k);
+		else if (k->type == CONF_T_STRING || k->type == CONF_T_PATH ||
+		    k->type == CONF_T_REALM)
+			free(*(char **)conf_field(c, k->off));
+	}
 	free(c);
 }
 
@@ -721,6 +1248,8 @@ conf_new(void)
 		return NULL;
 	conf_read_init(&r, c, "defaults");
 	for (i = 0; i < nitems(conf_keys); i++) {
+		if (conf_keys[i].def == NULL)
+			continue;
 		if (conf_set_at(&r, 0, conf_keys[i].name,
 		    conf_keys[i].def) == -1) {
 			conf_free(c);
@@ -735,13 +1264,19 @@ static int
 conf_read_file(struct conf_reader *r, const char *path)
 {
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
+	char *line;
+	size_t cap = CONF_MAX_LINE + 2;
 	ssize_t n;
 	int rc = -1;
 
+	/* Big enough for any valid line, so no realloc leaves a copy. */
+	if ((line = malloc(cap)) == NULL) {
+		conf_fail(r, 0, "%s", strerror(errno));
+		return -1;
+	}
 	if ((f = fopen(path, "r")) == NULL) {
 		conf_fail(r, 0, "cannot open: %s", strerror(errno));
+		free(line);
 		return -1;
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {
@@ -756,6 +1291,7 @@ conf_read_file(struct conf_reader *r, const char *path)
 	}
 	rc = conf_read_finish(r);
  fail:
+	crypto_wipe(line, cap);
 	free(line);
 	fclose(f);
 	return rc;
@@ -812,7 +1348,7 @@ conf_load(const char *path, char *const *opts, size_t nopts, char *err,
 	return NULL;
 }
 
-/* The value of a single-valued key as text, into buf. */
+/* The value of a single-valued key as text, into buf; NULL if unset. */
 static const char *
 conf_value_text(const struct conf *c, const struct conf_key *k, char *buf,
     size_t len)
@@ -823,7 +1359,12 @@ conf_value_text(const struct conf *c, const struct conf_key *k, char *buf,
 	switch (k->type) {
 	case CONF_T_STRING:
 	case CONF_T_PATH:
+	case CONF_T_REALM:
 		return *(char *const *)field;
+	case CONF_T_RATE:
+		snprintf(buf, len, "%llu",
+		    (unsigned long long)*(const uint64_t *)field);
+		return buf;
 	case CONF_T_PORT:
 		snprintf(buf, len, "%u", (unsigned)*(const uint16_t *)field);
 		return buf;
@@ -842,34 +1383,150 @@ conf_value_text(const struct conf *c, const struct conf_key *k, char *buf,
 		return "?";
 	case CONF_T_HOSTPORT:
 	case CONF_T_ADDRESS:
+	case CONF_T_IP:
 		return ((const struct conf_addr *)field)->text;
+	case CONF_T_USER:
+	case CONF_T_SECRET:
+	case CONF_T_PREFIX:
+	case CONF_T_EXTERNAL:
+		break;		/* lists only: conf_print_item */
 	}
 	return "?";
 }
 
-/* Every key, as a file conf_load reads back to an equal configuration. */
+/* An address of an external-ip mapping, numeric. */
+static const char *
+conf_ss_text(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const void *p;
+	size_t n;
+
+	p = conf_ss_bytes(ss, &n);
+	if (inet_ntop(ss->ss_family, p, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* Entry j of repeatable key k as a line; secrets only if show. */
+static void
+conf_print_item(const struct conf *c, const struct conf_key *k, size_t j,
+    int show, FILE *f)
+{
+	const void *list = conf_cfield(c, k->off);
+	const struct conf_user *u;
+	const struct conf_external *e;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+	char text[ADDR_PREFIX_STRLEN];
+
+	show = show || !(k->flags & CONF_F_SECRET);
+	switch (k->type) {
+	case CONF_T_USER:
+		u = (const struct conf_user *)list + j;
+		fprintf(f, "%s = %s:%s\n", k->name, u->name,
+		    show ? u->password : CONF_REDACTED);
+		return;
+	case CONF_T_SECRET:
+		fprintf(f, "%s = %s\n", k->name,
+		    show ? ((char *const *)list)[j] : CONF_REDACTED);
+		return;
+	case CONF_T_PREFIX:
+		addr_prefix_print((const struct addr_prefix *)list + j, text,
+		    sizeof(text));
+		fprintf(f, "%s = %s\n", k->name, text);
+		return;
+	case CONF_T_EXTERNAL:
+		e = (const struct conf_external *)list + j;
+		fprintf(f, "%s = %s", k->name,
+		    conf_ss_text(&e->public_ip, a, sizeof(a)));
+		if (e->private_ip.ss_family != AF_UNSPEC)
+			fprintf(f, "/%s", conf_ss_text(&e->private_ip, b,
+			    sizeof(b)));
+		fputc('\n', f);
+		return;
+	default:
+		fprintf(f, "%s = %s\n", k->name,
+		    ((const struct conf_addr *)list)[j].text);
+		return;
+	}
+}
+
+/* 1 if entry j of repeatable key k is the same in a and b. */
+static int
+conf_item_equal(const struct conf *a, const struct conf *b,
+    const struct conf_key *k, size_t j)
+{
+	const void *la = conf_cfield(a, k->off), *lb = conf_cfield(b, k->off);
+	const struct conf_user *ua, *ub;
+	const struct conf_external *ea, *eb;
+	const struct addr_prefix *pa, *pb;
+
+	switch (k->type) {
+	case CONF_T_USER:
+		ua = (const struct conf_user *)la + j;
+		ub = (const struct conf_user *)lb + j;
+		return strcmp(ua->name, ub->name) == 0 &&
+		    strcmp(ua->password, ub->password) == 0;
+	case CONF_T_SECRET:
+		return strcmp(((char *const *)la)[j],
+		    ((char *const *)lb)[j]) == 0;
+	case CONF_T_PREFIX:
+		pa = (const struct addr_prefix *)la + j;
+		pb = (const struct addr_prefix *)lb + j;
+		return pa->family == pb->family && pa->bits == pb->bits &&
+		    memcmp(pa->addr, pb->addr, sizeof(pa->addr)) == 0;
+	case CONF_T_EXTERNAL:
+		ea = (const struct conf_external *)la + j;
+		eb = (const struct conf_external *)lb + j;
+		return conf_ss_equal(&ea->public_ip, &eb->public_ip) &&
+		    conf_ss_equal(&ea->private_ip, &eb->private_ip);
+	default:
+		return conf_addr_equal((const struct conf_addr *)la + j,
+		    (const struct conf_addr *)lb + j);
+	}
+}
+
+/*
+ * Every key that has a value.  With show_secrets, a file conf_load reads
+ * back to an equal configuration; without, secrets read "<redacted>",
+ * which the parser refuses, so the output cannot pass for the original.
+ */
 void
-conf_print(const struct conf *c, FILE *f)
+conf_print_full(const struct conf *c, FILE *f, int show_secrets)
 {
 	const struct conf_key *k;
-	const struct conf_addr *a;
+	const char *v;
 	char buf[64];
 	size_t i, j, n;
+	int hidden = 0;
 
 	fprintf(f, "# chorusd effective configuration: every key, "
 	    "defaults included.\n");
+	for (i = 0; i < nitems(conf_keys) && !show_secrets; i++)
+		if ((conf_keys[i].flags & CONF_F_SECRET) &&
+		    *(const size_t *)conf_cfield(c, conf_keys[i].count_off) > 0)
+			hidden = 1;
+	if (hidden)
+		fprintf(f, "# Passwords and secrets are shown as %s.\n",
+		    CONF_REDACTED);
 	for (i = 0; i < nitems(conf_keys); i++) {
 		k = &conf_keys[i];
 		if (k->flags & CONF_F_REPEAT) {
-			a = conf_cfield(c, k->off);
 			n = *(const size_t *)conf_cfield(c, k->count_off);
 			for (j = 0; j < n; j++)
-				fprintf(f, "%s = %s\n", k->name, a[j].text);
+				conf_print_item(c, k, j, show_secrets, f);
 			continue;
 		}
-		fprintf(f, "%s = %s\n", k->name,
-		    conf_value_text(c, k, buf, sizeof(buf)));
+		/* A key without a default may be unset (tls-cert). */
+		if ((v = conf_value_text(c, k, buf, sizeof(buf))) != NULL)
+			fprintf(f, "%s = %s\n", k->name, v);
 	}
+}
+
+/* The configuration with its secrets redacted (chorusd -t). */
+void
+conf_print(const struct conf *c, FILE *f)
+{
+	conf_print_full(c, f, 0);
 }
 
 /* The option list for --help. */
@@ -891,7 +1548,7 @@ conf_usage(FILE *f)
 		k = &conf_keys[i];
 		snprintf(opt, sizeof(opt), "--%s=%s", k->name, k->meta);
 		fprintf(f, "  %-*s  %s (default: %s)\n", width, opt, k->help,
-		    k->def);
+		    k->def != NULL ? k->def : "none");
 	}
 }
 
@@ -900,20 +1557,18 @@ int
 conf_equal(const struct conf *a, const struct conf *b)
 {
 	const struct conf_key *k;
-	const struct conf_addr *la, *lb;
+	const char *va, *vb;
 	char ba[64], bb[64];
 	size_t i, j, n;
 
 	for (i = 0; i < nitems(conf_keys); i++) {
 		k = &conf_keys[i];
 		if (k->flags & CONF_F_REPEAT) {
-			la = conf_cfield(a, k->off);
-			lb = conf_cfield(b, k->off);
 			n = *(const size_t *)conf_cfield(a, k->count_off);
 			if (n != *(const size_t *)conf_cfield(b, k->count_off))
 				return 0;
 			for (j = 0; j < n; j++)
-				if (!conf_addr_equal(&la[j], &lb[j]))
+				if (!conf_item_equal(a, b, k, j))
 					return 0;
 			continue;
 		}
@@ -923,8 +1578,9 @@ conf_equal(const struct conf *a, const struct conf *b)
 				return 0;
 			continue;
 		}
-		if (strcmp(conf_value_text(a, k, ba, sizeof(ba)),
-		    conf_value_text(b, k, bb, sizeof(bb))) != 0)
+		va = conf_value_text(a, k, ba, sizeof(ba));
+		vb = conf_value_text(b, k, bb, sizeof(bb));
+		if (va == NULL || vb == NULL ? va != vb : strcmp(va, vb) != 0)
 			return 0;
 	}
 	return 1;

@@ -15,11 +15,19 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "chorus/addr.h"
+
 #define CONF_MAX_LINE		4096	/* longest accepted line */
 #define CONF_MAX_LISTEN		8	/* listen-address entries */
 #define CONF_ERRLEN		512
 #define CONF_MAX_KEYS		128	/* size of the per-source bitmaps */
 #define CONF_MAX_VALUE		1024	/* longest string or path value */
+#define CONF_MAX_USERS		64	/* user = NAME:PASSWORD lines */
+#define CONF_MAX_SECRETS	8	/* auth-secret lines (rotation) */
+#define CONF_MAX_FAMILIES	2	/* external-ip / relay-ip: one per family */
+#define CONF_MAX_USER_NAME	128	/* user = NAME:..., characters */
+#define CONF_MAX_PASSWORD	256	/* user = ...:PASSWORD, characters */
+#define CONF_MAX_SECRET		256	/* auth-secret, characters */
 
 /* An address to bind, parsed from "HOST" or "HOST:PORT" / "[V6]:PORT". */
 struct conf_addr {
@@ -43,6 +51,37 @@ struct conf {
 	unsigned	 tcp_idle_timeout;		/* seconds */
 	unsigned	 http_max_connections;
 	unsigned	 http_timeout;			/* seconds */
+
+	/* TURN (RFC 8656) */
+	char		*realm;
+	struct conf_user {
+		char	*name;
+		char	*password;			/* secret: wiped on free */
+	}		 users[CONF_MAX_USERS];
+	size_t		 nusers;
+	char		*auth_secrets[CONF_MAX_SECRETS];	/* secret */
+	size_t		 nauth_secrets;
+	int		 allow_anonymous;
+	struct addr_prefix allowed_peers[ADDR_MAX_RULES];
+	size_t		 nallowed_peers;
+	struct addr_prefix denied_peers[ADDR_MAX_RULES];
+	size_t		 ndenied_peers;
+	uint16_t	 min_port;			/* relay range */
+	uint16_t	 max_port;
+	/* external-ip = PUBLIC or PUBLIC/PRIVATE: 1:1 NAT mapping */
+	struct conf_external {
+		struct sockaddr_storage	public_ip;	/* port 0 */
+		struct sockaddr_storage	private_ip;	/* AF_UNSPEC if none */
+	}		 external[CONF_MAX_FAMILIES];
+	size_t		 nexternal;
+	struct conf_addr relay_ip[CONF_MAX_FAMILIES];	/* relay socket bind */
+	size_t		 nrelay_ip;
+	uint16_t	 tls_port;			/* 0: no TLS */
+	char		*tls_cert;			/* NULL: no TLS */
+	char		*tls_key;
+	uint64_t	 max_bps;			/* per allocation, 0: none */
+	unsigned	 user_quota;			/* allocations per user */
+	unsigned	 total_quota;			/* allocations in all */
 };
 
 /* Parser state: one file (or the command line) at a time. */
@@ -76,6 +115,8 @@ int	conf_read_finish(struct conf_reader *);
 int	conf_set(struct conf_reader *, const char *key, const char *value);
 /* 1 if key is in the table. */
 int	conf_is_key(const char *key);
+/* The name of the i-th key of the table; NULL past the end. */
+const char *conf_key_name(size_t i);
 
 /*
  * Build the effective configuration: defaults, then the file (if path is
@@ -85,7 +126,14 @@ int	conf_is_key(const char *key);
 struct conf *conf_load(const char *path, char *const *opts, size_t nopts,
 	    char *err, size_t errlen);
 
-/* Print the configuration as a file conf_load would read back. */
+/*
+ * Print the configuration as a file: every key that has a value.  With
+ * show_secrets, conf_load reads it back to an equal configuration;
+ * without, passwords and auth-secret values are printed as "<redacted>"
+ * (which the parser refuses).  conf_print is conf_print_full(..., 0), for
+ * chorusd -t.
+ */
+void	conf_print_full(const struct conf *, FILE *, int show_secrets);
 void	conf_print(const struct conf *, FILE *);
 /* Print the key table (--help). */
 void	conf_usage(FILE *);
