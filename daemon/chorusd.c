@@ -3,8 +3,9 @@
  *
  * Parses the command line, builds the effective configuration (defaults,
  * then the file, then --key=value options), and either prints it
- * (--check-config) or brings the node up and runs it.  chorusd always runs
- * in the foreground: systemd, Docker or a shell supervise it.
+ * (--check-config), runs a subcommand on the state directory ("user",
+ * cmd_user.c) or brings the node up and runs it.  chorusd always runs in
+ * the foreground: systemd, Docker or a shell supervise it.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd_user.h"
 #include "conf.h"
 #include "log.h"
 #include "node.h"
@@ -29,6 +31,8 @@ struct args {
 	int		 check;
 	char		*opts[CHORUSD_MAX_OPTS];	/* "--key=value" */
 	size_t		 nopts;
+	char		**user_argv;	/* the words after "user", or NULL */
+	int		 user_argc;
 };
 
 /* --help */
@@ -37,12 +41,19 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: chorusd [-ftVh] [-c FILE] [--state-dir DIR] [--KEY=VALUE ...]\n"
+	    "       chorusd [-c FILE] [--state-dir DIR] [--KEY=VALUE ...] user add NAME\n"
+	    "       chorusd [-c FILE] [--state-dir DIR] [--KEY=VALUE ...] user del NAME\n"
+	    "       chorusd [-c FILE] [--state-dir DIR] [--KEY=VALUE ...] user list\n"
 	    "\n"
 	    "  -c, --config FILE     configuration file (default %s, if it exists)\n"
 	    "  -f, --foreground      run in the foreground (always the case)\n"
 	    "  -t, --check-config    check the configuration, print it and exit\n"
 	    "  -V, --version         print the version and exit\n"
 	    "  -h, --help            print this help and exit\n"
+	    "\n"
+	    "user add NAME reads the password from standard input (or asks twice\n"
+	    "at a terminal) and stores the TURN keys for the configured realm;\n"
+	    "user del NAME deletes them; user list shows the users.\n"
 	    "\n"
 	    "Every configuration key can be given as --KEY=VALUE or --KEY VALUE:\n",
 	    CHORUSD_DEFAULT_CONF);
@@ -166,11 +177,20 @@ args_parse(struct args *a, int argc, char *argv[])
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			if (args_short(a, argc, argv, &i) == -1)
 				return -1;
+		} else if (strcmp(argv[i], "user") == 0) {
+			/* The rest is the subcommand's (cmd_user.c). */
+			a->user_argv = argv + i + 1;
+			a->user_argc = argc - i - 1;
+			break;
 		} else {
 			fprintf(stderr, "chorusd: unexpected argument \"%s\"\n",
 			    argv[i]);
 			return -1;
 		}
+	}
+	if (a->check && a->user_argv != NULL) {
+		fprintf(stderr, "chorusd: -t and user do not go together\n");
+		return -1;
 	}
 	/* The default file is optional; a file named with -c is not. */
 	if (!a->conf_explicit && stat(CHORUSD_DEFAULT_CONF, &st) == 0)
@@ -202,7 +222,7 @@ main(int argc, char *argv[])
 	umask(077);
 	if (args_parse(&a, argc, argv) == -1) {
 		fprintf(stderr, "usage: chorusd [-ftVh] [-c FILE] "
-		    "[--KEY=VALUE ...] (see --help)\n");
+		    "[--KEY=VALUE ...] [user add|del|list ...] (see --help)\n");
 		args_free(&a);
 		return 2;
 	}
@@ -218,6 +238,11 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	log_init(conf->log_level, conf->log_addresses);
+	if (a.user_argv != NULL) {
+		rc = cmd_user(conf, a.user_argc, a.user_argv);
+		conf_free(conf);
+		goto done;
+	}
 	if ((node = node_new(conf, a.conf_path, a.opts, a.nopts, err,
 	    sizeof(err))) == NULL) {
 		conf_free(conf);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
 #include <sqlite3.h>
 
 #include "log.h"
@@ -39,6 +40,11 @@ enum store_stmt {
 	STORE_HISTORY_ADD,
 	STORE_HISTORY_GET,
 	STORE_HISTORY_PRUNE,
+	STORE_USER_PUT,
+	STORE_USER_DEL,
+	STORE_USER_GET,
+	STORE_USER_GET_HASH,
+	STORE_USER_LIST,
 	STORE_NSTMT
 };
 
@@ -62,6 +68,23 @@ static const char *const store_sql[STORE_NSTMT] = {
 	 * the table stays small (aggregates, a few names, bounded age).
 	 */
 	[STORE_HISTORY_PRUNE] = "DELETE FROM history WHERE ts < ?1",
+	/*
+	 * An upsert, not INSERT OR REPLACE: that would also delete another
+	 * user whose userhash collided, where this fails on the constraint.
+	 */
+	[STORE_USER_PUT] = "INSERT INTO users(name, realm, key_md5, "
+	    "key_sha256, userhash, created) VALUES(?1, ?2, ?3, ?4, ?5, ?6) "
+	    "ON CONFLICT(name) DO UPDATE SET realm = excluded.realm, "
+	    "key_md5 = excluded.key_md5, key_sha256 = excluded.key_sha256, "
+	    "userhash = excluded.userhash, created = excluded.created",
+	[STORE_USER_DEL] = "DELETE FROM users WHERE name = ?1",
+	/* The columns store_user_row() reads, in its order. */
+	[STORE_USER_GET] = "SELECT name, realm, key_md5, key_sha256, created "
+	    "FROM users WHERE name = ?1",
+	[STORE_USER_GET_HASH] = "SELECT name, realm, key_md5, key_sha256, "
+	    "created FROM users WHERE userhash = ?1",
+	[STORE_USER_LIST] = "SELECT name, realm, key_md5, key_sha256, created "
+	    "FROM users ORDER BY name",
 };
 
 /*
@@ -84,6 +107,15 @@ static const char *const store_migrations[] = {
 	"  name TEXT NOT NULL,"
 	"  value INTEGER NOT NULL,"
 	"  PRIMARY KEY (name, ts)"
+	") WITHOUT ROWID;",
+	/* 1 -> 2: long-term TURN users, keys only (store.h) */
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  realm TEXT NOT NULL,"
+	"  key_md5 BLOB NOT NULL,"
+	"  key_sha256 BLOB NOT NULL,"
+	"  userhash BLOB NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 };
 
@@ -171,9 +203,14 @@ store_pragma(struct store *s, const char *sql, char *out, size_t outlen,
  * the b-tree structure, page and record formats and NOT NULL constraints,
  * which is what a torn write or a bad disk leaves behind, in time linear
  * in the file size.  What integrity_check adds is matching each index
- * against its table, O(N log N); our tables are WITHOUT ROWID with no
- * secondary index, so it would find nothing more, and the ledger grows
- * while every start on a 1-vCPU VPS pays for the check.
+ * against its table, O(N log N); our tables are WITHOUT ROWID, and the
+ * one secondary index (users.userhash) is checked by store_check_users()
+ * once the table exists: the ledger grows while every start on a 1-vCPU
+ * VPS pays for the check, the users table stays small.
+ *
+ * secure_delete = FAST zeroes a deleted or replaced row within its page,
+ * so that an old user key does not linger in the file (frames in the WAL
+ * last until overwritten), at no extra I/O.
  */
 static int
 store_setup(struct store *s, char *err, size_t errlen)
@@ -191,7 +228,8 @@ store_setup(struct store *s, char *err, size_t errlen)
 		return -1;
 	}
 	if (store_exec(s, "PRAGMA synchronous = NORMAL", err, errlen) == -1 ||
-	    store_exec(s, "PRAGMA foreign_keys = ON", err, errlen) == -1)
+	    store_exec(s, "PRAGMA foreign_keys = ON", err, errlen) == -1 ||
+	    store_exec(s, "PRAGMA secure_delete = FAST", err, errlen) == -1)
 		return -1;
 	if (store_pragma(s, "PRAGMA quick_check(1)", res, sizeof(res), err,
 	    errlen) == -1)
@@ -251,6 +289,29 @@ store_migrate(struct store *s, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * Match the users table against its userhash index (store_setup()): a
+ * stale index entry would find the wrong user, or none, for a USERHASH.
+ */
+static int
+store_check_users(struct store *s, char *err, size_t errlen)
+{
+	char res[STORE_PRAGMA_MAX];
+	size_t i;
+
+	if (store_pragma(s, "PRAGMA integrity_check(users)", res, sizeof(res),
+	    err, errlen) == -1)
+		return -1;
+	if (strcmp(res, "ok") != 0) {
+		for (i = 0; res[i] != '\0'; i++)
+			if ((unsigned char)res[i] < ' ')
+				res[i] = ' ';
+		store_corrupt(s, res, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
 /* Prepare every statement the store uses. */
 static int
 store_prepare(struct store *s, char *err, size_t errlen)
@@ -297,6 +358,7 @@ store_open(const char *path, char *err, size_t errlen)
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	if (store_setup(s, err, errlen) == -1 ||
 	    store_migrate(s, err, errlen) == -1 ||
+	    store_check_users(s, err, errlen) == -1 ||
 	    store_prepare(s, err, errlen) == -1)
 		goto fail;
 	ok = 1;
@@ -550,4 +612,174 @@ store_history_prune(struct store *s, int64_t before_ts, uint64_t *deleted)
 	if (deleted != NULL)
 		*deleted = (uint64_t)sqlite3_changes(s->db);
 	return 0;
+}
+
+/* Add a user or replace its keys. */
+int
+store_user_put(struct store *s, const char *name, const char *realm,
+    const uint8_t key_md5[16], const uint8_t key_sha256[32],
+    const uint8_t userhash[STORE_USER_HASH_LEN], int64_t created)
+{
+	sqlite3_stmt *st = s->stmt[STORE_USER_PUT];
+	size_t nlen = strlen(name), rlen = strlen(realm);
+
+	if (nlen == 0 || nlen > STORE_USER_NAME_MAX || rlen == 0 ||
+	    rlen > STORE_USER_REALM_MAX) {
+		log_warnx("%s: %s: user name or realm empty or too long",
+		    __func__, s->path);
+		return -1;
+	}
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 2, realm, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 3, key_md5, 16, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 4, key_sha256, 32, SQLITE_STATIC) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_blob(st, 5, userhash, STORE_USER_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, created) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_USER_PUT);
+		store_done(s, STORE_USER_PUT);
+		return -1;
+	}
+	return store_run(s, STORE_USER_PUT, __func__);
+}
+
+/* Delete a user; 1 if there was one. */
+int
+store_user_del(struct store *s, const char *name)
+{
+	sqlite3_stmt *st = s->stmt[STORE_USER_DEL];
+
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_USER_DEL);
+		store_done(s, STORE_USER_DEL);
+		return -1;
+	}
+	if (store_run(s, STORE_USER_DEL, __func__) == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+/* Copy a text column of at most max bytes into out[max + 1]. */
+static int
+store_text(sqlite3_stmt *st, int col, char *out, size_t max)
+{
+	const unsigned char *text;
+	int len;
+
+	text = sqlite3_column_text(st, col);
+	len = sqlite3_column_bytes(st, col);
+	if (text == NULL || len <= 0 || (size_t)len > max)
+		return -1;
+	memcpy(out, text, (size_t)len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* Copy a blob column of exactly len bytes into out. */
+static int
+store_blob(sqlite3_stmt *st, int col, uint8_t *out, size_t len)
+{
+	const void *blob;
+
+	blob = sqlite3_column_blob(st, col);
+	if (blob == NULL || sqlite3_column_bytes(st, col) != (int)len)
+		return -1;
+	memcpy(out, blob, len);
+	return 0;
+}
+
+/* Read the current row of a user SELECT into u; -1 (u wiped) if bad. */
+static int
+store_user_row(struct store *s, enum store_stmt i, struct store_user *u,
+    const char *func)
+{
+	sqlite3_stmt *st = s->stmt[i];
+
+	if (store_text(st, 0, u->name, STORE_USER_NAME_MAX) == -1 ||
+	    store_text(st, 1, u->realm, STORE_USER_REALM_MAX) == -1 ||
+	    store_blob(st, 2, u->key_md5, sizeof(u->key_md5)) == -1 ||
+	    store_blob(st, 3, u->key_sha256, sizeof(u->key_sha256)) == -1 ||
+	    sqlite3_column_type(st, 4) != SQLITE_INTEGER) {
+		log_warnx("%s: %s: a users row is malformed (name, realm or "
+		    "key of the wrong size); delete and re-add that user",
+		    func, s->path);
+		OPENSSL_cleanse(u, sizeof(*u));
+		return -1;
+	}
+	u->created = sqlite3_column_int64(st, 4);
+	return 0;
+}
+
+/* Step a bound user lookup (statement i) and read its row into u. */
+static int
+store_user_fetch(struct store *s, enum store_stmt i, struct store_user *u,
+    const char *func)
+{
+	int rc;
+
+	if ((rc = store_lookup(s, i, func)) == 0)
+		rc = store_user_row(s, i, u, func);
+	else
+		OPENSSL_cleanse(u, sizeof(*u));
+	store_done(s, i);
+	return rc;
+}
+
+/* Look a user up by name. */
+int
+store_user_get(struct store *s, const char *name, struct store_user *u)
+{
+	sqlite3_stmt *st = s->stmt[STORE_USER_GET];
+
+	if (sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_USER_GET);
+		store_done(s, STORE_USER_GET);
+		OPENSSL_cleanse(u, sizeof(*u));
+		return -1;
+	}
+	return store_user_fetch(s, STORE_USER_GET, u, __func__);
+}
+
+/* Look a user up by USERHASH. */
+int
+store_user_get_by_hash(struct store *s,
+    const uint8_t userhash[STORE_USER_HASH_LEN], struct store_user *u)
+{
+	sqlite3_stmt *st = s->stmt[STORE_USER_GET_HASH];
+
+	if (sqlite3_bind_blob(st, 1, userhash, STORE_USER_HASH_LEN,
+	    SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_USER_GET_HASH);
+		store_done(s, STORE_USER_GET_HASH);
+		OPENSSL_cleanse(u, sizeof(*u));
+		return -1;
+	}
+	return store_user_fetch(s, STORE_USER_GET_HASH, u, __func__);
+}
+
+/* Call cb for every user, in name order. */
+int
+store_user_list(struct store *s,
+    int (*cb)(const struct store_user *, void *), void *arg)
+{
+	struct store_user u;
+	int rc;
+
+	for (;;) {
+		if ((rc = store_lookup(s, STORE_USER_LIST, __func__)) != 0) {
+			if (rc == 1)
+				rc = 0;
+			break;
+		}
+		if ((rc = store_user_row(s, STORE_USER_LIST, &u,
+		    __func__)) == -1)
+			break;
+		rc = cb(&u, arg);
+		OPENSSL_cleanse(&u, sizeof(u));
+		if (rc != 0)
+			break;
+	}
+	store_done(s, STORE_USER_LIST);
+	return rc;
 }

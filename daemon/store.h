@@ -13,8 +13,11 @@
 #include <stdint.h>
 
 #define STORE_FILE		"chorus.db"
-#define STORE_SCHEMA_VERSION	1	/* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION	2	/* PRAGMA user_version this build writes */
 #define STORE_BUSY_TIMEOUT_MS	5000	/* wait for another writer's lock */
+#define STORE_USER_NAME_MAX	128	/* bytes in a TURN user name */
+#define STORE_USER_REALM_MAX	763	/* RFC 8489 §14.9: < 128 characters */
+#define STORE_USER_HASH_LEN	32	/* USERHASH, RFC 8489 §14.4 */
 
 struct store;
 
@@ -56,5 +59,48 @@ int	store_history_get(struct store *, const char *name, int64_t ts,
 	    uint64_t *value);
 int	store_history_prune(struct store *, int64_t before_ts,
 	    uint64_t *deleted);
+
+/*
+ * Long-term TURN users (RFC 8489 §9.2): their keys, never a password.
+ * Each key is made for one realm, key_md5 = MD5("name:realm:password")
+ * and key_sha256 likewise; userhash = SHA-256("name:realm") (RFC 8489
+ * §14.4) finds a user from a USERHASH attribute.  created is when the
+ * current keys were stored, in seconds from the caller's clock.
+ */
+struct store_user {
+	char		name[STORE_USER_NAME_MAX + 1];
+	char		realm[STORE_USER_REALM_MAX + 1];
+	uint8_t		key_md5[16];			/* secret */
+	uint8_t		key_sha256[32];			/* secret */
+	int64_t		created;
+};
+
+/*
+ * Add a user, or replace the realm, keys, userhash and created of an
+ * existing one (a password change).  0, or -1 for an empty or too long
+ * name or realm, a userhash another user already has, or an error.
+ */
+int	store_user_put(struct store *, const char *name, const char *realm,
+	    const uint8_t key_md5[16], const uint8_t key_sha256[32],
+	    const uint8_t userhash[STORE_USER_HASH_LEN], int64_t created);
+/* Delete a user: 1 if deleted, 0 if there is no such user, -1 on error. */
+int	store_user_del(struct store *, const char *name);
+/*
+ * Look a user up by name or by userhash: 0 with *u filled, 1 if there is
+ * no such user, -1 on error or a malformed row.  *u holds keys: the
+ * caller wipes it (OPENSSL_cleanse) when done.  On 1 and -1 *u is wiped.
+ */
+int	store_user_get(struct store *, const char *name, struct store_user *u);
+int	store_user_get_by_hash(struct store *,
+	    const uint8_t userhash[STORE_USER_HASH_LEN], struct store_user *u);
+/*
+ * Call cb for every user, in name order (bytewise).  The struct is wiped
+ * after each call: cb copies what it keeps.  cb returns 0 to go on; any
+ * other value stops the walk and is returned.  Otherwise 0 after the
+ * last user, or -1 on error or a malformed row.  cb may call the other
+ * store functions, but not store_user_list().
+ */
+int	store_user_list(struct store *,
+	    int (*cb)(const struct store_user *, void *), void *arg);
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * test_store.c - the SQLite store: creation (schema, WAL, mode 0600),
- * totals, meta and history across close and reopen, and refusal of a
- * garbage file, a damaged page and a database from a newer chorusd.
- * The database is inspected through a second, independent connection.
+ * totals, meta and history across close and reopen, TURN users (keys by
+ * name and by userhash, replace, delete, list order, malformed rows, no
+ * key left in the file after a delete), the upgrade of a version 1 file,
+ * and refusal of a garbage file, a damaged page and a database from a
+ * newer chorusd.  The database is inspected through a second,
+ * independent connection.
  */
 #include "config.h"
 
@@ -127,7 +130,7 @@ test_create(const char *path)
 	pathf(side, "%s-shm", path);
 	tap_is_int(mode_of(side), 0600, "create: -shm mode 0600");
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "1", "create: user_version 1");
+	tap_is_str(res, "2", "create: user_version 2");
 	side_sql(path, "PRAGMA journal_mode", res, sizeof(res));
 	tap_is_str(res, "wal", "create: journal_mode wal");
 	store_close(s);
@@ -220,6 +223,321 @@ test_history(const char *path)
 	    "history: pruned across names");
 	tap_ok(store_history_get(s, "rx", 300, &v) == 0 && v == 3,
 	    "history: newer row kept");
+	store_close(s);
+}
+
+/* A test user's keys: every byte of each is seed + its index. */
+struct user_vec {
+	const char	*name;
+	const char	*realm;
+	uint8_t		 md5[16];
+	uint8_t		 sha256[32];
+	uint8_t		 hash[STORE_USER_HASH_LEN];
+};
+
+/* Fill v with distinct byte patterns derived from seed. */
+static void
+user_vec(struct user_vec *v, const char *name, const char *realm,
+    unsigned seed)
+{
+	size_t i;
+
+	v->name = name;
+	v->realm = realm;
+	for (i = 0; i < sizeof(v->md5); i++)
+		v->md5[i] = (uint8_t)(seed + i);
+	for (i = 0; i < sizeof(v->sha256); i++)
+		v->sha256[i] = (uint8_t)(seed * 7 + 0x40 + i);
+	for (i = 0; i < sizeof(v->hash); i++)
+		v->hash[i] = (uint8_t)(seed * 13 + 0x80 + i);
+}
+
+/* store_user_put() of v at time created. */
+static int
+user_put(struct store *s, const struct user_vec *v, int64_t created)
+{
+	return store_user_put(s, v->name, v->realm, v->md5, v->sha256,
+	    v->hash, created);
+}
+
+/* u holds exactly what v says, created at created. */
+static int
+user_same(const struct store_user *u, const struct user_vec *v,
+    int64_t created)
+{
+	return strcmp(u->name, v->name) == 0 &&
+	    strcmp(u->realm, v->realm) == 0 &&
+	    memcmp(u->key_md5, v->md5, sizeof(v->md5)) == 0 &&
+	    memcmp(u->key_sha256, v->sha256, sizeof(v->sha256)) == 0 &&
+	    u->created == created;
+}
+
+/* What the list callback saw. */
+struct user_seen {
+	char	names[8][STORE_USER_NAME_MAX + 1];
+	int	n;
+	int	stop_at;	/* return 7 at this call, -1: never */
+};
+
+/* store_user_list() callback: record the name, maybe stop. */
+static int
+user_seen_cb(const struct store_user *u, void *arg)
+{
+	struct user_seen *seen = arg;
+
+	if (seen->n == 8)
+		return -1;
+	snprintf(seen->names[seen->n], sizeof(seen->names[0]), "%s", u->name);
+	if (seen->n++ == seen->stop_at)
+		return 7;
+	return 0;
+}
+
+/* 1 if the file at path holds the len bytes at pat anywhere. */
+static int
+file_holds(const char *path, const uint8_t *pat, size_t len)
+{
+	static uint8_t buf[1 << 20];
+	size_t n, i;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (i = 0; i + len <= n; i++)
+		if (memcmp(buf + i, pat, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Put, get by name and by hash, replace, refusals. */
+static void
+test_users_put(const char *path)
+{
+	struct user_vec alice, alice2, bob, carol, evil;
+	char err[ERRLEN], res[64], longname[STORE_USER_NAME_MAX + 2];
+	char longrealm[STORE_USER_REALM_MAX + 2];
+	struct store_user u;
+	struct store *s;
+
+	user_vec(&alice, "alice", "example.org", 1);
+	user_vec(&alice2, "alice", "other.org", 2);
+	user_vec(&bob, "bob", "example.org", 3);
+	user_vec(&carol, "carol", "example.org", 4);
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "users: opened (%s)", err);
+		return;
+	}
+	/* Put out of name order, to see the list sort. */
+	tap_ok(user_put(s, &carol, 30) == 0 && user_put(s, &alice, 10) == 0 &&
+	    user_put(s, &bob, 20) == 0, "users: put carol, alice, bob");
+	tap_ok(store_user_get(s, "alice", &u) == 0 && user_same(&u, &alice, 10),
+	    "users: get alice by name");
+	tap_ok(store_user_get_by_hash(s, bob.hash, &u) == 0 &&
+	    user_same(&u, &bob, 20), "users: get bob by userhash");
+	memset(&u, 0x5a, sizeof(u));
+	tap_ok(store_user_get(s, "dave", &u) == 1 && u.name[0] == '\0' &&
+	    u.key_md5[0] == 0, "users: unknown name is 1, struct wiped");
+	tap_is_int(store_user_get(s, "Alice", &u), 1,
+	    "users: names are case-sensitive");
+	tap_is_int(store_user_get_by_hash(s, carol.sha256, &u), 1,
+	    "users: unknown userhash is 1");
+
+	tap_is_int(user_put(s, &alice2, 11), 0, "users: replace alice");
+	tap_ok(store_user_get(s, "alice", &u) == 0 &&
+	    user_same(&u, &alice2, 11), "users: new realm, keys, created");
+	tap_is_int(store_user_get_by_hash(s, alice.hash, &u), 1,
+	    "users: old userhash gone");
+	tap_ok(store_user_get_by_hash(s, alice2.hash, &u) == 0 &&
+	    user_same(&u, &alice2, 11), "users: new userhash found");
+	side_sql(path, "SELECT count(*) FROM users", res, sizeof(res));
+	tap_is_str(res, "3", "users: replace kept one row");
+
+	/* Another user with bob's userhash: refused, bob untouched. */
+	user_vec(&evil, "eve", "example.org", 5);
+	memcpy(evil.hash, bob.hash, sizeof(evil.hash));
+	tap_is_int(user_put(s, &evil, 40), -1, "users: duplicate userhash refused");
+	tap_ok(store_user_get_by_hash(s, bob.hash, &u) == 0 &&
+	    user_same(&u, &bob, 20) && store_user_get(s, "eve", &u) == 1,
+	    "users: bob kept, eve not added");
+
+	user_vec(&evil, "eve", "example.org", 5);
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	evil.name = longname;
+	tap_is_int(user_put(s, &evil, 1), -1, "users: 129-byte name refused");
+	longname[STORE_USER_NAME_MAX] = '\0';
+	tap_ok(user_put(s, &evil, 1) == 0 && store_user_get(s, longname, &u) ==
+	    0 && strcmp(u.name, longname) == 0,
+	    "users: 128-byte name kept whole");
+	tap_is_int(store_user_del(s, longname), 1, "users: delete it");
+	evil.name = "";
+	tap_is_int(user_put(s, &evil, 1), -1, "users: empty name refused");
+	memset(longrealm, 'r', sizeof(longrealm) - 1);
+	longrealm[sizeof(longrealm) - 1] = '\0';
+	evil.name = "eve";
+	evil.realm = longrealm;
+	tap_is_int(user_put(s, &evil, 1), -1, "users: 764-byte realm refused");
+	evil.realm = "";
+	tap_is_int(user_put(s, &evil, 1), -1, "users: empty realm refused");
+	store_close(s);
+}
+
+/* List order and stop, delete, persistence, malformed rows. */
+static void
+test_users_list(const char *path)
+{
+	struct user_seen seen;
+	struct user_vec bob;
+	char err[ERRLEN], res[64];
+	struct store_user u;
+	struct store *s;
+
+	user_vec(&bob, "bob", "example.org", 3);
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "users: reopened (%s)", err);
+		return;
+	}
+	tap_ok(store_user_get_by_hash(s, bob.hash, &u) == 0 &&
+	    user_same(&u, &bob, 20), "users: bob kept across reopen");
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_at = -1;
+	tap_ok(store_user_list(s, user_seen_cb, &seen) == 0 && seen.n == 3 &&
+	    strcmp(seen.names[0], "alice") == 0 &&
+	    strcmp(seen.names[1], "bob") == 0 &&
+	    strcmp(seen.names[2], "carol") == 0, "users: list in name order");
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_at = 1;
+	tap_ok(store_user_list(s, user_seen_cb, &seen) == 7 && seen.n == 2,
+	    "users: a callback's non-zero return stops the list");
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_at = -1;
+	tap_ok(store_user_list(s, user_seen_cb, &seen) == 0 && seen.n == 3,
+	    "users: list again after a stop");
+
+	tap_is_int(store_user_del(s, "alice"), 1, "users: delete alice");
+	tap_is_int(store_user_del(s, "alice"), 0, "users: delete again is 0");
+	tap_is_int(store_user_get(s, "alice", &u), 1, "users: alice gone");
+	tap_is_int(store_user_del(s, "nobody"), 0, "users: delete unknown is 0");
+
+	side_sql(path, "UPDATE users SET key_md5 = x'0102' WHERE name = 'carol'",
+	    res, sizeof(res));
+	tap_is_int(store_user_get(s, "carol", &u), -1,
+	    "users: short key_md5 is a malformed row");
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_at = -1;
+	tap_ok(store_user_list(s, user_seen_cb, &seen) == -1 && seen.n == 1,
+	    "users: list stops with -1 at a malformed row");
+	tap_ok(store_user_get(s, "bob", &u) == 0 && user_same(&u, &bob, 20),
+	    "users: other rows still readable");
+	tap_is_int(store_user_del(s, "carol"), 1, "users: malformed row deletable");
+	store_close(s);
+}
+
+/* A deleted or replaced key is not left in the file (secure_delete). */
+static void
+test_users_wiped(void)
+{
+	struct user_vec dan, dan2;
+	char err[ERRLEN], path[PATH_MAX];
+	struct store *s;
+
+	tmp_path(path, "wiped.db");
+	user_vec(&dan, "dan", "example.org", 9);
+	user_vec(&dan2, "dan", "example.org", 10);
+	if ((s = store_open(path, err, sizeof(err))) == NULL ||
+	    user_put(s, &dan, 1) == -1)
+		abort();
+	store_close(s);		/* checkpoints the WAL into the file */
+	/* Without this, the test below could not fail. */
+	tap_ok(file_holds(path, dan.sha256, sizeof(dan.sha256)),
+	    "wiped: a stored key is in the file");
+	if ((s = store_open(path, err, sizeof(err))) == NULL ||
+	    user_put(s, &dan2, 2) == -1)
+		abort();
+	store_close(s);
+	tap_ok(!file_holds(path, dan.sha256, sizeof(dan.sha256)) &&
+	    file_holds(path, dan2.sha256, sizeof(dan2.sha256)),
+	    "wiped: a replaced key is gone from the file");
+	if ((s = store_open(path, err, sizeof(err))) == NULL ||
+	    store_user_del(s, "dan") != 1)
+		abort();
+	store_close(s);
+	tap_ok(!file_holds(path, dan2.sha256, sizeof(dan2.sha256)),
+	    "wiped: a deleted key is gone from the file");
+}
+
+/* The schema chorusd 1 wrote, verbatim, with a little data. */
+static const char *const v1_db =
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE totals ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE history ("
+	"  ts INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  value INTEGER NOT NULL,"
+	"  PRIMARY KEY (name, ts)"
+	") WITHOUT ROWID;"
+	"INSERT INTO meta VALUES('first_start', '1700000000');"
+	"INSERT INTO totals VALUES('sessions', 42);"
+	"INSERT INTO history VALUES(100, 'rx', 5);"
+	"PRAGMA journal_mode = WAL;"
+	"PRAGMA user_version = 1;";
+
+/* A version 1 database is upgraded in place, its data kept. */
+static void
+test_upgrade(void)
+{
+	char err[ERRLEN], path[PATH_MAX], res[64], val[32];
+	struct user_vec vic;
+	struct store_user u;
+	struct store *s;
+	sqlite3 *db;
+	uint64_t v;
+
+	tmp_path(path, "v1.db");
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, v1_db, NULL, NULL, NULL) != SQLITE_OK) {
+		tap_diag("v1: %s", sqlite3_errmsg(db));
+		abort();
+	}
+	sqlite3_close(db);
+	side_sql(path, "PRAGMA user_version", res, sizeof(res));
+	tap_is_str(res, "1", "upgrade: made a version 1 file");
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "upgrade: opened (%s)", err);
+		return;
+	}
+	tap_is_int(store_version(s), 2, "upgrade: store_version 2");
+	tap_ok(store_meta_get(s, "first_start", val, sizeof(val)) == 0 &&
+	    strcmp(val, "1700000000") == 0, "upgrade: meta kept");
+	tap_ok(store_total_get(s, "sessions", &v) == 0 && v == 42,
+	    "upgrade: totals kept");
+	tap_ok(store_history_get(s, "rx", 100, &v) == 0 && v == 5,
+	    "upgrade: history kept");
+	user_vec(&vic, "vic", "example.org", 11);
+	tap_ok(user_put(s, &vic, 5) == 0 &&
+	    store_user_get_by_hash(s, vic.hash, &u) == 0 &&
+	    user_same(&u, &vic, 5), "upgrade: users table works");
+	store_close(s);
+	side_sql(path, "PRAGMA user_version", res, sizeof(res));
+	tap_is_str(res, "2", "upgrade: user_version 2 on disk");
+	side_sql(path, "SELECT sql FROM sqlite_master WHERE name = 'users'",
+	    res, sizeof(res));
+	tap_ok(strstr(res, "CREATE TABLE users") != NULL,
+	    "upgrade: users table created");
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "upgrade: reopened (%s)", err);
+		return;
+	}
+	tap_ok(store_version(s) == 2 && store_user_get(s, "vic", &u) == 0,
+	    "upgrade: reopen runs no migration again");
 	store_close(s);
 }
 
@@ -324,7 +642,7 @@ test_refused(void)
 	make_big(path);
 	side_sql(path, "PRAGMA user_version = 99", side, sizeof(side));
 	refused(path, "written by a newer chorusd (schema 99, this build "
-	    "knows 1); upgrade chorusd", "user_version 99");
+	    "knows 2); upgrade chorusd", "user_version 99");
 
 	tmp_path(path, "missing/dir/x.db");
 	refused(path, "x.db: ", "missing directory");
@@ -349,6 +667,10 @@ main(void)
 	test_create(path);
 	test_totals(path);
 	test_history(path);
+	test_users_put(path);
+	test_users_list(path);
+	test_users_wiped();
+	test_upgrade();
 	test_refused();
 	store_close(NULL);
 	tap_ok(1, "store_close(NULL)");
