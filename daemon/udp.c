@@ -4,13 +4,16 @@
  * Owns one UDP socket and its receive buffers.  Each wake-up reads up to
  * UDP_MAX_WORK datagrams in batches of UDP_BATCH with recvmmsg(), so a
  * flood cannot starve the rest of the loop; each datagram goes to the
- * handler its first byte names (lib/demux.c).  STUN, ChannelData and
- * Chorus handlers arrive with later work; until then such datagrams are
- * counted as "unimplemented" and dropped.
+ * handler its first byte names (lib/demux.c): STUN and ChannelData go
+ * to the TURN server with the transport they came on, so replies and
+ * relayed data leave from this socket (udp_send()).  The Chorus handler
+ * arrives with later work; until then those datagrams are counted as
+ * "unimplemented" and dropped.
  */
 #include "config.h"
 
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +26,8 @@
 #include "log.h"
 #include "node.h"
 #include "sock.h"
+#include "transport.h"
+#include "turn.h"
 #include "udp.h"
 
 struct udp {
@@ -30,6 +35,12 @@ struct udp {
 	int			 fd;
 	struct event		*ev;
 	char			 name[SOCK_NAMELEN];
+	/*
+	 * The bound address, for transports.  A wildcard bind ("*") leaves
+	 * the wildcard here: the address a datagram reached would need
+	 * IP_PKTINFO.
+	 */
+	struct sockaddr_storage	 local;
 	struct log_ratelimit	 rl;
 	struct mmsghdr		 msgs[UDP_BATCH];
 	struct iovec		 iov[UDP_BATCH];
@@ -61,10 +72,25 @@ udp_batch_reset(struct udp *u)
 	}
 }
 
+/* A STUN message or ChannelData for the TURN server. */
+static void
+udp_turn_input(struct udp *u, const uint8_t *p, size_t len,
+    const struct sockaddr_storage *from)
+{
+	struct transport t;
+
+	memset(&t, 0, sizeof(t));
+	t.kind = TRANSPORT_UDP;
+	t.client = *from;
+	t.local = u->local;
+	t.udp = u;
+	turn_input(u->node->turn, &t, p, len);
+}
+
 /* Hand one datagram to the handler for its protocol. */
 static void
 udp_dispatch(struct udp *u, const uint8_t *p, size_t len,
-    const struct sockaddr *from, int flags)
+    const struct sockaddr_storage *from, int flags)
 {
 	struct metrics *m = &u->node->metrics;
 	enum demux_kind kind;
@@ -79,8 +105,14 @@ udp_dispatch(struct udp *u, const uint8_t *p, size_t len,
 	switch (kind) {
 	case DEMUX_STUN:
 	case DEMUX_CHANNELDATA:
+		if (u->node->turn == NULL) {
+			metrics_add(m, M_UDP_DROPPED_UNIMPLEMENTED, 1);
+			break;
+		}
+		udp_turn_input(u, p, len, from);
+		break;
 	case DEMUX_CHORUS:
-		/* Handlers come with the TURN and Chorus protocol work. */
+		/* The handler comes with the Chorus protocol work. */
 		metrics_add(m, M_UDP_DROPPED_UNIMPLEMENTED, 1);
 		break;
 	default:
@@ -111,8 +143,7 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		metrics_add(&u->node->metrics, M_UDP_RECV_BATCHES, 1);
 		for (i = 0; i < n; i++)
 			udp_dispatch(u, u->bufs[i], u->msgs[i].msg_len,
-			    (struct sockaddr *)&u->from[i],
-			    u->msgs[i].msg_hdr.msg_flags);
+			    &u->from[i], u->msgs[i].msg_hdr.msg_flags);
 		work += n;
 		if (n < UDP_BATCH)
 			break;
@@ -127,6 +158,7 @@ udp_new(struct node *node, const struct conf_addr *addr, unsigned port,
     char *err, size_t errlen)
 {
 	struct udp *u;
+	socklen_t sslen = sizeof(u->local);
 
 	if ((u = calloc(1, sizeof(*u))) == NULL) {
 		snprintf(err, errlen, "udp: out of memory");
@@ -138,6 +170,11 @@ udp_new(struct node *node, const struct conf_addr *addr, unsigned port,
 	    err, errlen);
 	if (u->fd == -1)
 		goto fail;
+	if (getsockname(u->fd, (struct sockaddr *)&u->local, &sslen) == -1) {
+		snprintf(err, errlen, "udp %s: getsockname: %s", u->name,
+		    strerror(errno));
+		goto fail;
+	}
 	u->ev = event_new(node->base, u->fd, EV_READ | EV_PERSIST, udp_read_cb,
 	    u);
 	if (u->ev == NULL || event_add(u->ev, NULL) == -1) {
@@ -168,6 +205,48 @@ const char *
 udp_name(const struct udp *u)
 {
 	return u->name;
+}
+
+/*
+ * One datagram to a client.  Never blocks: when the socket buffer is full
+ * the datagram is dropped, as the network might have (RFC 8656 relays are
+ * best effort).  Batch sending (sendmmsg) is a later optimisation.
+ */
+int
+udp_send(struct udp *u, const struct sockaddr *to, const void *buf,
+    size_t len)
+{
+	struct metrics *m = &u->node->metrics;
+	socklen_t tolen;
+	ssize_t n;
+
+	switch (to->sa_family) {
+	case AF_INET:
+		tolen = sizeof(struct sockaddr_in);
+		break;
+	case AF_INET6:
+		tolen = sizeof(struct sockaddr_in6);
+		break;
+	default:
+		metrics_add(m, M_UDP_TX_DROPPED, 1);
+		return -1;
+	}
+	do {
+		n = sendto(u->fd, buf, len, MSG_DONTWAIT, to, tolen);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		metrics_add(m, M_UDP_TX_DROPPED, 1);
+		/* A full buffer is load, not a fault: count it, say nothing. */
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
+			log_warnx_rl(&u->rl, node_uptime(u->node),
+			    "%s: udp %s: sendto: %s", __func__, u->name,
+			    strerror(errno));
+		return -1;
+	}
+	metrics_add(m, M_UDP_TX_DATAGRAMS, 1);
+	metrics_add(m, M_UDP_TX_BYTES, (uint64_t)n);
+	node_dirty(u->node);
+	return 0;
 }
 
 /* Bound port. */

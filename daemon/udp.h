@@ -25,6 +25,9 @@ struct udp	*udp_new(struct node *, const struct conf_addr *, unsigned port,
 void		 udp_free(struct udp *);
 /* Bound address as text, for status ("127.0.0.1:3478"). */
 const char	*udp_name(const struct udp *);
+/* Send one datagram from this socket; 0, or -1 if dropped. */
+int		 udp_send(struct udp *, const struct sockaddr *to,
+		    const void *buf, size_t len);
 /* Bound port (the kernel's choice when port was 0). */
 unsigned	 udp_port(const struct udp *);
 

@@ -166,6 +166,8 @@ finish() {
 		kill -TERM "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 	fi
+	# A sourcing library's own clean-up (tests/interop/lib.sh: the peer).
+	if declare -F cleanup_extra >/dev/null; then cleanup_extra; fi
 	if [ "$T_FAIL" -ne 0 ]; then
 		echo "# failed: chorusd log and files kept in $T_DIR"
 		[ -f "$LOG" ] && sed 's/^/# | /' "$LOG" | tail -40
