@@ -75,7 +75,7 @@ api_listener_add(json_t *a, const char *proto, const char *address)
 	    "proto", proto, "address", address));
 }
 
-/* Every bound socket: UDP and TCP per listen address, then HTTP. */
+/* Every bound socket: UDP, TCP and TLS per listen address, then HTTP. */
 static json_t *
 api_listeners_json(const struct node *node)
 {
@@ -90,6 +90,9 @@ api_listeners_json(const struct node *node)
 			goto fail;
 		if (node->tcp[i] != NULL &&
 		    api_listener_add(a, "tcp", tcp_name(node->tcp[i])) == -1)
+			goto fail;
+		if (node->tls[i] != NULL &&
+		    api_listener_add(a, "tls", tcp_name(node->tls[i])) == -1)
 			goto fail;
 	}
 	if (node->http != NULL &&

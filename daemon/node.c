@@ -24,6 +24,8 @@
 #include "notify.h"
 #include "store.h"
 #include "tcp.h"
+#include "tls.h"
+#include "turn.h"
 #include "udp.h"
 
 #define NODE_FLUSH_SECS		60	/* totals reach SQLite this often */
@@ -113,16 +115,29 @@ node_open_store(struct node *node, char *err, size_t errlen)
 	return 0;
 }
 
+/* TLS is on when tls-cert, tls-key and tls-port are all set. */
+static int
+node_tls_enabled(const struct conf *conf)
+{
+	return conf->tls_cert != NULL && conf->tls_key != NULL &&
+	    conf->tls_port != 0;
+}
+
 /*
- * UDP and TCP on every listen address.  With port 0 the first UDP socket
- * takes the kernel's choice and every other socket uses the same port.
+ * UDP and TCP on every listen address, and TLS on tls-port when enabled.
+ * With port 0 the first UDP socket takes the kernel's choice and every
+ * other socket uses the same port.
  */
 static int
 node_open_listeners(struct node *node, char *err, size_t errlen)
 {
+	struct conf *conf = node->conf;
 	unsigned port = node->conf->port;
 	size_t i;
 
+	if (node_tls_enabled(conf) && (node->ssl = tls_ctx_new(conf->tls_cert,
+	    conf->tls_key, err, errlen)) == NULL)
+		return -1;
 	for (i = 0; i < node->conf->nlisten; i++) {
 		node->udp[i] = udp_new(node, &node->conf->listen[i], port, err,
 		    errlen);
@@ -130,10 +145,17 @@ node_open_listeners(struct node *node, char *err, size_t errlen)
 			return -1;
 		if (port == 0)
 			port = udp_port(node->udp[i]);
-		node->tcp[i] = tcp_new(node, &node->conf->listen[i], port, err,
-		    errlen);
+		node->tcp[i] = tcp_new(node, &node->conf->listen[i], port,
+		    NULL, err, errlen);
 		if (node->tcp[i] == NULL)
 			return -1;
+		if (node->ssl != NULL) {
+			node->tls[i] = tcp_new(node, &conf->listen[i],
+			    conf->tls_port, node->ssl, err, errlen);
+			if (node->tls[i] == NULL)
+				return -1;
+			log_info("listening on tls %s", tcp_name(node->tls[i]));
+		}
 		node->nlisteners = i + 1;
 		log_info("listening on udp and tcp %s", udp_name(node->udp[i]));
 	}
@@ -206,6 +228,7 @@ node_new(struct conf *conf, const char *conf_path, char *const *opts,
 	if (node_load_state(node, err, errlen) == -1 ||
 	    node_open_store(node, err, errlen) == -1 ||
 	    node_open_events(node, err, errlen) == -1 ||
+	    (node->turn = turn_new(node, err, errlen)) == NULL ||
 	    node_open_listeners(node, err, errlen) == -1)
 		goto fail;
 	if ((node->http = http_new(node, err, errlen)) == NULL)
@@ -254,10 +277,16 @@ node_free(struct node *node)
 		return;
 	node->stopping = 1;
 	http_free(node->http);
+	/* Connections close first: each takes its allocation with it. */
 	for (i = 0; i < NODE_MAX_LISTENERS; i++) {
+		tcp_free(node->tls[i]);
 		tcp_free(node->tcp[i]);
-		udp_free(node->udp[i]);
 	}
+	turn_free(node->turn);
+	node->turn = NULL;
+	for (i = 0; i < NODE_MAX_LISTENERS; i++)
+		udp_free(node->udp[i]);
+	tls_ctx_free(node->ssl);
 	node_flush_totals(node);
 	store_close(node->store);
 	for (i = 0; i < sizeof(node->ev_signal) / sizeof(node->ev_signal[0]); i++)
@@ -337,6 +366,47 @@ node_keep_restart_only(struct conf *old, struct conf *new)
 		    "the next restart");
 		new->http = old->http;
 	}
+	/* The certificate may change (node_reload_tls()), the listener not. */
+	if (node_tls_enabled(old) != node_tls_enabled(new) ||
+	    (node_tls_enabled(old) && old->tls_port != new->tls_port)) {
+		log_warnx("reload: TLS turned on or off, or tls-port changed; "
+		    "it takes effect at the next restart");
+		tmp = new->tls_cert;
+		new->tls_cert = old->tls_cert;
+		old->tls_cert = tmp;
+		tmp = new->tls_key;
+		new->tls_key = old->tls_key;
+		old->tls_key = tmp;
+		new->tls_port = old->tls_port;
+	}
+}
+
+/*
+ * After a reload: read the certificate and key again (renewed files, or
+ * new paths) for TLS connections accepted from now on.  On failure the
+ * running certificate stays.
+ */
+static void
+node_reload_tls(struct node *node)
+{
+	struct conf *conf = node->conf;
+	struct ssl_ctx_st *ssl;
+	char err[CONF_ERRLEN];
+	size_t i;
+
+	if (node->ssl == NULL)
+		return;
+	ssl = tls_ctx_new(conf->tls_cert, conf->tls_key, err, sizeof(err));
+	if (ssl == NULL) {
+		log_warnx("reload: keeping the running TLS certificate: %s",
+		    err);
+		return;
+	}
+	for (i = 0; i < node->nlisteners; i++)
+		tcp_set_ssl(node->tls[i], ssl);
+	tls_ctx_free(node->ssl);
+	node->ssl = ssl;
+	log_info("reload: TLS certificate loaded from %s", conf->tls_cert);
 }
 
 /* SIGHUP: parse the configuration again; swap it in only if valid. */
@@ -358,8 +428,10 @@ node_reload(struct node *node)
 		node_keep_restart_only(node->conf, new);
 		conf_free(node->conf);
 		node->conf = new;
+		turn_reload(node->turn, new, err, sizeof(err));
 		log_set_level(new->log_level);
 		log_set_addresses(new->log_addresses);
+		node_reload_tls(node);
 		metrics_add(&node->metrics, M_RELOADS, 1);
 		log_notice("configuration reloaded%s%s",
 		    node->conf_path ? " from " : "",
@@ -382,8 +454,10 @@ node_drain(struct node *node, const char *why)
 	metrics_set(&node->metrics, M_DRAINING, 1);
 	log_notice("draining (%s): %u sessions open, giving them up to %us",
 	    why, node->sessions, node->conf->drain_timeout);
-	for (i = 0; i < node->nlisteners; i++)
+	for (i = 0; i < node->nlisteners; i++) {
 		tcp_stop_accepting(node->tcp[i]);
+		tcp_stop_accepting(node->tls[i]);
+	}
 	node_status(node, 1);
 	if (node->sessions == 0)
 		node_stop(node, "drained");

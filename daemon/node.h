@@ -25,6 +25,8 @@ struct store;
 struct http;
 struct udp;
 struct tcp;
+struct turn;
+struct ssl_ctx_st;
 
 struct node {
 	struct event_base	*base;
@@ -42,8 +44,11 @@ struct node {
 	struct store		*store;
 	struct udp		*udp[NODE_MAX_LISTENERS];
 	struct tcp		*tcp[NODE_MAX_LISTENERS];
+	struct tcp		*tls[NODE_MAX_LISTENERS];	/* or NULL */
 	size_t			 nlisteners;
+	struct ssl_ctx_st	*ssl;		/* TLS certificate, or NULL */
 	struct http		*http;
+	struct turn		*turn;
 
 	struct metrics		 metrics;
 	uint64_t		 start_usec;	/* CLOCK_MONOTONIC at start */
