@@ -150,6 +150,59 @@ api_status(struct node *node)
 	return o;
 }
 
+/*
+ * The metrics whose JSON key starts with prefix, as an object keyed by
+ * the rest of the key ("turn_auth_" gives {"expired": 0, ...}).
+ */
+static json_t *
+api_group_json(const struct node *node, const char *prefix)
+{
+	size_t i, n = strlen(prefix);
+	json_t *o;
+
+	if ((o = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < M_COUNT; i++) {
+		if (strncmp(metric_table[i].json, prefix, n) != 0)
+			continue;
+		if (json_object_set_new(o, metric_table[i].json + n,
+		    api_uint(node->metrics.v[i])) == -1) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
+
+/* GET /api/v1/turn: the relay's settings and aggregate counters. */
+json_t *
+api_turn(struct node *node)
+{
+	const struct conf *conf = node->conf;
+	const uint64_t *v = node->metrics.v;
+
+	return json_pack("{s:s, s:b, s:{s:i, s:i}, s:b, s:I, s:o, s:{s:{s:I, s:I}, "
+	    "s:{s:I, s:I}}, s:o, s:o, s:o, s:o, s:o, s:I, s:I}",
+	    "realm", conf->realm,
+	    "allow_anonymous", conf->allow_anonymous != 0,
+	    "relay_ports", "min", (int)conf->min_port, "max", (int)conf->max_port,
+	    "tls", node->ssl != NULL,
+	    "max_bps", (json_int_t)conf->max_bps,
+	    "allocations", api_group_json(node, "turn_allocations_"),
+	    "relayed",
+	    "to_peer", "datagrams", (json_int_t)v[M_TURN_TO_PEER_PACKETS],
+	    "bytes", (json_int_t)v[M_TURN_TO_PEER_BYTES],
+	    "to_client", "datagrams", (json_int_t)v[M_TURN_TO_CLIENT_PACKETS],
+	    "bytes", (json_int_t)v[M_TURN_TO_CLIENT_BYTES],
+	    "auth_failures", api_group_json(node, "turn_auth_"),
+	    "peer_refusals", api_group_json(node, "turn_peer_denied_"),
+	    "quota_refusals", api_group_json(node, "turn_quota_"),
+	    "dropped", api_group_json(node, "turn_dropped_"),
+	    "unsent_replies", api_group_json(node, "stun_unsent_"),
+	    "binding_requests", (json_int_t)v[M_STUN_BINDING_REQUESTS],
+	    "malformed", (json_int_t)v[M_STUN_MALFORMED]);
+}
+
 /* POST /api/v1/drain (admin) */
 json_t *
 api_drain(struct node *node)

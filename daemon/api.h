@@ -13,6 +13,8 @@ struct node;
 
 /* GET /api/v1/status */
 json_t	*api_status(struct node *);
+/* GET /api/v1/turn */
+json_t	*api_turn(struct node *);
 /* POST /api/v1/drain (admin) */
 json_t	*api_drain(struct node *);
 /* GET /metrics: Prometheus text; caller frees. */

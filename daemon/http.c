@@ -116,6 +116,8 @@ struct route {
 
 static enum MHD_Result	http_get_status(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_turn(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
@@ -131,6 +133,7 @@ static const struct http_param drain_params[] = {
 /* Exact paths first: the first route whose path and method match wins. */
 static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/status",	0, NULL, http_get_status },
+	{ "GET",	"/api/v1/turn",		0, NULL, http_get_turn },
 	{ "GET",	"/metrics",		0, NULL, http_get_metrics },
 	{ "POST",	"/api/v1/drain",	ROUTE_ADMIN, drain_params,
 	    http_post_drain },
@@ -426,6 +429,14 @@ static enum MHD_Result
 http_get_status(struct http_req *r, const char *url, json_t *body)
 {
 	return http_reply_json(r, MHD_HTTP_OK, api_status(r->http->node),
+	    NULL, NULL);
+}
+
+/* GET /api/v1/turn */
+static enum MHD_Result
+http_get_turn(struct http_req *r, const char *url, json_t *body)
+{
+	return http_reply_json(r, MHD_HTTP_OK, api_turn(r->http->node),
 	    NULL, NULL);
 }
 

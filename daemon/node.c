@@ -40,6 +40,11 @@ static const struct {
 	{ M_UDP_TX_BYTES,	"udp_tx_bytes" },
 	{ M_TCP_ACCEPTED,	"tcp_connections" },
 	{ M_TCP_RX_BYTES,	"tcp_rx_bytes" },
+	{ M_TURN_ALLOCATIONS_TOTAL, "turn_allocations" },
+	{ M_TURN_TO_PEER_BYTES,	"turn_to_peer_bytes" },
+	{ M_TURN_TO_CLIENT_BYTES, "turn_to_client_bytes" },
+	{ M_TURN_TO_PEER_PACKETS, "turn_to_peer_datagrams" },
+	{ M_TURN_TO_CLIENT_PACKETS, "turn_to_client_datagrams" },
 };
 #define NODE_NTOTALS	(sizeof(node_totals) / sizeof(node_totals[0]))
 
@@ -71,8 +76,9 @@ node_status(struct node *node, int force)
 	if (!force && now - node->status_sent_usec < NODE_STATUS_MIN_USEC)
 		return;
 	node->status_sent_usec = now;
-	notify_send("STATUS=%s%u sessions, %llu tcp connections",
-	    node->draining ? "draining: " : "", node->sessions,
+	notify_send("STATUS=%s%u sessions, %u TURN allocations, "
+	    "%llu tcp connections", node->draining ? "draining: " : "",
+	    node->sessions, turn_allocations(node->turn),
 	    (unsigned long long)node->metrics.v[M_TCP_CONNECTIONS]);
 }
 
