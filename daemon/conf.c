@@ -1,7 +1,10 @@
 /*
- * conf.c - chorusd's configuration: the key table, the streaming parser
- * (conf_read_init / _line / _finish, driven by conf_load and by the fuzz
- * target), the command-line overrides, and printing the result back.
+ * conf.c - chorusd's configuration sources: the key table, the streaming
+ * parser (conf_read_init / _line / _finish, driven by conf_load and by the
+ * fuzz target), the command-line overrides (conf_set), conf_new/conf_free,
+ * and the per-type setters that store a value in struct conf.  The pure
+ * value parsers live in conf_value.c, printing and comparing in
+ * conf_print.c; what the three share is in conf_priv.h.
  *
  * Every key is one row of conf_keys[]: its name, type, flags, default as
  * text, where it lives in struct conf, and its help line.  Defaults go
@@ -28,6 +31,7 @@
 #include "chorus/crypto.h"
 #include "chorus/turn_auth.h"
 #include "conf.h"
+#include "conf_priv.h"
 #include "log.h"
 
 #ifndef LOCALSTATEDIR
@@ -40,50 +44,6 @@
 #define nitems(a)		(sizeof(a) / sizeof((a)[0]))
 #define CONF_QUOTE_MAX		64	/* value bytes shown in a message */
 #define CONF_CMDLINE		"command line"
-#define CONF_REDACTED		"<redacted>"	/* a secret, as printed */
-
-enum conf_type {
-	CONF_T_STRING,		/* any text */
-	CONF_T_PATH,		/* a file or directory name */
-	CONF_T_PORT,		/* 1-65535 (0 with CONF_F_PORT0) */
-	CONF_T_UINT,		/* min..max */
-	CONF_T_BOOL,		/* yes/no, true/false, on/off, 1/0 */
-	CONF_T_ENUM,		/* one of names[] */
-	CONF_T_ADDRESS,		/* numeric IPv4 or IPv6, or "*" for both */
-	CONF_T_HOSTPORT,	/* ADDRESS:PORT or [V6]:PORT */
-	CONF_T_DURATION,	/* seconds, suffix s, m or h; min..max */
-	CONF_T_REALM,		/* printable ASCII but '"' '\\', min..max bytes */
-	CONF_T_USER,		/* NAME:PASSWORD into struct conf_user */
-	CONF_T_SECRET,		/* printable ASCII */
-	CONF_T_PREFIX,		/* CIDR, addr_prefix_parse() */
-	CONF_T_EXTERNAL,	/* PUBLIC or PUBLIC/PRIVATE, one per family */
-	CONF_T_IP,		/* a numeric address, not a wildcard; one per
-				   family */
-	CONF_T_RATE,		/* uint64_t, suffix k, M or G (decimal) */
-};
-
-#define CONF_F_REPEAT	0x01	/* may be given several times per source */
-#define CONF_F_PORT0	0x02	/* port 0 ("any", for tests) is accepted */
-#define CONF_F_SECRET	0x04	/* never printed unless asked, wiped */
-
-struct conf_enum {
-	const char	*name;
-	int		 value;
-};
-
-struct conf_key {
-	const char		*name;
-	enum conf_type		 type;
-	unsigned		 flags;
-	const char		*def;		/* default as text; NULL: none */
-	size_t			 off;		/* field in struct conf */
-	size_t			 count_off;	/* REPEAT: its size_t count */
-	unsigned		 min, max;	/* range; REPEAT: entries;
-						   REALM: length */
-	const struct conf_enum	*names;		/* CONF_T_ENUM */
-	const char		*meta;		/* VALUE in --key=VALUE */
-	const char		*help;
-};
 
 static const struct conf_enum conf_log_levels[] = {
 	{ "error",	LOG_LEVEL_ERROR },
@@ -102,7 +62,7 @@ static const struct conf_enum conf_log_addresses[] = {
 };
 
 /* The first name of each value is the one conf_print writes. */
-static const struct conf_enum conf_bools[] = {
+const struct conf_enum conf_bools[] = {
 	{ "yes", 1 }, { "no", 0 }, { "true", 1 }, { "false", 0 },
 	{ "on", 1 }, { "off", 0 }, { "1", 1 }, { "0", 0 },
 	{ NULL, 0 }
@@ -111,7 +71,7 @@ static const struct conf_enum conf_bools[] = {
 #define F(field)	offsetof(struct conf, field)
 
 /* Table order is the order of conf_print and conf_usage. */
-static const struct conf_key conf_keys[] = {
+const struct conf_key conf_keys[] = {
 	{ "state-dir", CONF_T_PATH, 0, LOCALSTATEDIR "/lib/chorus",
 	    F(state_dir), 0, 0, 0, NULL, "DIR",
 	    "node key, admin token and database" },
@@ -200,6 +160,8 @@ static const struct conf_key conf_keys[] = {
 
 #undef F
 
+const size_t conf_nkeys = nitems(conf_keys);
+
 _Static_assert(nitems(conf_keys) <= CONF_MAX_KEYS,
     "conf_keys[] outgrew the bitmaps in struct conf_reader");
 
@@ -208,20 +170,6 @@ static int	conf_fail(struct conf_reader *, unsigned, const char *, ...)
 static const char *conf_quote(const char *, char [CONF_QUOTE_MAX + 4]);
 static const char *conf_opt_shown(const struct conf_reader *,
 		    char [CONF_QUOTE_MAX + 16]);
-
-/* The field at off in c (the table's offsets are into struct conf). */
-static void *
-conf_field(struct conf *c, size_t off)
-{
-	return (char *)c + off;
-}
-
-/* The same, read-only. */
-static const void *
-conf_cfield(const struct conf *c, size_t off)
-{
-	return (const char *)c + off;
-}
 
 /* The row of key, or -1. */
 static int
@@ -299,234 +247,6 @@ conf_opt_shown(const struct conf_reader *r, char buf[CONF_QUOTE_MAX + 16])
 	return buf;
 }
 
-/* Parse decimal digits only (no sign, no blanks) up to max; -1 if not. */
-static int
-conf_parse_number(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0, d;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		d = (uint64_t)(*s - '0');
-		if (v > max / 10 || v * 10 > max - d)
-			return -1;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-/* Parse a port; 0 only if allow0.  -1 if not a port. */
-static int
-conf_parse_port(const char *s, int allow0, uint16_t *out)
-{
-	uint64_t v;
-
-	if (conf_parse_number(s, 65535, &v) == -1 || (v == 0 && !allow0))
-		return -1;
-	*out = (uint16_t)v;
-	return 0;
-}
-
-/* "30", "30s", "5m", "1h" to seconds within min..max; -1 if not. */
-static int
-conf_parse_duration(const char *s, unsigned min, unsigned max, unsigned *out)
-{
-	char digits[16];
-	uint64_t v, mult = 1;
-	size_t len = strlen(s);
-
-	if (len == 0 || len >= sizeof(digits))
-		return -1;
-	memcpy(digits, s, len + 1);
-	switch (digits[len - 1]) {
-	case 'h':
-		mult *= 60;
-		/* FALLTHROUGH */
-	case 'm':
-		mult *= 60;
-		/* FALLTHROUGH */
-	case 's':
-		digits[len - 1] = '\0';
-		break;
-	}
-	if (conf_parse_number(digits, max, &v) == -1 || v > max / mult)
-		return -1;
-	v *= mult;
-	if (v < min)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-/* "1500", "64k", "2M", "1G" (powers of 1000) to a uint64_t; -1 if not. */
-static int
-conf_parse_rate(const char *s, uint64_t *out)
-{
-	char digits[24];
-	uint64_t v, mult = 1;
-	size_t len = strlen(s);
-
-	if (len == 0 || len >= sizeof(digits))
-		return -1;
-	memcpy(digits, s, len + 1);
-	switch (digits[len - 1]) {
-	case 'G':
-		mult *= 1000;
-		/* FALLTHROUGH */
-	case 'M':
-		mult *= 1000;
-		/* FALLTHROUGH */
-	case 'k':
-		mult *= 1000;
-		digits[len - 1] = '\0';
-		break;
-	}
-	if (conf_parse_number(digits, UINT64_MAX / mult, &v) == -1)
-		return -1;
-	*out = v * mult;
-	return 0;
-}
-
-/* A numeric IPv4 or IPv6 address (IPv6 may be in brackets), port p. */
-static int
-conf_parse_ip(const char *s, uint16_t p, struct conf_addr *a)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)&a->ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&a->ss;
-	char host[INET6_ADDRSTRLEN + 2];
-	size_t len = strlen(s);
-
-	memset(a, 0, sizeof(*a));
-	if (len >= sizeof(host))
-		return -1;
-	memcpy(host, s, len + 1);
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(p);
-		a->len = sizeof(*sin);
-		inet_ntop(AF_INET, &sin->sin_addr, a->text, sizeof(a->text));
-		return 0;
-	}
-	if (len > 2 && host[0] == '[' && host[len - 1] == ']') {
-		host[len - 1] = '\0';
-		memmove(host, host + 1, len - 1);
-	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
-		return -1;
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(p);
-	a->len = sizeof(*sin6);
-	inet_ntop(AF_INET6, &sin6->sin6_addr, a->text, sizeof(a->text));
-	return 0;
-}
-
-/* "A.B.C.D:PORT" or "[V6]:PORT" into a, text in that form. */
-static int
-conf_parse_hostport(const char *s, int allow0, struct conf_addr *a)
-{
-	char host[INET6_ADDRSTRLEN + 2], ip[sizeof(a->text)];
-	const char *colon;
-	uint16_t port;
-	size_t hlen;
-	int n;
-
-	if ((colon = strrchr(s, ':')) == NULL)
-		return -1;
-	hlen = (size_t)(colon - s);
-	if (hlen == 0 || hlen >= sizeof(host))
-		return -1;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	/* An IPv6 address must be bracketed, or its last group is a port. */
-	if (host[0] != '[' && strchr(host, ':') != NULL)
-		return -1;
-	if (host[0] == '[' && host[hlen - 1] != ']')
-		return -1;
-	if (conf_parse_port(colon + 1, allow0, &port) == -1 ||
-	    conf_parse_ip(host, port, a) == -1)
-		return -1;
-	memcpy(ip, a->text, sizeof(ip));
-	if (a->ss.ss_family == AF_INET6)
-		n = snprintf(a->text, sizeof(a->text), "[%s]:%u", ip,
-		    (unsigned)port);
-	else
-		n = snprintf(a->text, sizeof(a->text), "%s:%u", ip,
-		    (unsigned)port);
-	return n > 0 && (size_t)n < sizeof(a->text) ? 0 : -1;
-}
-
-/* The address bytes of ss (IPv4 or IPv6), for comparing and printing. */
-static const void *
-conf_ss_bytes(const struct sockaddr_storage *ss, size_t *len)
-{
-	if (ss->ss_family == AF_INET) {
-		*len = sizeof(struct in_addr);
-		return &((const struct sockaddr_in *)ss)->sin_addr;
-	}
-	*len = sizeof(struct in6_addr);
-	return &((const struct sockaddr_in6 *)ss)->sin6_addr;
-}
-
-/* The same for a conf_addr. */
-static const void *
-conf_addr_bytes(const struct conf_addr *a, size_t *len)
-{
-	return conf_ss_bytes(&a->ss, len);
-}
-
-/* 1 if a and b hold the same family and address (AF_UNSPEC: both). */
-static int
-conf_ss_equal(const struct sockaddr_storage *a,
-    const struct sockaddr_storage *b)
-{
-	const void *pa, *pb;
-	size_t la, lb;
-
-	if (a->ss_family != b->ss_family)
-		return 0;
-	if (a->ss_family != AF_INET && a->ss_family != AF_INET6)
-		return 1;
-	pa = conf_ss_bytes(a, &la);
-	pb = conf_ss_bytes(b, &lb);
-	return la == lb && memcmp(pa, pb, la) == 0;
-}
-
-/* 1 if a and b are the same address and port. */
-static int
-conf_addr_equal(const struct conf_addr *a, const struct conf_addr *b)
-{
-	const void *pa, *pb;
-	size_t la, lb;
-
-	if (a->ss.ss_family != b->ss.ss_family || a->len != b->len)
-		return 0;
-	pa = conf_addr_bytes(a, &la);
-	pb = conf_addr_bytes(b, &lb);
-	if (la != lb || memcmp(pa, pb, la) != 0)
-		return 0;
-	if (a->ss.ss_family == AF_INET)
-		return ((const struct sockaddr_in *)&a->ss)->sin_port ==
-		    ((const struct sockaddr_in *)&b->ss)->sin_port;
-	return ((const struct sockaddr_in6 *)&a->ss)->sin6_port ==
-	    ((const struct sockaddr_in6 *)&b->ss)->sin6_port;
-}
-
-/* 1 if a is 0.0.0.0 or ::. */
-static int
-conf_addr_is_any(const struct conf_addr *a)
-{
-	static const unsigned char zero[sizeof(struct in6_addr)];
-	const void *p;
-	size_t len;
-
-	p = conf_addr_bytes(a, &len);
-	return memcmp(p, zero, len) == 0;
-}
-
 /* Append one listen address, refusing repeats and overlaps. */
 static int
 conf_listen_add(struct conf_reader *r, unsigned line, const struct conf_key *k,
@@ -537,11 +257,12 @@ conf_listen_add(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	size_t i;
 
 	for (i = 0; i < *n; i++) {
-		if (conf_addr_equal(&list[i], a))
+		if (conf_value_addr_equal(&list[i], a))
 			return conf_fail(r, line, "%s: \"%s\" is listed twice",
 			    k->name, a->text);
 		if (list[i].ss.ss_family == a->ss.ss_family &&
-		    (conf_addr_is_any(&list[i]) || conf_addr_is_any(a)))
+		    (conf_value_addr_is_any(&list[i]) ||
+		    conf_value_addr_is_any(a)))
 			return conf_fail(r, line, "%s: \"%s\" overlaps \"%s\"",
 			    k->name, a->text, list[i].text);
 	}
@@ -561,13 +282,13 @@ conf_set_address(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	char q[CONF_QUOTE_MAX + 4];
 
 	if (strcmp(value, "*") == 0) {
-		if (conf_parse_ip("0.0.0.0", 0, &a) == -1 ||
+		if (conf_value_ip("0.0.0.0", 0, &a) == -1 ||
 		    conf_listen_add(r, line, k, &a) == -1 ||
-		    conf_parse_ip("::", 0, &a) == -1)
+		    conf_value_ip("::", 0, &a) == -1)
 			return -1;
 		return conf_listen_add(r, line, k, &a);
 	}
-	if (conf_parse_ip(value, 0, &a) == -1)
+	if (conf_value_ip(value, 0, &a) == -1)
 		return conf_fail(r, line, "%s: \"%s\" is not a numeric IPv4 or "
 		    "IPv6 address, or *", k->name, conf_quote(value, q));
 	return conf_listen_add(r, line, k, &a);
@@ -627,29 +348,6 @@ conf_set_enum(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	    conf_quote(value, q), list);
 }
 
-/* 1 if s has a '#' at its start or after a blank: it would read as a comment. */
-static int
-conf_comment_at(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
-		    s[i - 1] == '\t'))
-			return 1;
-	return 0;
-}
-
-/* 1 if s is only bytes from lo to '~' (printable ASCII, or no blank). */
-static int
-conf_is_ascii(const char *s, unsigned char lo)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < lo || (unsigned char)*s > '~')
-			return 0;
-	return 1;
-}
-
 /* Wipe and free a secret string; NULL is fine. */
 static void
 conf_free_secret(char *s)
@@ -673,11 +371,11 @@ conf_check_secret(struct conf_reader *r, unsigned line, const char *what,
 	if (strlen(s) > max)
 		return conf_fail(r, line, "%s is longer than %zu characters",
 		    what, max);
-	if (!conf_is_ascii(s, ' '))
+	if (!conf_value_is_ascii(s, ' '))
 		return conf_fail(r, line, "%s may contain only printable ASCII "
 		    "characters", what);
 	/* The whole value: after "NAME:", a '#' is not at a start. */
-	if (conf_comment_at(value))
+	if (conf_value_comment_at(value))
 		return conf_fail(r, line, "%s has a '#' that would begin a "
 		    "comment", what);
 	/* What conf_print writes must not be taken for the real thing. */
@@ -698,7 +396,7 @@ conf_set_realm(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	if (strlen(value) < k->min || strlen(value) > k->max)
 		return conf_fail(r, line, "%s: value is not %u to %u bytes "
 		    "long", k->name, k->min, k->max);
-	if (!conf_is_ascii(value, ' ') || strpbrk(value, "\"\\") != NULL)
+	if (!conf_value_is_ascii(value, ' ') || strpbrk(value, "\"\\") != NULL)
 		return conf_fail(r, line, "%s: \"%s\" may contain only printable "
 		    "ASCII characters other than '\"' and '\\'", k->name,
 		    conf_quote(value, q));
@@ -729,7 +427,7 @@ conf_set_user(struct conf_reader *r, unsigned line, const struct conf_key *k,
 		    "characters", k->name, CONF_MAX_USER_NAME);
 	memcpy(name, value, len);
 	name[len] = '\0';
-	if (!conf_is_ascii(name, '!') || name[0] == '#')
+	if (!conf_value_is_ascii(name, '!') || name[0] == '#')
 		return conf_fail(r, line, "%s: \"%s\": a name may contain only "
 		    "printable ASCII characters other than blanks and ':', "
 		    "and not begin with '#'", k->name, conf_quote(name, q));
@@ -808,13 +506,6 @@ conf_set_prefix(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	return 0;
 }
 
-/* "IPv4" or "IPv6". */
-static const char *
-conf_family_name(int family)
-{
-	return family == AF_INET ? "IPv4" : "IPv6";
-}
-
 /* One external-ip: PUBLIC or PUBLIC/PRIVATE, at most one per family. */
 static int
 conf_set_external(struct conf_reader *r, unsigned line,
@@ -835,19 +526,19 @@ conf_set_external(struct conf_reader *r, unsigned line,
 		goto bad;
 	memcpy(pub, value, len);
 	pub[len] = '\0';
-	if (conf_parse_ip(pub, 0, &a) == -1)
+	if (conf_value_ip(pub, 0, &a) == -1)
 		goto bad;
 	e.public_ip = a.ss;
 	e.private_ip.ss_family = AF_UNSPEC;
-	any = conf_addr_is_any(&a);
+	any = conf_value_addr_is_any(&a);
 	if (slash != NULL) {
-		if (conf_parse_ip(slash + 1, 0, &b) == -1)
+		if (conf_value_ip(slash + 1, 0, &b) == -1)
 			goto bad;
 		if (b.ss.ss_family != a.ss.ss_family)
 			return conf_fail(r, line, "%s: \"%s\": the public and "
 			    "private addresses are not of the same family",
 			    k->name, conf_quote(value, q));
-		any |= conf_addr_is_any(&b);
+		any |= conf_value_addr_is_any(&b);
 		e.private_ip = b.ss;
 	}
 	if (any)
@@ -857,7 +548,8 @@ conf_set_external(struct conf_reader *r, unsigned line,
 		if (list[i].public_ip.ss_family == e.public_ip.ss_family)
 			return conf_fail(r, line, "%s: \"%s\": only one %s "
 			    "%s may be given", k->name, conf_quote(value, q),
-			    conf_family_name(e.public_ip.ss_family), k->name);
+			    conf_value_family_name(e.public_ip.ss_family),
+			    k->name);
 	if (*n >= k->max)
 		return conf_fail(r, line, "%s: more than %u mappings", k->name,
 		    k->max);
@@ -882,10 +574,10 @@ conf_set_ip(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	if (strcmp(value, "*") == 0)
 		return conf_fail(r, line, "%s: \"*\" is a wildcard: give the "
 		    "address to bind relay sockets to", k->name);
-	if (conf_parse_ip(value, 0, &a) == -1)
+	if (conf_value_ip(value, 0, &a) == -1)
 		return conf_fail(r, line, "%s: \"%s\" is not a numeric IPv4 or "
 		    "IPv6 address", k->name, conf_quote(value, q));
-	if (conf_addr_is_any(&a))
+	if (conf_value_addr_is_any(&a))
 		return conf_fail(r, line, "%s: \"%s\" is a wildcard: give the "
 		    "address to bind relay sockets to", k->name,
 		    conf_quote(value, q));
@@ -893,7 +585,7 @@ conf_set_ip(struct conf_reader *r, unsigned line, const struct conf_key *k,
 		if (list[i].ss.ss_family == a.ss.ss_family)
 			return conf_fail(r, line, "%s: \"%s\": only one %s "
 			    "%s may be given", k->name, a.text,
-			    conf_family_name(a.ss.ss_family), k->name);
+			    conf_value_family_name(a.ss.ss_family), k->name);
 	if (*n >= k->max)
 		return conf_fail(r, line, "%s: more than %u addresses", k->name,
 		    k->max);
@@ -961,7 +653,7 @@ conf_apply(struct conf_reader *r, unsigned line, const struct conf_key *k,
 		/* min..max narrow 1-65535; 0 stays allowed with PORT0. */
 		lo = k->min != 0 ? k->min : 1;
 		hi = k->max != 0 ? k->max : 65535;
-		if (conf_parse_port(value, k->flags & CONF_F_PORT0,
+		if (conf_value_port(value, k->flags & CONF_F_PORT0,
 		    &port) == -1 || (port != 0 && (port < lo || port > hi)))
 			return conf_fail(r, line, "%s: \"%s\" is not a port "
 			    "number (%u-%u)", k->name, conf_quote(value, q),
@@ -969,26 +661,26 @@ conf_apply(struct conf_reader *r, unsigned line, const struct conf_key *k,
 		*(uint16_t *)field = port;
 		return 0;
 	case CONF_T_RATE:
-		if (conf_parse_rate(value, field) == -1)
+		if (conf_value_rate(value, field) == -1)
 			return conf_fail(r, line, "%s: \"%s\" is not a number "
 			    "of bytes per second (suffix k, M or G)", k->name,
 			    conf_quote(value, q));
 		return 0;
 	case CONF_T_UINT:
-		if (conf_parse_number(value, k->max, &v) == -1 || v < k->min)
+		if (conf_value_number(value, k->max, &v) == -1 || v < k->min)
 			return conf_fail(r, line, "%s: \"%s\" is not a number "
 			    "from %u to %u", k->name, conf_quote(value, q),
 			    k->min, k->max);
 		*(unsigned *)field = (unsigned)v;
 		return 0;
 	case CONF_T_DURATION:
-		if (conf_parse_duration(value, k->min, k->max, field) == -1)
+		if (conf_value_duration(value, k->min, k->max, field) == -1)
 			return conf_fail(r, line, "%s: \"%s\" is not a "
 			    "duration from %us to %us (suffix s, m or h)",
 			    k->name, conf_quote(value, q), k->min, k->max);
 		return 0;
 	case CONF_T_HOSTPORT:
-		if (conf_parse_hostport(value, k->flags & CONF_F_PORT0,
+		if (conf_value_hostport(value, k->flags & CONF_F_PORT0,
 		    field) == -1)
 			return conf_fail(r, line, "%s: \"%s\" is not a numeric "
 			    "ADDRESS:PORT like 127.0.0.1:8440 or [::1]:8440",
@@ -1346,242 +1038,4 @@ conf_load(const char *path, char *const *opts, size_t nopts, char *err,
 	snprintf(err, errlen, "%s", r.err);
 	conf_free(c);
 	return NULL;
-}
-
-/* The value of a single-valued key as text, into buf; NULL if unset. */
-static const char *
-conf_value_text(const struct conf *c, const struct conf_key *k, char *buf,
-    size_t len)
-{
-	const void *field = conf_cfield(c, k->off);
-	const struct conf_enum *e;
-
-	switch (k->type) {
-	case CONF_T_STRING:
-	case CONF_T_PATH:
-	case CONF_T_REALM:
-		return *(char *const *)field;
-	case CONF_T_RATE:
-		snprintf(buf, len, "%llu",
-		    (unsigned long long)*(const uint64_t *)field);
-		return buf;
-	case CONF_T_PORT:
-		snprintf(buf, len, "%u", (unsigned)*(const uint16_t *)field);
-		return buf;
-	case CONF_T_UINT:
-		snprintf(buf, len, "%u", *(const unsigned *)field);
-		return buf;
-	case CONF_T_DURATION:
-		snprintf(buf, len, "%us", *(const unsigned *)field);
-		return buf;
-	case CONF_T_BOOL:
-	case CONF_T_ENUM:
-		e = k->type == CONF_T_BOOL ? conf_bools : k->names;
-		for (; e->name != NULL; e++)
-			if (e->value == *(const int *)field)
-				return e->name;
-		return "?";
-	case CONF_T_HOSTPORT:
-	case CONF_T_ADDRESS:
-	case CONF_T_IP:
-		return ((const struct conf_addr *)field)->text;
-	case CONF_T_USER:
-	case CONF_T_SECRET:
-	case CONF_T_PREFIX:
-	case CONF_T_EXTERNAL:
-		break;		/* lists only: conf_print_item */
-	}
-	return "?";
-}
-
-/* An address of an external-ip mapping, numeric. */
-static const char *
-conf_ss_text(const struct sockaddr_storage *ss, char *buf, size_t len)
-{
-	const void *p;
-	size_t n;
-
-	p = conf_ss_bytes(ss, &n);
-	if (inet_ntop(ss->ss_family, p, buf, (socklen_t)len) == NULL)
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-/* Entry j of repeatable key k as a line; secrets only if show. */
-static void
-conf_print_item(const struct conf *c, const struct conf_key *k, size_t j,
-    int show, FILE *f)
-{
-	const void *list = conf_cfield(c, k->off);
-	const struct conf_user *u;
-	const struct conf_external *e;
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
-	char text[ADDR_PREFIX_STRLEN];
-
-	show = show || !(k->flags & CONF_F_SECRET);
-	switch (k->type) {
-	case CONF_T_USER:
-		u = (const struct conf_user *)list + j;
-		fprintf(f, "%s = %s:%s\n", k->name, u->name,
-		    show ? u->password : CONF_REDACTED);
-		return;
-	case CONF_T_SECRET:
-		fprintf(f, "%s = %s\n", k->name,
-		    show ? ((char *const *)list)[j] : CONF_REDACTED);
-		return;
-	case CONF_T_PREFIX:
-		addr_prefix_print((const struct addr_prefix *)list + j, text,
-		    sizeof(text));
-		fprintf(f, "%s = %s\n", k->name, text);
-		return;
-	case CONF_T_EXTERNAL:
-		e = (const struct conf_external *)list + j;
-		fprintf(f, "%s = %s", k->name,
-		    conf_ss_text(&e->public_ip, a, sizeof(a)));
-		if (e->private_ip.ss_family != AF_UNSPEC)
-			fprintf(f, "/%s", conf_ss_text(&e->private_ip, b,
-			    sizeof(b)));
-		fputc('\n', f);
-		return;
-	default:
-		fprintf(f, "%s = %s\n", k->name,
-		    ((const struct conf_addr *)list)[j].text);
-		return;
-	}
-}
-
-/* 1 if entry j of repeatable key k is the same in a and b. */
-static int
-conf_item_equal(const struct conf *a, const struct conf *b,
-    const struct conf_key *k, size_t j)
-{
-	const void *la = conf_cfield(a, k->off), *lb = conf_cfield(b, k->off);
-	const struct conf_user *ua, *ub;
-	const struct conf_external *ea, *eb;
-	const struct addr_prefix *pa, *pb;
-
-	switch (k->type) {
-	case CONF_T_USER:
-		ua = (const struct conf_user *)la + j;
-		ub = (const struct conf_user *)lb + j;
-		return strcmp(ua->name, ub->name) == 0 &&
-		    strcmp(ua->password, ub->password) == 0;
-	case CONF_T_SECRET:
-		return strcmp(((char *const *)la)[j],
-		    ((char *const *)lb)[j]) == 0;
-	case CONF_T_PREFIX:
-		pa = (const struct addr_prefix *)la + j;
-		pb = (const struct addr_prefix *)lb + j;
-		return pa->family == pb->family && pa->bits == pb->bits &&
-		    memcmp(pa->addr, pb->addr, sizeof(pa->addr)) == 0;
-	case CONF_T_EXTERNAL:
-		ea = (const struct conf_external *)la + j;
-		eb = (const struct conf_external *)lb + j;
-		return conf_ss_equal(&ea->public_ip, &eb->public_ip) &&
-		    conf_ss_equal(&ea->private_ip, &eb->private_ip);
-	default:
-		return conf_addr_equal((const struct conf_addr *)la + j,
-		    (const struct conf_addr *)lb + j);
-	}
-}
-
-/*
- * Every key that has a value.  With show_secrets, a file conf_load reads
- * back to an equal configuration; without, secrets read "<redacted>",
- * which the parser refuses, so the output cannot pass for the original.
- */
-void
-conf_print_full(const struct conf *c, FILE *f, int show_secrets)
-{
-	const struct conf_key *k;
-	const char *v;
-	char buf[64];
-	size_t i, j, n;
-	int hidden = 0;
-
-	fprintf(f, "# chorusd effective configuration: every key, "
-	    "defaults included.\n");
-	for (i = 0; i < nitems(conf_keys) && !show_secrets; i++)
-		if ((conf_keys[i].flags & CONF_F_SECRET) &&
-		    *(const size_t *)conf_cfield(c, conf_keys[i].count_off) > 0)
-			hidden = 1;
-	if (hidden)
-		fprintf(f, "# Passwords and secrets are shown as %s.\n",
-		    CONF_REDACTED);
-	for (i = 0; i < nitems(conf_keys); i++) {
-		k = &conf_keys[i];
-		if (k->flags & CONF_F_REPEAT) {
-			n = *(const size_t *)conf_cfield(c, k->count_off);
-			for (j = 0; j < n; j++)
-				conf_print_item(c, k, j, show_secrets, f);
-			continue;
-		}
-		/* A key without a default may be unset (tls-cert). */
-		if ((v = conf_value_text(c, k, buf, sizeof(buf))) != NULL)
-			fprintf(f, "%s = %s\n", k->name, v);
-	}
-}
-
-/* The configuration with its secrets redacted (chorusd -t). */
-void
-conf_print(const struct conf *c, FILE *f)
-{
-	conf_print_full(c, f, 0);
-}
-
-/* The option list for --help. */
-void
-conf_usage(FILE *f)
-{
-	const struct conf_key *k;
-	char opt[64];
-	size_t i;
-	int n, width = 0;
-
-	for (i = 0; i < nitems(conf_keys); i++) {
-		n = snprintf(opt, sizeof(opt), "--%s=%s", conf_keys[i].name,
-		    conf_keys[i].meta);
-		if (n > width)
-			width = n;
-	}
-	for (i = 0; i < nitems(conf_keys); i++) {
-		k = &conf_keys[i];
-		snprintf(opt, sizeof(opt), "--%s=%s", k->name, k->meta);
-		fprintf(f, "  %-*s  %s (default: %s)\n", width, opt, k->help,
-		    k->def != NULL ? k->def : "none");
-	}
-}
-
-/* Compare the values of every key. */
-int
-conf_equal(const struct conf *a, const struct conf *b)
-{
-	const struct conf_key *k;
-	const char *va, *vb;
-	char ba[64], bb[64];
-	size_t i, j, n;
-
-	for (i = 0; i < nitems(conf_keys); i++) {
-		k = &conf_keys[i];
-		if (k->flags & CONF_F_REPEAT) {
-			n = *(const size_t *)conf_cfield(a, k->count_off);
-			if (n != *(const size_t *)conf_cfield(b, k->count_off))
-				return 0;
-			for (j = 0; j < n; j++)
-				if (!conf_item_equal(a, b, k, j))
-					return 0;
-			continue;
-		}
-		if (k->type == CONF_T_HOSTPORT) {
-			if (!conf_addr_equal(conf_cfield(a, k->off),
-			    conf_cfield(b, k->off)))
-				return 0;
-			continue;
-		}
-		va = conf_value_text(a, k, ba, sizeof(ba));
-		vb = conf_value_text(b, k, bb, sizeof(bb));
-		if (va == NULL || vb == NULL ? va != vb : strcmp(va, vb) != 0)
-			return 0;
-	}
-	return 1;
 }
