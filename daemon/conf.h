@@ -82,6 +82,7 @@ struct conf {
 	uint64_t	 max_bps;			/* per allocation, 0: none */
 	unsigned	 user_quota;			/* allocations per user */
 	unsigned	 total_quota;			/* allocations in all */
+	unsigned	 stun_rate_limit;		/* replies/s/source, 0: off */
 };
 
 /* Parser state: one file (or the command line) at a time. */

@@ -312,11 +312,14 @@ turn_cred_check(struct turn *turn, const struct stun_msg *msg,
 int
 turn_cred_ratelimit(struct turn *turn, const struct sockaddr *sa)
 {
+	uint32_t rate = turn->node->conf->stun_rate_limit, burst = 2 * rate;
+	uint32_t now = (uint32_t)turn_now(turn), add;
+	struct turn_rl *b;
 	const void *p;
 	size_t n;
-	struct turn_rl *b;
-	uint32_t now = (uint32_t)turn_now(turn), add;
 
+	if (rate == 0)
+		return 0;
 	if (sa->sa_family == AF_INET) {
 		p = &((const struct sockaddr_in *)sa)->sin_addr;
 		n = 4;
@@ -326,10 +329,9 @@ turn_cred_ratelimit(struct turn *turn, const struct sockaddr *sa)
 	}
 	b = &turn->rl[hash_siphash(turn->hashkey, p, n) & (TURN_RL_BUCKETS - 1)];
 	if (b->last == 0 && b->tokens == 0)
-		b->tokens = TURN_RL_BURST;
-	add = (now - b->last) * TURN_RL_RATE;
-	b->tokens = b->tokens + add > TURN_RL_BURST ? TURN_RL_BURST :
-	    b->tokens + add;
+		b->tokens = burst;
+	add = now - b->last > 2 ? burst : (now - b->last) * rate;
+	b->tokens = b->tokens + add > burst ? burst : b->tokens + add;
 	b->last = now;
 	if (b->tokens == 0) {
 		metrics_add(&turn->node->metrics, M_TURN_RATE_LIMITED, 1);

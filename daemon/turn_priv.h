@@ -41,8 +41,6 @@
 #define TURN_MSG_MAX		(TURN_MAX_DATA + 128)	/* reply buffer */
 #define TURN_UNAUTH_ALLOWANCE	128	/* unauthenticated reply <= req + this */
 #define TURN_RL_BUCKETS		4096	/* per-source rate limit table */
-#define TURN_RL_RATE		20	/* unauthenticated msgs/s per source */
-#define TURN_RL_BURST		40
 #define TURN_SOFTWARE		"chorusd"
 
 /* One permission: a peer IP address (ports ignored), until expires. */

@@ -46,7 +46,17 @@ struct udp {
 	struct iovec		 iov[UDP_BATCH];
 	struct sockaddr_storage	 from[UDP_BATCH];
 	uint8_t			 bufs[UDP_BATCH][UDP_MAX_DGRAM];
+	/* Outgoing datagrams, sent together by one sendmmsg() per round. */
+	struct event		*ev_flush;
+	size_t			 nout;
+	struct mmsghdr		 out[UDP_OUT_BATCH];
+	struct iovec		 oiov[UDP_OUT_BATCH];
+	struct sockaddr_storage	 oto[UDP_OUT_BATCH];
+	uint8_t			 obuf[UDP_OUT_BATCH][UDP_OUT_SLOT];
 };
+
+static void	udp_flush(struct udp *);
+static void	udp_flush_cb(evutil_socket_t, short, void *);
 
 static const enum metric udp_rx_metric[DEMUX_NKINDS] = {
 	[DEMUX_UNKNOWN] = M_UDP_RX_DATAGRAMS_UNKNOWN,
@@ -152,6 +162,20 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		node_dirty(u->node);
 }
 
+/* Point each output slot's header at its buffer and address. */
+static void
+udp_out_init(struct udp *u)
+{
+	size_t i;
+
+	for (i = 0; i < UDP_OUT_BATCH; i++) {
+		u->oiov[i].iov_base = u->obuf[i];
+		u->out[i].msg_hdr.msg_iov = &u->oiov[i];
+		u->out[i].msg_hdr.msg_iovlen = 1;
+		u->out[i].msg_hdr.msg_name = &u->oto[i];
+	}
+}
+
 /* Bind addr:port and start reading. */
 struct udp *
 udp_new(struct node *node, const struct conf_addr *addr, unsigned port,
@@ -181,6 +205,12 @@ udp_new(struct node *node, const struct conf_addr *addr, unsigned port,
 		snprintf(err, errlen, "udp %s: cannot watch socket", u->name);
 		goto fail;
 	}
+	if ((u->ev_flush = event_new(node->base, -1, 0, udp_flush_cb, u)) ==
+	    NULL) {
+		snprintf(err, errlen, "udp %s: out of memory", u->name);
+		goto fail;
+	}
+	udp_out_init(u);
 	return u;
 fail:
 	udp_free(u);
@@ -193,6 +223,10 @@ udp_free(struct udp *u)
 {
 	if (u == NULL)
 		return;
+	if (u->fd != -1 && u->nout > 0)
+		udp_flush(u);
+	if (u->ev_flush != NULL)
+		event_free(u->ev_flush);
 	if (u->ev != NULL)
 		event_free(u->ev);
 	if (u->fd != -1)
@@ -207,18 +241,79 @@ udp_name(const struct udp *u)
 	return u->name;
 }
 
+/* Count a send failure; a full buffer is load, not a fault: no log. */
+static void
+udp_send_failed(struct udp *u, size_t n, int err)
+{
+	metrics_add(&u->node->metrics, M_UDP_TX_DROPPED, n);
+	if (err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS)
+		log_warnx_rl(&u->rl, node_uptime(u->node), "%s: udp %s: %s",
+		    __func__, u->name, strerror(err));
+}
+
+/* Send the queued datagrams with as few sendmmsg() calls as it takes. */
+static void
+udp_flush(struct udp *u)
+{
+	struct metrics *m = &u->node->metrics;
+	size_t off = 0;
+	int i, n;
+
+	while (off < u->nout) {
+		n = sendmmsg(u->fd, u->out + off, u->nout - off, MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			udp_send_failed(u, u->nout - off, errno);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			metrics_add(m, M_UDP_TX_BYTES, u->out[off + i].msg_len);
+		metrics_add(m, M_UDP_TX_DATAGRAMS, n);
+		off += n;
+	}
+	u->nout = 0;
+}
+
+/* End of the loop round that queued datagrams: send them. */
+static void
+udp_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	udp_flush(arg);
+}
+
+/* A datagram too large for a queue slot goes at once, in order. */
+static int
+udp_send_now(struct udp *u, const struct sockaddr *to, socklen_t tolen,
+    const void *buf, size_t len)
+{
+	ssize_t n;
+
+	udp_flush(u);
+	do {
+		n = sendto(u->fd, buf, len, MSG_DONTWAIT, to, tolen);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		udp_send_failed(u, 1, errno);
+		return -1;
+	}
+	metrics_add(&u->node->metrics, M_UDP_TX_DATAGRAMS, 1);
+	metrics_add(&u->node->metrics, M_UDP_TX_BYTES, (uint64_t)n);
+	return 0;
+}
+
 /*
- * One datagram to a client.  Never blocks: when the socket buffer is full
- * the datagram is dropped, as the network might have (RFC 8656 relays are
- * best effort).  Batch sending (sendmmsg) is a later optimisation.
+ * One datagram to a client.  It is queued and sent with the others of
+ * this loop round by one sendmmsg() (udp_flush_cb runs once the events
+ * already active have run); never blocks: when the socket buffer is full
+ * the datagram is dropped and counted, as the network might have.
  */
 int
 udp_send(struct udp *u, const struct sockaddr *to, const void *buf,
     size_t len)
 {
-	struct metrics *m = &u->node->metrics;
 	socklen_t tolen;
-	ssize_t n;
+	size_t i;
 
 	switch (to->sa_family) {
 	case AF_INET:
@@ -228,24 +323,21 @@ udp_send(struct udp *u, const struct sockaddr *to, const void *buf,
 		tolen = sizeof(struct sockaddr_in6);
 		break;
 	default:
-		metrics_add(m, M_UDP_TX_DROPPED, 1);
+		udp_send_failed(u, 1, EAFNOSUPPORT);
 		return -1;
 	}
-	do {
-		n = sendto(u->fd, buf, len, MSG_DONTWAIT, to, tolen);
-	} while (n == -1 && errno == EINTR);
-	if (n == -1) {
-		metrics_add(m, M_UDP_TX_DROPPED, 1);
-		/* A full buffer is load, not a fault: count it, say nothing. */
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS)
-			log_warnx_rl(&u->rl, node_uptime(u->node),
-			    "%s: udp %s: sendto: %s", __func__, u->name,
-			    strerror(errno));
-		return -1;
-	}
-	metrics_add(m, M_UDP_TX_DATAGRAMS, 1);
-	metrics_add(m, M_UDP_TX_BYTES, (uint64_t)n);
 	node_dirty(u->node);
+	if (len > UDP_OUT_SLOT)
+		return udp_send_now(u, to, tolen, buf, len);
+	if (u->nout == UDP_OUT_BATCH)
+		udp_flush(u);
+	i = u->nout++;
+	memcpy(&u->oto[i], to, tolen);
+	memcpy(u->obuf[i], buf, len);
+	u->oiov[i].iov_len = len;
+	u->out[i].msg_hdr.msg_namelen = tolen;
+	if (i == 0)
+		event_active(u->ev_flush, EV_TIMEOUT, 1);
 	return 0;
 }
 

@@ -16,6 +16,8 @@
 #define UDP_BATCH	32		/* datagrams per recvmmsg() */
 #define UDP_MAX_DGRAM	2048		/* larger datagrams are truncated, dropped */
 #define UDP_MAX_WORK	(8 * UDP_BATCH)	/* datagrams per wake-up */
+#define UDP_OUT_BATCH	64		/* datagrams per sendmmsg() */
+#define UDP_OUT_SLOT	1500		/* larger ones are sent alone */
 
 struct node;
 struct udp;
