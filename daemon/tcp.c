@@ -433,6 +433,13 @@ tcp_set_ssl(struct tcp *t, struct ssl_ctx_st *ssl)
 	t->ssl = ssl;
 }
 
+/* The connection's 5-tuple and way back, as turn_input() saw it. */
+const struct transport *
+tcp_conn_transport(const struct tcp_conn *c)
+{
+	return &c->transport;
+}
+
 /* Queue bytes to a connection; -1 if its output is over TCP_MAX_OUTBUF. */
 int
 tcp_conn_send(struct tcp_conn *c, const void *buf, size_t len)

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "transport.h"
 
 #define TCP_MAX_OUTBUF	(256 * 1024)	/* queued bytes per connection */
 
@@ -30,6 +31,8 @@ struct tcp	*tcp_new(struct node *, const struct conf_addr *, unsigned port,
 		    struct ssl_ctx_st *ssl, char *err, size_t errlen);
 /* Use a new SSL_CTX for connections accepted from now on (SIGHUP). */
 void		 tcp_set_ssl(struct tcp *, struct ssl_ctx_st *);
+/* The connection's transport (its 5-tuple and the way back). */
+const struct transport *tcp_conn_transport(const struct tcp_conn *);
 /*
  * Queue bytes to a connection; -1 if over TCP_MAX_OUTBUF (dropped) or the
  * connection is shutting down.  Never calls back into the caller.

@@ -20,6 +20,7 @@
 
 #include "chorus/crypto.h"
 #include "node.h"
+#include "tcp.h"
 #include "turn_priv.h"
 
 /* Seconds of monotonic time: what every TURN timer counts in. */
@@ -657,12 +658,8 @@ turn_input(struct turn *turn, const struct transport *t, const uint8_t *p,
 void
 turn_conn_closed(struct turn *turn, struct tcp_conn *conn)
 {
-	struct turn_alloc *a;
+	struct turn_alloc *a = turn_alloc_find(turn, tcp_conn_transport(conn));
 
-	TAILQ_FOREACH(a, &turn->allocs, entry) {
-		if (a->t.conn == conn) {
-			turn_alloc_free(a, "connection closed");
-			return;
-		}
-	}
+	if (a != NULL && a->t.conn == conn)
+		turn_alloc_free(a, "connection closed");
 }
