@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "log.h"
 #include "node.h"
+#include "tls.h"
 
 #define CHORUSD_DEFAULT_CONF	SYSCONFDIR "/chorus/chorusd.conf"
 #define CHORUSD_MAX_OPTS	256
@@ -198,6 +199,30 @@ args_parse(struct args *a, int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * -t: print the effective configuration; also load the TLS certificate
+ * and key, so a file that would stop start-up (or be refused at SIGHUP)
+ * is caught before the restart.  0, or 1 with the reason on stderr.
+ */
+static int
+check_config(const struct conf *conf)
+{
+	struct ssl_ctx_st *ssl;
+	char err[CONF_ERRLEN];
+
+	if (conf->tls_cert != NULL && conf->tls_key != NULL &&
+	    conf->tls_port != 0) {
+		if ((ssl = tls_ctx_new(conf->tls_cert, conf->tls_key, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		tls_ctx_free(ssl);
+	}
+	conf_print(conf, stdout);
+	return 0;
+}
+
 /* Free what args_parse() allocated. */
 static void
 args_free(struct args *a)
@@ -232,9 +257,8 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	if (a.check) {
-		conf_print(conf, stdout);
+		rc = check_config(conf);
 		conf_free(conf);
-		rc = 0;
 		goto done;
 	}
 	log_init(conf->log_level, conf->log_addresses);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # chorusd -t: prints the effective configuration, or FILE:LINE: reason.
 . "$top_srcdir/tests/integ/lib.sh"
-plan 14
+plan 16
 
 write_conf
 out="$T_DIR/out"; errf="$T_DIR/err"
@@ -41,3 +41,9 @@ contains "$out" "^port = 4000\$" "--key value overrides the file"
 
 "$CHORUSD" -t -c "$top_srcdir/etc/chorusd.conf" >/dev/null 2>"$errf"
 ok $? "the sample etc/chorusd.conf is valid"
+
+# -t also loads the TLS certificate and key a start would load.
+echo "not a certificate" >"$T_DIR/bad.pem"
+"$CHORUSD" -t -c "$CONF" --tls-cert="$T_DIR/bad.pem" --tls-key="$T_DIR/bad.pem" >/dev/null 2>"$errf"
+[ $? -ne 0 ]; ok $? "a broken tls-cert fails -t"
+contains "$errf" "tls-cert $T_DIR/bad.pem" "the message names the certificate file"
