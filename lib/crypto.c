@@ -180,17 +180,19 @@ fail:
 	return rc;
 }
 
-/* BLAKE2s-256 of a || b (RFC 7693). */
-int
-crypto_blake2s2(const void *a, size_t alen, const void *b, size_t blen,
-    uint8_t out[CRYPTO_BLAKE2S_LEN])
+/* Digest of a || b with the named algorithm into outlen bytes. */
+static int
+crypto_digest2(const char *name, const void *a, size_t alen, const void *b,
+    size_t blen, uint8_t *out, size_t outlen)
 {
 	EVP_MD *alg = NULL;
 	EVP_MD_CTX *md = NULL;
 	unsigned int len = 0;
 	int rc = -1;
 
-	if ((alg = EVP_MD_fetch(NULL, CRYPTO_BLAKE2S_NAME, NULL)) == NULL)
+	if ((alg = EVP_MD_fetch(NULL, name, NULL)) == NULL)
+		goto fail;
+	if ((size_t)EVP_MD_get_size(alg) != outlen)
 		goto fail;
 	if ((md = EVP_MD_CTX_new()) == NULL)
 		goto fail;
@@ -200,15 +202,62 @@ crypto_blake2s2(const void *a, size_t alen, const void *b, size_t blen,
 		goto fail;
 	if (blen > 0 && EVP_DigestUpdate(md, b, blen) != 1)
 		goto fail;
-	if (EVP_DigestFinal_ex(md, out, &len) != 1 || len != CRYPTO_BLAKE2S_LEN)
+	if (EVP_DigestFinal_ex(md, out, &len) != 1 || len != outlen)
 		goto fail;
 	rc = 0;
 fail:
 	EVP_MD_CTX_free(md);
 	EVP_MD_free(alg);
 	if (rc == -1)
-		crypto_wipe(out, CRYPTO_BLAKE2S_LEN);
+		crypto_wipe(out, outlen);
 	return rc;
+}
+
+/* HMAC of a || b under key with the named digest (RFC 2104). */
+static int
+crypto_hmac2(const char *name, const void *key, size_t keylen, const void *a,
+    size_t alen, const void *b, size_t blen, uint8_t *out, size_t outlen)
+{
+	EVP_MAC *mac = NULL;
+	EVP_MAC_CTX *ctx = NULL;
+	OSSL_PARAM params[2];
+	size_t len = 0;
+	int rc = -1;
+
+	if ((mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL)
+		goto fail;
+	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
+		goto fail;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)name, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	/* A NULL key would mean "keep the previous key" to EVP_MAC_init. */
+	if (EVP_MAC_init(ctx, crypto_nonnull(key), keylen, params) != 1)
+		goto fail;
+	if (EVP_MAC_CTX_get_mac_size(ctx) != outlen)
+		goto fail;
+	if (alen > 0 && EVP_MAC_update(ctx, a, alen) != 1)
+		goto fail;
+	if (blen > 0 && EVP_MAC_update(ctx, b, blen) != 1)
+		goto fail;
+	if (EVP_MAC_final(ctx, out, &len, outlen) != 1 || len != outlen)
+		goto fail;
+	rc = 0;
+fail:
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	if (rc == -1)
+		crypto_wipe(out, outlen);
+	return rc;
+}
+
+/* BLAKE2s-256 of a || b (RFC 7693). */
+int
+crypto_blake2s2(const void *a, size_t alen, const void *b, size_t blen,
+    uint8_t out[CRYPTO_BLAKE2S_LEN])
+{
+	return crypto_digest2(CRYPTO_BLAKE2S_NAME, a, alen, b, blen, out,
+	    CRYPTO_BLAKE2S_LEN);
 }
 
 /* BLAKE2s-256 of in (RFC 7693). */
@@ -223,36 +272,8 @@ static int
 crypto_hmac_blake2s2(const void *key, size_t keylen, const void *a,
     size_t alen, const void *b, size_t blen, uint8_t out[CRYPTO_BLAKE2S_LEN])
 {
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
-	size_t len = 0;
-	int rc = -1;
-
-	if ((mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL)
-		goto fail;
-	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
-		goto fail;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)CRYPTO_BLAKE2S_NAME, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	/* A NULL key would mean "keep the previous key" to EVP_MAC_init. */
-	if (EVP_MAC_init(ctx, crypto_nonnull(key), keylen, params) != 1)
-		goto fail;
-	if (alen > 0 && EVP_MAC_update(ctx, a, alen) != 1)
-		goto fail;
-	if (blen > 0 && EVP_MAC_update(ctx, b, blen) != 1)
-		goto fail;
-	if (EVP_MAC_final(ctx, out, &len, CRYPTO_BLAKE2S_LEN) != 1 ||
-	    len != CRYPTO_BLAKE2S_LEN)
-		goto fail;
-	rc = 0;
-fail:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
-	if (rc == -1)
-		crypto_wipe(out, CRYPTO_BLAKE2S_LEN);
-	return rc;
+	return crypto_hmac2(CRYPTO_BLAKE2S_NAME, key, keylen, a, alen, b, blen,
+	    out, CRYPTO_BLAKE2S_LEN);
 }
 
 /* HMAC-BLAKE2s-256 of in under key (RFC 2104). */
@@ -477,77 +498,6 @@ crypto_aead_open(const uint8_t key[CRYPTO_AEAD_KEY_LEN], uint64_t nonce,
 
 	crypto_aead_nonce(nonce, iv);
 	return crypto_aead_open_iv(key, iv, ad, adlen, ct, ctlen, out);
-}
-
-/* Digest of a || b with the named algorithm into outlen bytes. */
-static int
-crypto_digest2(const char *name, const void *a, size_t alen, const void *b,
-    size_t blen, uint8_t *out, size_t outlen)
-{
-	EVP_MD *alg = NULL;
-	EVP_MD_CTX *md = NULL;
-	unsigned int len = 0;
-	int rc = -1;
-
-	if ((alg = EVP_MD_fetch(NULL, name, NULL)) == NULL)
-		goto fail;
-	if ((size_t)EVP_MD_get_size(alg) != outlen)
-		goto fail;
-	if ((md = EVP_MD_CTX_new()) == NULL)
-		goto fail;
-	if (EVP_DigestInit_ex2(md, alg, NULL) != 1)
-		goto fail;
-	if (alen > 0 && EVP_DigestUpdate(md, a, alen) != 1)
-		goto fail;
-	if (blen > 0 && EVP_DigestUpdate(md, b, blen) != 1)
-		goto fail;
-	if (EVP_DigestFinal_ex(md, out, &len) != 1 || len != outlen)
-		goto fail;
-	rc = 0;
-fail:
-	EVP_MD_CTX_free(md);
-	EVP_MD_free(alg);
-	if (rc == -1)
-		crypto_wipe(out, outlen);
-	return rc;
-}
-
-/* HMAC of a || b under key with the named digest (RFC 2104). */
-static int
-crypto_hmac2(const char *name, const void *key, size_t keylen, const void *a,
-    size_t alen, const void *b, size_t blen, uint8_t *out, size_t outlen)
-{
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
-	size_t len = 0;
-	int rc = -1;
-
-	if ((mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL)
-		goto fail;
-	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
-		goto fail;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)name, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	/* A NULL key would mean "keep the previous key" to EVP_MAC_init. */
-	if (EVP_MAC_init(ctx, crypto_nonnull(key), keylen, params) != 1)
-		goto fail;
-	if (EVP_MAC_CTX_get_mac_size(ctx) != outlen)
-		goto fail;
-	if (alen > 0 && EVP_MAC_update(ctx, a, alen) != 1)
-		goto fail;
-	if (blen > 0 && EVP_MAC_update(ctx, b, blen) != 1)
-		goto fail;
-	if (EVP_MAC_final(ctx, out, &len, outlen) != 1 || len != outlen)
-		goto fail;
-	rc = 0;
-fail:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
-	if (rc == -1)
-		crypto_wipe(out, outlen);
-	return rc;
 }
 
 /* MD5 (RFC 1321), for STUN long-term credential keys (RFC 8489 §9.2.2). */
