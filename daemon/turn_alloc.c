@@ -418,10 +418,16 @@ fail:
 	return -1;
 }
 
-/* A random port in min..max (even if asked), bound; -1 if none found. */
+static int	turn_resv_hold(struct turn *, const struct sockaddr_storage *,
+		    unsigned, uint8_t [8]);
+
+/*
+ * A random port in min..max (even if asked), bound; with reserve, one
+ * whose successor can be held too (EVEN-PORT R bit).  -1 if none found.
+ */
 static int
 turn_relay_pick(struct turn *turn, const struct sockaddr_storage *src,
-    int even, unsigned *port)
+    int even, int reserve, uint8_t token[8], unsigned *port)
 {
 	const struct conf *conf = turn->node->conf;
 	unsigned span = conf->max_port - conf->min_port + 1, p, i;
@@ -434,10 +440,14 @@ turn_relay_pick(struct turn *turn, const struct sockaddr_storage *src,
 		p = conf->min_port + r % span;
 		if (even && (p & 1) && ++p > conf->max_port)
 			continue;
-		if ((fd = turn_relay_bind(src, p)) != -1) {
-			*port = p;
-			return fd;
+		if ((fd = turn_relay_bind(src, p)) == -1)
+			continue;
+		if (reserve && turn_resv_hold(turn, src, p, token) == -1) {
+			close(fd);	/* p + 1 is taken: try another pair */
+			continue;
 		}
+		*port = p;
+		return fd;
 	}
 	return -1;
 }
@@ -540,12 +550,8 @@ turn_alloc_relay(struct turn_alloc *a, int family, int even_port, int reserve,
 	else {
 		if (turn_relay_source(a, family, &src) == -1)
 			return 440;
-		fd = turn_relay_pick(turn, &src, even_port || reserve, &port);
-		if (fd != -1 && reserve &&
-		    turn_resv_hold(turn, &src, port, out_token) == -1) {
-			close(fd);
-			fd = -1;
-		}
+		fd = turn_relay_pick(turn, &src, even_port || reserve, reserve,
+		    out_token, &port);
 	}
 	if (fd == -1)
 		return 508;
