@@ -20,6 +20,7 @@
 #include "chorus/crypto.h"
 
 #define CRYPTO_BLAKE2S_NAME	"BLAKE2S-256"
+#define CRYPTO_BLAKE2S_MAC_NAME	"BLAKE2SMAC"
 #define CRYPTO_AEAD_NAME	"ChaCha20-Poly1305"
 #define CRYPTO_NOISE_HKDF_MAX	3	/* outputs of Noise's HKDF */
 
@@ -239,6 +240,47 @@ crypto_hmac2(const char *name, const void *key, size_t keylen, const void *a,
 	if (alen > 0 && EVP_MAC_update(ctx, a, alen) != 1)
 		goto fail;
 	if (blen > 0 && EVP_MAC_update(ctx, b, blen) != 1)
+		goto fail;
+	if (EVP_MAC_final(ctx, out, &len, outlen) != 1 || len != outlen)
+		goto fail;
+	rc = 0;
+fail:
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	if (rc == -1)
+		crypto_wipe(out, outlen);
+	return rc;
+}
+
+/*
+ * Keyed BLAKE2s (RFC 7693 §2.5, OpenSSL's BLAKE2SMAC) with an outlen-byte
+ * output: WireGuard's MAC(key, input), not HMAC.
+ */
+int
+crypto_blake2s_mac(const void *key, size_t keylen, const void *in,
+    size_t inlen, uint8_t *out, size_t outlen)
+{
+	EVP_MAC *mac = NULL;
+	EVP_MAC_CTX *ctx = NULL;
+	OSSL_PARAM params[2];
+	size_t len = 0, size = outlen;
+	int rc = -1;
+
+	if (outlen < 1 || outlen > CRYPTO_BLAKE2S_LEN)
+		return -1;
+	if (key == NULL || keylen < 1 || keylen > CRYPTO_BLAKE2S_LEN)
+		goto fail;
+	if ((mac = EVP_MAC_fetch(NULL, CRYPTO_BLAKE2S_MAC_NAME, NULL)) == NULL)
+		goto fail;
+	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
+		goto fail;
+	params[0] = OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &size);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key, keylen, params) != 1)
+		goto fail;
+	if (EVP_MAC_CTX_get_mac_size(ctx) != outlen)
+		goto fail;
+	if (inlen > 0 && EVP_MAC_update(ctx, in, inlen) != 1)
 		goto fail;
 	if (EVP_MAC_final(ctx, out, &len, outlen) != 1 || len != outlen)
 		goto fail;

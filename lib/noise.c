@@ -215,10 +215,10 @@ int
 noise_cs_encrypt(struct noise_cs *cs, const void *ad, size_t adlen,
     const void *pt, size_t ptlen, uint8_t *out)
 {
-	/* A transport CipherState without a key would send plaintext. */
-	if (!cs->has_key || ptlen > NOISE_MAX_MSG - NOISE_TAG_LEN)
+	if (noise_cs_encrypt_at(cs, cs->n, ad, adlen, pt, ptlen, out) == -1)
 		return -1;
-	return noise_cs_seal(cs, ad, adlen, pt, ptlen, out);
+	cs->n++;
+	return 0;
 }
 
 /* Open a transport message; n moves on only if it verifies (§5.1). */
@@ -226,9 +226,40 @@ int
 noise_cs_decrypt(struct noise_cs *cs, const void *ad, size_t adlen,
     const uint8_t *ct, size_t ctlen, uint8_t *out)
 {
-	if (!cs->has_key || ctlen > NOISE_MAX_MSG)
+	if (noise_cs_decrypt_at(cs, cs->n, ad, adlen, ct, ctlen, out) == -1)
 		return -1;
-	return noise_cs_open(cs, ad, adlen, ct, ctlen, out);
+	cs->n++;
+	return 0;
+}
+
+/*
+ * A transport message under an explicit nonce (WireGuard's counter, sent
+ * in the clear); n is neither read nor moved.
+ */
+int
+noise_cs_encrypt_at(const struct noise_cs *cs, uint64_t counter,
+    const void *ad, size_t adlen, const void *pt, size_t ptlen, uint8_t *out)
+{
+	/* A transport CipherState without a key would send plaintext. */
+	if (!cs->has_key || ptlen > NOISE_MAX_MSG - NOISE_TAG_LEN)
+		return -1;
+	/* 2^64-1 is reserved (Noise spec §5.1). */
+	if (counter == NOISE_MAX_NONCE)
+		return -1;
+	return crypto_aead_seal(cs->k, counter, ad, adlen, pt, ptlen, out);
+}
+
+/* Open a transport message under an explicit nonce; n is not touched. */
+int
+noise_cs_decrypt_at(const struct noise_cs *cs, uint64_t counter,
+    const void *ad, size_t adlen, const uint8_t *ct, size_t ctlen,
+    uint8_t *out)
+{
+	if (!cs->has_key || ctlen > NOISE_MAX_MSG || ctlen < NOISE_TAG_LEN)
+		return -1;
+	if (counter == NOISE_MAX_NONCE)
+		return -1;
+	return crypto_aead_open(cs->k, counter, ad, adlen, ct, ctlen, out);
 }
 
 /* Wipe a CipherState; it has no key afterwards. */

@@ -46,6 +46,12 @@ int	crypto_blake2s(const void *in, size_t inlen,
 	    uint8_t out[CRYPTO_BLAKE2S_LEN]);
 int	crypto_blake2s2(const void *a, size_t alen, const void *b, size_t blen,
 	    uint8_t out[CRYPTO_BLAKE2S_LEN]);
+/*
+ * Keyed BLAKE2s (RFC 7693 keyed mode, not HMAC) with a key of 1..32 bytes
+ * and an outlen-byte output, 1..32 (WireGuard's MAC is outlen 16).
+ */
+int	crypto_blake2s_mac(const void *key, size_t keylen, const void *in,
+	    size_t inlen, uint8_t *out, size_t outlen);
 /* HMAC-BLAKE2s-256 (RFC 2104 over BLAKE2s, as Noise uses it). */
 int	crypto_hmac_blake2s(const void *key, size_t keylen, const void *in,
 	    size_t inlen, uint8_t out[CRYPTO_BLAKE2S_LEN]);

@@ -119,6 +119,19 @@ int	noise_cs_encrypt(struct noise_cs *, const void *ad, size_t adlen,
 	    const void *pt, size_t ptlen, uint8_t *out);
 int	noise_cs_decrypt(struct noise_cs *, const void *ad, size_t adlen,
 	    const uint8_t *ct, size_t ctlen, uint8_t *out);
+/*
+ * The same under an explicit 64-bit counter (a transport header's), for
+ * datagrams that arrive out of order; n is neither read nor changed, and
+ * replay protection is the caller's.  -1 without a key, for a message over
+ * NOISE_MAX_MSG, for counter == NOISE_MAX_NONCE, or (decrypt) if the tag
+ * does not verify.
+ */
+int	noise_cs_encrypt_at(const struct noise_cs *, uint64_t counter,
+	    const void *ad, size_t adlen, const void *pt, size_t ptlen,
+	    uint8_t *out);
+int	noise_cs_decrypt_at(const struct noise_cs *, uint64_t counter,
+	    const void *ad, size_t adlen, const uint8_t *ct, size_t ctlen,
+	    uint8_t *out);
 void	noise_cs_wipe(struct noise_cs *);
 
 #endif
