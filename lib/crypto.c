@@ -1,6 +1,6 @@
 /*
- * crypto.c - Ed25519, X25519, BLAKE2s, MD5, SHA-256, HMAC, HKDF and
- * ChaCha20-Poly1305 on OpenSSL 3 EVP.
+ * crypto.c - Ed25519, X25519, BLAKE2s, MD5, SHA-256, HMAC, HKDF, scrypt
+ * and ChaCha20-Poly1305 on OpenSSL 3 EVP.
  *
  * Owns the crypto_* functions: thin, pure wrappers that take every key and
  * seed from the caller, free every OpenSSL object and wipe every secret
@@ -413,6 +413,45 @@ fail:
 	EVP_KDF_CTX_free(ctx);
 	EVP_KDF_free(kdf);
 	if (rc == -1)
+		crypto_wipe(out, outlen);
+	return rc;
+}
+
+/* RFC 7914 scrypt through EVP_KDF; the caller picks the cost. */
+int
+crypto_scrypt(const void *pass, size_t passlen, const void *salt,
+    size_t saltlen, uint64_t n, uint32_t r, uint32_t p, void *out,
+    size_t outlen)
+{
+	EVP_KDF *kdf = NULL;
+	EVP_KDF_CTX *ctx = NULL;
+	OSSL_PARAM params[7], *pp = params;
+	uint64_t maxmem = CRYPTO_SCRYPT_MAXMEM;
+	int rc = -1;
+
+	if (outlen == 0 || n < 2 || (n & (n - 1)) != 0 || r == 0 || p == 0)
+		goto fail;
+	if ((kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_SCRYPT, NULL)) == NULL)
+		goto fail;
+	if ((ctx = EVP_KDF_CTX_new(kdf)) == NULL)
+		goto fail;
+	*pp++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD,
+	    (void *)crypto_nonnull(pass), passlen);
+	*pp++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
+	    (void *)crypto_nonnull(salt), saltlen);
+	*pp++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n);
+	*pp++ = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r);
+	*pp++ = OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p);
+	*pp++ = OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM,
+	    &maxmem);
+	*pp = OSSL_PARAM_construct_end();
+	if (EVP_KDF_derive(ctx, out, outlen, params) != 1)
+		goto fail;
+	rc = 0;
+fail:
+	EVP_KDF_CTX_free(ctx);
+	EVP_KDF_free(kdf);
+	if (rc == -1 && out != NULL)
 		crypto_wipe(out, outlen);
 	return rc;
 }

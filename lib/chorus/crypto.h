@@ -67,6 +67,16 @@ int	crypto_hkdf_sha256(const void *salt, size_t saltlen, const void *ikm,
 	    size_t outlen);
 
 /*
+ * scrypt (RFC 7914) through OpenSSL's EVP_KDF "SCRYPT": outlen bytes from
+ * the password and salt with cost n (a power of two > 1), block size r and
+ * parallelism p.  Memory is capped at CRYPTO_SCRYPT_MAXMEM.
+ */
+#define CRYPTO_SCRYPT_MAXMEM	(64 * 1024 * 1024)
+int	crypto_scrypt(const void *pass, size_t passlen, const void *salt,
+	    size_t saltlen, uint64_t n, uint32_t r, uint32_t p, void *out,
+	    size_t outlen);
+
+/*
  * ChaCha20-Poly1305 (RFC 8439) with a 64-bit counter nonce laid out as
  * Noise wants it (4 zero bytes, then the counter little endian).
  * seal writes ptlen + CRYPTO_AEAD_TAG_LEN bytes; open writes ctlen - tag
