@@ -197,6 +197,27 @@ store_pragma(struct store *s, const char *sql, char *out, size_t outlen,
 }
 
 /*
+ * Run an integrity pragma; anything but "ok" means corrupt.  The finding
+ * spans lines; a message and a log line do not, so it is flattened.
+ */
+static int
+store_check(struct store *s, const char *pragma, char *err, size_t errlen)
+{
+	char res[STORE_PRAGMA_MAX];
+	size_t i;
+
+	if (store_pragma(s, pragma, res, sizeof(res), err, errlen) == -1)
+		return -1;
+	if (strcmp(res, "ok") == 0)
+		return 0;
+	for (i = 0; res[i] != '\0'; i++)
+		if ((unsigned char)res[i] < ' ')
+			res[i] = ' ';
+	store_corrupt(s, res, err, errlen);
+	return -1;
+}
+
+/*
  * Journal and durability settings, then a check of the file.
  *
  * quick_check rather than integrity_check: it reads every page and checks
@@ -216,7 +237,6 @@ static int
 store_setup(struct store *s, char *err, size_t errlen)
 {
 	char res[STORE_PRAGMA_MAX];
-	size_t i;
 
 	if (store_pragma(s, "PRAGMA journal_mode = WAL", res, sizeof(res),
 	    err, errlen) == -1)
@@ -231,18 +251,7 @@ store_setup(struct store *s, char *err, size_t errlen)
 	    store_exec(s, "PRAGMA foreign_keys = ON", err, errlen) == -1 ||
 	    store_exec(s, "PRAGMA secure_delete = FAST", err, errlen) == -1)
 		return -1;
-	if (store_pragma(s, "PRAGMA quick_check(1)", res, sizeof(res), err,
-	    errlen) == -1)
-		return -1;
-	if (strcmp(res, "ok") != 0) {
-		/* The finding spans lines; a message and a log line do not. */
-		for (i = 0; res[i] != '\0'; i++)
-			if ((unsigned char)res[i] < ' ')
-				res[i] = ' ';
-		store_corrupt(s, res, err, errlen);
-		return -1;
-	}
-	return 0;
+	return store_check(s, "PRAGMA quick_check(1)", err, errlen);
 }
 
 /*
@@ -296,20 +305,7 @@ store_migrate(struct store *s, char *err, size_t errlen)
 static int
 store_check_users(struct store *s, char *err, size_t errlen)
 {
-	char res[STORE_PRAGMA_MAX];
-	size_t i;
-
-	if (store_pragma(s, "PRAGMA integrity_check(users)", res, sizeof(res),
-	    err, errlen) == -1)
-		return -1;
-	if (strcmp(res, "ok") != 0) {
-		for (i = 0; res[i] != '\0'; i++)
-			if ((unsigned char)res[i] < ' ')
-				res[i] = ' ';
-		store_corrupt(s, res, err, errlen);
-		return -1;
-	}
-	return 0;
+	return store_check(s, "PRAGMA integrity_check(users)", err, errlen);
 }
 
 /* Prepare every statement the store uses. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tap.h"
 
@@ -127,4 +128,25 @@ tap_unhex(const char *hex, unsigned char *out, size_t outlen)
 		out[i] = (unsigned char)b;
 	}
 	return n;
+}
+
+/* text contains what (a message check); shows the text when not. */
+int
+tap_has(const char *text, const char *what)
+{
+	if (strstr(text, what) != NULL)
+		return 1;
+	tap_diag("  message: %s", text);
+	return 0;
+}
+
+/* Permission bits of path, or -1. */
+long
+tap_file_mode(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == -1)
+		return -1;
+	return st.st_mode & 07777;
 }

@@ -22,6 +22,10 @@ void	tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	tap_skip_all(const char *reason) __attribute__((noreturn));
 /* Print the plan if deferred; returns the exit status (0 if all passed). */
 int	tap_done(void);
+/* 1 if text contains what; else says what text was and returns 0. */
+int	tap_has(const char *text, const char *what);
+/* Permission bits of path (st_mode & 07777), or -1. */
+long	tap_file_mode(const char *path);
 /* Decode a hex string from a vector table into out (aborts if bad). */
 size_t	tap_unhex(const char *hex, unsigned char *out, size_t outlen);
 

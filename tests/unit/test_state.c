@@ -73,27 +73,6 @@ get_file(const char *path, void *buf, size_t max)
 	return n;
 }
 
-/* Permission bits of path, or -1. */
-static long
-mode_of(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) == -1)
-		return -1;
-	return st.st_mode & 07777;
-}
-
-/* err contains what. */
-static int
-has(const char *err, const char *what)
-{
-	if (strstr(err, what) != NULL)
-		return 1;
-	tap_diag("  message: %s", err);
-	return 0;
-}
-
 /* Creating the directory with its parents, and refusing unsafe ones. */
 static void
 test_dir(const char *dir)
@@ -102,7 +81,7 @@ test_dir(const char *dir)
 
 	tap_is_int(state_dir_open(dir, err, sizeof(err)), 0,
 	    "dir: made with its parents");
-	tap_is_int(mode_of(dir), 0700, "dir: mode 0700");
+	tap_is_int(tap_file_mode(dir), 0700, "dir: mode 0700");
 	tap_is_int(state_dir_open(dir, err, sizeof(err)), 0,
 	    "dir: existing one accepted");
 
@@ -110,8 +89,8 @@ test_dir(const char *dir)
 	mkdir(path, 0700);
 	chmod(path, 0777);
 	tap_ok(state_dir_open(path, err, sizeof(err)) == -1 &&
-	    has(err, "mode 0777 lets other users write") &&
-	    has(err, "run: chmod 700 "), "dir: mode 0777 refused");
+	    tap_has(err, "mode 0777 lets other users write") &&
+	    tap_has(err, "run: chmod 700 "), "dir: mode 0777 refused");
 	chmod(path, 0720);
 	tap_is_int(state_dir_open(path, err, sizeof(err)), -1,
 	    "dir: group-writable refused");
@@ -122,7 +101,7 @@ test_dir(const char *dir)
 	pathf(path, "%s/plain", base);
 	put_file(path, "x", 1, 0600);
 	tap_ok(state_dir_open(path, err, sizeof(err)) == -1 &&
-	    has(err, "not a directory"), "dir: a file refused");
+	    tap_has(err, "not a directory"), "dir: a file refused");
 }
 
 /* First start makes a key; the second loads the same one. */
@@ -137,7 +116,7 @@ test_identity_create(const char *dir, uint8_t orig[IDENTITY_FILE_LEN + 1])
 	tap_ok(state_identity_load(dir, &a, &created, err, sizeof(err)) == 0,
 	    "key: made on first start");
 	tap_is_int(created, 1, "key: created = 1");
-	tap_is_int(mode_of(path), 0600, "key: mode 0600");
+	tap_is_int(tap_file_mode(path), 0600, "key: mode 0600");
 	tap_is_int(get_file(path, orig, IDENTITY_FILE_LEN + 1),
 	    IDENTITY_FILE_LEN, "key: file length");
 	created = -1;
@@ -163,7 +142,7 @@ refused(const char *dir, const char *what, const char *name)
 
 	memset(err, 0, sizeof(err));
 	tap_ok(state_identity_load(dir, &id, &created, err, sizeof(err)) ==
-	    -1 && created == 0 && has(err, what), "%s: refused, \"%s\"",
+	    -1 && created == 0 && tap_has(err, what), "%s: refused, \"%s\"",
 	    name, what);
 }
 
@@ -242,19 +221,19 @@ test_secret_io(const char *dir)
 	put_file(tmp, "stale", 5, 0644);
 	tap_is_int(state_write_secret(path, "0123456789abcdef", 16, err,
 	    sizeof(err)), 0, "secret: written over a stale .tmp");
-	tap_is_int(mode_of(path), 0600, "secret: mode 0600");
+	tap_is_int(tap_file_mode(path), 0600, "secret: mode 0600");
 	tap_is_int(access(tmp, F_OK), -1, "secret: .tmp gone");
 	tap_is_int(state_read_secret(path, buf, 16, err, sizeof(err)), 16,
 	    "secret: exactly max bytes read");
 	tap_is_mem(buf, "0123456789abcdef", 16, "secret: content");
 	tap_ok(state_read_secret(path, buf, 15, err, sizeof(err)) == -1 &&
-	    has(err, "larger than 15 bytes"), "secret: max + 1 refused");
+	    tap_has(err, "larger than 15 bytes"), "secret: max + 1 refused");
 	tap_is_int(state_write_secret(path, "new", 3, err, sizeof(err)), 0,
 	    "secret: replaced");
 	tap_is_int(state_read_secret(path, buf, sizeof(buf), err,
 	    sizeof(err)), 3, "secret: new length");
 	tap_ok(state_create_secret(path, "x", 1, err, sizeof(err)) == -1 &&
-	    has(err, "appeared while being created"),
+	    tap_has(err, "appeared while being created"),
 	    "secret: create refuses to replace");
 	tap_is_int(state_read_secret(path, buf, sizeof(buf), err,
 	    sizeof(err)), 3, "secret: create left it alone");
@@ -270,8 +249,8 @@ token_refused(const char *dir, const char *content, const char *name)
 	pathf(path, "%s/%s", dir, STATE_TOKEN_FILE);
 	put_file(path, content, strlen(content), 0600);
 	tap_ok(state_token_load(dir, token, err, sizeof(err)) == -1 &&
-	    has(err, "is not a valid admin token") &&
-	    has(err, "delete it to have a new one made at the next start"),
+	    tap_has(err, "is not a valid admin token") &&
+	    tap_has(err, "delete it to have a new one made at the next start"),
 	    "token %s: refused", name);
 }
 
@@ -293,7 +272,7 @@ test_token(const char *dir)
 	for (i = 0; i < 64 && strchr("0123456789abcdef", a[i]) != NULL; i++)
 		;
 	tap_is_int(i, 64, "token: lowercase hex");
-	tap_is_int(mode_of(path), 0600, "token: mode 0600");
+	tap_is_int(tap_file_mode(path), 0600, "token: mode 0600");
 	n = get_file(path, file, sizeof(file));
 	tap_ok(n == 65 && memcmp(file, a, 64) == 0 && file[64] == '\n',
 	    "token: file is the token and a newline");
@@ -327,7 +306,7 @@ test_token(const char *dir)
 
 	put_file(path, good, 64, 0604);
 	tap_ok(state_token_load(dir, b, err, sizeof(err)) == -1 &&
-	    has(err, "chmod 600"), "token: mode 0604 refused");
+	    tap_has(err, "chmod 600"), "token: mode 0604 refused");
 }
 
 /* Run every test in a fresh temporary directory, then remove it. */

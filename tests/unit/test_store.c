@@ -61,27 +61,6 @@ tmp_path(char out[PATH_MAX], const char *name)
 	return out;
 }
 
-/* Permission bits of path, or -1. */
-static long
-mode_of(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st) == -1)
-		return -1;
-	return st.st_mode & 07777;
-}
-
-/* err contains what. */
-static int
-has(const char *err, const char *what)
-{
-	if (strstr(err, what) != NULL)
-		return 1;
-	tap_diag("  message: %s", err);
-	return 0;
-}
-
 /* Run sql on path through its own connection; the first column as text. */
 static void
 side_sql(const char *path, const char *sql, char *out, size_t outlen)
@@ -122,13 +101,13 @@ test_create(const char *path)
 		return;
 	tap_is_int(store_version(s), STORE_SCHEMA_VERSION,
 	    "create: store_version");
-	tap_is_int(mode_of(path), 0600, "create: file mode 0600");
+	tap_is_int(tap_file_mode(path), 0600, "create: file mode 0600");
 	/* A write makes sure the -wal file exists. */
 	tap_is_int(store_totals_add(s, &name, &one, 1), 0, "create: a write");
 	pathf(side, "%s-wal", path);
-	tap_is_int(mode_of(side), 0600, "create: -wal mode 0600");
+	tap_is_int(tap_file_mode(side), 0600, "create: -wal mode 0600");
 	pathf(side, "%s-shm", path);
-	tap_is_int(mode_of(side), 0600, "create: -shm mode 0600");
+	tap_is_int(tap_file_mode(side), 0600, "create: -shm mode 0600");
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
 	tap_is_str(res, "2", "create: user_version 2");
 	side_sql(path, "PRAGMA journal_mode", res, sizeof(res));
@@ -550,7 +529,7 @@ refused(const char *path, const char *what, const char *name)
 
 	err[0] = '\0';
 	s = store_open(path, err, sizeof(err));
-	tap_ok(s == NULL && has(err, what), "%s: refused, \"%s\"", name, what);
+	tap_ok(s == NULL && tap_has(err, what), "%s: refused, \"%s\"", name, what);
 	store_close(s);
 }
 
