@@ -150,3 +150,15 @@ tap_file_mode(const char *path)
 		return -1;
 	return st.st_mode & 07777;
 }
+
+int
+tap_is_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != 0)
+			return 0;
+	return 1;
+}

@@ -27,6 +27,8 @@ int	tap_has(const char *text, const char *what);
 /* Permission bits of path (st_mode & 07777), or -1. */
 long	tap_file_mode(const char *path);
 /* Decode a hex string from a vector table into out (aborts if bad). */
+/* 1 if all n bytes at p are zero (wiped). */
+int	tap_is_zero(const void *p, size_t n);
 size_t	tap_unhex(const char *hex, unsigned char *out, size_t outlen);
 
 #endif

@@ -67,18 +67,6 @@ make_keys(void)
 		abort();
 }
 
-/* 1 if every byte of [p, p + n) is zero. */
-static int
-is_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != 0)
-			return 0;
-	return 1;
-}
 
 /* got[gotlen] must be want[wantlen]; prints the first difference. */
 static int
@@ -392,7 +380,7 @@ test_tamper(enum noise_pattern p)
 				    r != 2 * (int)m + 3)
 					bad++;
 				/* The reader of m, or of m + 1, refused. */
-				wiped &= is_zero(&hs[(m + (authenticated(p,
+				wiped &= tap_is_zero(&hs[(m + (authenticated(p,
 				    m) ? 1 : 2)) % 2], sizeof(hs[0]));
 			}
 			t = (struct tamper){ (int)m, -1, 0, (long)j };
@@ -507,10 +495,10 @@ test_turns(void)
 
 	pair_init(hs, NOISE_IKPSK2, pub_rs, NULL, key_psk);
 	tap_ok(noise_hs_write(&hs[1], key_re, NULL, 0, msg, sizeof(msg),
-	    &len) == -1 && is_zero(&hs[1], sizeof(hs[1])),
+	    &len) == -1 && tap_is_zero(&hs[1], sizeof(hs[1])),
 	    "the responder cannot write first (and is wiped)");
 	tap_ok(noise_hs_read(&hs[0], msg, sizeof(msg), pl, sizeof(pl),
-	    &pllen) == -1 && is_zero(&hs[0], sizeof(hs[0])),
+	    &pllen) == -1 && tap_is_zero(&hs[0], sizeof(hs[0])),
 	    "the initiator cannot read first (and is wiped)");
 	tap_ok(noise_hs_write(&hs[0], key_ie, NULL, 0, msg, sizeof(msg),
 	    &len) == -1, "a wiped state cannot write");
@@ -534,7 +522,7 @@ test_turns(void)
 
 	pair_init(hs, NOISE_IKPSK2, pub_rs, NULL, key_psk);
 	tap_ok(noise_hs_split(&hs[0], &send, &recv) == -1 &&
-	    is_zero(&send, sizeof(send)) && is_zero(&recv, sizeof(recv)),
+	    tap_is_zero(&send, sizeof(send)) && tap_is_zero(&recv, sizeof(recv)),
 	    "no Split before the handshake is done");
 	pair_init(hs, NOISE_IKPSK2, pub_rs, NULL, key_psk);
 	tap_is_int(run_handshake(hs, NOISE_IKPSK2, NULL, NULL), 4,
@@ -710,10 +698,10 @@ test_init(void)
 	tap_ok(noise_pattern_messages(NOISE_XX) == 3 &&
 	    noise_pattern_messages(NOISE_IKPSK2) == 2, "message counts");
 	tap_ok(noise_hs_init(&hs, NOISE_NPATTERNS, 1, NULL, 0, key_is, pub_rs,
-	    key_psk) == -1 && is_zero(&hs, sizeof(hs)),
+	    key_psk) == -1 && tap_is_zero(&hs, sizeof(hs)),
 	    "init of an unknown pattern fails, state zero");
 	tap_ok(noise_hs_init(&hs, NOISE_IK, 1, NULL, 0, key_is, NULL,
-	    NULL) == -1 && is_zero(&hs, sizeof(hs)),
+	    NULL) == -1 && tap_is_zero(&hs, sizeof(hs)),
 	    "IK initiator without the responder's key");
 	tap_ok(noise_hs_init(&hs, NOISE_IK, 0, NULL, 0, NULL, NULL,
 	    NULL) == -1, "IK responder without its static key");
@@ -725,7 +713,7 @@ test_init(void)
 	    NULL) == -1, "KK responder without the initiator's key");
 	tap_ok(noise_hs_init(&hs, NOISE_NN, 1, NULL, 0, key_is, pub_rs,
 	    key_psk) == 0 && !hs.has_s && !hs.has_rs && !hs.has_psk &&
-	    is_zero(hs.s_priv, 32) && is_zero(hs.psk, 32),
+	    tap_is_zero(hs.s_priv, 32) && tap_is_zero(hs.psk, 32),
 	    "NN takes no keys and keeps none it is given");
 	/* The name is 33 bytes, so h = HASH(name); then MixHash(""). */
 	tap_ok(crypto_blake2s(name, strlen(name), h) == 0 &&
@@ -734,7 +722,7 @@ test_init(void)
 	    memcmp(hs.h, h, sizeof(h)) == 0,
 	    "NN: h = HASH(HASH(protocol name) || empty prologue)");
 	noise_hs_wipe(&hs);
-	tap_ok(is_zero(&hs, sizeof(hs)), "noise_hs_wipe zeroes the state");
+	tap_ok(tap_is_zero(&hs, sizeof(hs)), "noise_hs_wipe zeroes the state");
 }
 
 /* What Split and the wipes leave behind. */
@@ -751,24 +739,24 @@ test_wipe(void)
 	tap_ok(noise_hs_split(&hs[0], &send[0], &recv[0]) == 0 &&
 	    noise_hs_split(&hs[1], &send[1], &recv[1]) == 0, "split");
 	for (i = 0; i < 2; i++)
-		ok &= is_zero(hs[i].ck, sizeof(hs[i].ck)) &&
-		    is_zero(&hs[i].cs, sizeof(hs[i].cs)) &&
-		    is_zero(hs[i].s_priv, sizeof(hs[i].s_priv)) &&
-		    is_zero(hs[i].e_priv, sizeof(hs[i].e_priv)) &&
-		    is_zero(hs[i].psk, sizeof(hs[i].psk));
+		ok &= tap_is_zero(hs[i].ck, sizeof(hs[i].ck)) &&
+		    tap_is_zero(&hs[i].cs, sizeof(hs[i].cs)) &&
+		    tap_is_zero(hs[i].s_priv, sizeof(hs[i].s_priv)) &&
+		    tap_is_zero(hs[i].e_priv, sizeof(hs[i].e_priv)) &&
+		    tap_is_zero(hs[i].psk, sizeof(hs[i].psk));
 	tap_ok(ok, "split wipes ck, k, s, e and psk on both sides");
-	tap_ok(!is_zero(hs[0].h, NOISE_HASH_LEN) &&
+	tap_ok(!tap_is_zero(hs[0].h, NOISE_HASH_LEN) &&
 	    memcmp(hs[0].h, hs[1].h, NOISE_HASH_LEN) == 0,
 	    "h stays, the same on both sides");
 	tap_ok(noise_hs_split(&hs[0], &send[0], &recv[0]) == -1 &&
-	    is_zero(&send[0], sizeof(send[0])), "a second split is refused");
+	    tap_is_zero(&send[0], sizeof(send[0])), "a second split is refused");
 	noise_hs_wipe(&hs[1]);
-	tap_ok(is_zero(&hs[1], sizeof(hs[1])) && !noise_hs_done(&hs[1]),
+	tap_ok(tap_is_zero(&hs[1], sizeof(hs[1])) && !noise_hs_done(&hs[1]),
 	    "noise_hs_wipe zeroes the state");
 	noise_cs_wipe(&send[1]);
 	noise_cs_wipe(&recv[1]);
-	tap_ok(is_zero(&send[1], sizeof(send[1])) &&
-	    is_zero(&recv[1], sizeof(recv[1])), "noise_cs_wipe zeroes it");
+	tap_ok(tap_is_zero(&send[1], sizeof(send[1])) &&
+	    tap_is_zero(&recv[1], sizeof(recv[1])), "noise_cs_wipe zeroes it");
 	noise_hs_wipe(&hs[0]);
 	noise_cs_wipe(&recv[0]);
 }

@@ -55,18 +55,6 @@ static uint8_t client[32], node[32], challenge[ROOM_CHALLENGE_LEN];
 static char b32_key[ENCODE_BASE32_LEN(32)], b32_room[ENCODE_BASE32_LEN(32)];
 static char b32_secret[ENCODE_BASE32_LEN(32)];
 
-/* 1 if n bytes at p are all zero. */
-static int
-is_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != 0)
-			return 0;
-	return 1;
-}
 
 /* The inputs of the known-answer tests. */
 static void
@@ -104,7 +92,7 @@ test_scrypt(void)
 	tap_ok(crypto_scrypt("password", 8, "NaCl", 4, 1024, 8, 16, out,
 	    64) == 0 && memcmp(out, want, 64) == 0, "scrypt RFC 7914 vector 2");
 	tap_ok(crypto_scrypt("x", 1, "y", 1, 1000, 8, 1, out, 32) == -1 &&
-	    is_zero(out, 32), "scrypt refuses N not a power of two");
+	    tap_is_zero(out, 32), "scrypt refuses N not a power of two");
 }
 
 /* Room ID from the RFC 8032 key, and its text. */
@@ -174,9 +162,9 @@ test_keys(void)
 
 	memset(&k2, 0xaa, sizeof(k2));
 	tap_ok(room_keys_derive(secret, "", room_id, &k2) == -1 &&
-	    is_zero(&k2, sizeof(k2)), "empty password refused, output wiped");
+	    tap_is_zero(&k2, sizeof(k2)), "empty password refused, output wiped");
 	room_keys_wipe(&pw);
-	tap_ok(is_zero(&pw, sizeof(pw)), "room_keys_wipe zeroes the keys");
+	tap_ok(tap_is_zero(&pw, sizeof(pw)), "room_keys_wipe zeroes the keys");
 	room_keys_wipe(&k);
 	room_keys_wipe(&k2);
 }
@@ -459,7 +447,7 @@ test_link_rejects(void)
 		if (!tap_is_int(e, rejects[i].want, room_link_error_name(
 		    rejects[i].want)))
 			tap_diag("%s: got %s", in, room_link_error_name(e));
-		if (e != ROOM_LINK_OK && !is_zero(&l, sizeof(l)))
+		if (e != ROOM_LINK_OK && !tap_is_zero(&l, sizeof(l)))
 			tap_ok(0, "output wiped after %s", in);
 	}
 
@@ -543,7 +531,7 @@ test_link_format(void)
 	    "link over ROOM_LINK_MAX refused");
 	room_link_wipe(&l);
 	room_link_wipe(&good);
-	tap_ok(is_zero(&good, sizeof(good)), "room_link_wipe zeroes the link");
+	tap_ok(tap_is_zero(&good, sizeof(good)), "room_link_wipe zeroes the link");
 }
 
 int

@@ -34,17 +34,6 @@
 static const char b64alpha[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-/* 1 if all n bytes at p are zero. */
-static int
-is_zero(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n-- > 0)
-		if (*b++ != 0)
-			return 0;
-	return 1;
-}
 
 /* Fill ss with ip (v4 or v6 text) and port. */
 static struct sockaddr *
@@ -138,7 +127,7 @@ test_key_errors(void)
 	memset(key, 0xaa, sizeof(key));					\
 	rc = turn_auth_key(alg, u, r, p, key);				\
 	tap_is_int(rc, -1, name);					\
-	if (!is_zero(key, sizeof(key)))					\
+	if (!tap_is_zero(key, sizeof(key)))					\
 		wiped = 0;						\
 } while (0)
 	KEY_FAILS(0, "u", "r", "p", "alg 0 refused");
@@ -190,7 +179,7 @@ test_userhash(void)
 	}
 	memset(h, 0xaa, sizeof(h));
 	tap_is_int(turn_auth_userhash(NULL, "r", h), -1, "userhash NULL user");
-	tap_ok(is_zero(h, sizeof(h)), "userhash wiped on error");
+	tap_ok(tap_is_zero(h, sizeof(h)), "userhash wiped on error");
 	tap_is_int(turn_auth_userhash("u", NULL, h), -1,
 	    "userhash NULL realm");
 	tap_is_int(turn_auth_userhash("", "r", h), -1,

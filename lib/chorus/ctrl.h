@@ -1,0 +1,139 @@
+/*
+ * ctrl.h - control messages between a client and a node, carried in
+ * reliable CONTROL frames (frame.h), sans-I/O.
+ *
+ * A message is its type (1 byte) and a body whose layout the type fixes;
+ * integers are big endian.  ctrl_parse() checks every length exactly and
+ * points into the caller's buffer; the builders write one message into a
+ * buf_writer.  doc/PROTOCOL.md "Control messages".
+ */
+#ifndef CHORUS_CTRL_H
+#define CHORUS_CTRL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chorus/buf.h"
+#include "chorus/crypto.h"
+#include "chorus/record.h"
+#include "chorus/room.h"
+
+/* Client to node. */
+#define CTRL_CREATE	0x10	/* room pub (32) join key (32) sig (64) n (1) n records */
+#define CTRL_JOIN	0x11	/* room ID (32) proof (32) */
+#define CTRL_LEAVE	0x12	/* empty */
+#define CTRL_RECORD	0x13	/* one record (186) */
+#define CTRL_KEYS	0x14	/* epoch (2) n (1) n x (member (4) blob (82)) */
+/* Node to client. */
+#define CTRL_CREATED	0x20	/* room ID (32) */
+#define CTRL_JOINED	0x21	/* member (4) epoch (2) limit (2) room pub (32) */
+#define CTRL_ROSTER	0x22	/* n (1) n x roster entry (133) */
+#define CTRL_SPEAKERS	0x23	/* n (1) n x member (4) */
+#define CTRL_KEY	0x24	/* from member (4) epoch (2) blob (82) */
+#define CTRL_RECORDED	0x25	/* one record (186) the node applied */
+#define CTRL_ERROR	0x2F	/* code (2) about (1) n (1) text (n) */
+
+#define CTRL_MAX_CREATE_RECORDS	4
+#define CTRL_MAX_KEYS		12	/* blobs per CTRL_KEYS */
+#define CTRL_ROSTER_ENTRY_LEN	133	/* event (1) member (4) ed (32) x (32) binding (64) */
+#define CTRL_MAX_ROSTER		8	/* entries per CTRL_ROSTER */
+#define CTRL_MAX_SPEAKERS	16
+#define CTRL_MAX_TEXT		200
+#define CTRL_KEY_ENTRY_LEN	(4 + KEYBLOB_LEN)
+/* The join challenge: the first 16 bytes of the session's handshake hash. */
+
+enum ctrl_roster_event {
+	CTRL_ROSTER_PRESENT = 1,	/* in the room (on join, or joined) */
+	CTRL_ROSTER_LEFT = 2,
+};
+
+/* Error codes in CTRL_ERROR; each is its own client exit status. */
+enum ctrl_code {
+	CTRL_E_MALFORMED = 1,
+	CTRL_E_UNKNOWN_ROOM,
+	CTRL_E_ROOM_EXISTS,
+	CTRL_E_ROOM_FULL,	/* max-room-members */
+	CTRL_E_NODE_FULL,	/* max-rooms, or sessions */
+	CTRL_E_BAD_PROOF,	/* wrong room secret or password */
+	CTRL_E_BANNED,
+	CTRL_E_KICKED,
+	CTRL_E_NOT_IN_ROOM,
+	CTRL_E_BAD_RECORD,
+	CTRL_E_NOT_ALLOWED,	/* signer is not owner or moderator */
+	CTRL_E_DRAINING,
+	CTRL_E_BAD_SIGNATURE,	/* creation not signed by the room key */
+	CTRL_E_ALREADY_IN_ROOM,
+	CTRL_E_MAX
+};
+/* "room full" and so on; "unknown error" outside the enum. */
+const char *ctrl_code_text(unsigned code);
+
+struct ctrl_roster_entry {
+	uint8_t		event;
+	uint32_t	member;
+	const uint8_t	*ed_pub, *x_pub, *binding;
+};
+
+struct ctrl_msg {
+	uint8_t		 type;
+	const uint8_t	*room_id;	/* JOIN, CREATED */
+	const uint8_t	*room_pub;	/* CREATE, JOINED */
+	const uint8_t	*join_key;	/* CREATE */
+	const uint8_t	*sig;		/* CREATE */
+	const uint8_t	*proof;		/* JOIN */
+	const uint8_t	*records;	/* CREATE (n x RECORD_LEN), RECORD, RECORDED */
+	const uint8_t	*entries;	/* KEYS, ROSTER, SPEAKERS: n entries */
+	size_t		 n;
+	uint32_t	 member;	/* JOINED; KEY: from */
+	uint16_t	 epoch;		/* KEYS, JOINED, KEY */
+	uint16_t	 limit;		/* JOINED: max members */
+	const uint8_t	*blob;		/* KEY */
+	uint16_t	 code;		/* ERROR */
+	uint8_t		 about;		/* ERROR: type of the refused request, or 0 */
+	const char	*text;		/* ERROR: not NUL-terminated */
+	size_t		 textlen;
+};
+
+/* 0 with *m filled (pointers into p), or -1 if malformed (*m zeroed). */
+int	ctrl_parse(const uint8_t *p, size_t len, struct ctrl_msg *m);
+/*
+ * Entry i of a parsed ROSTER; of KEYS (member and blob); of SPEAKERS.
+ * Zeroed (0, NULL) if i >= n or the message is of another type.
+ */
+void	ctrl_roster_get(const struct ctrl_msg *, size_t i,
+	    struct ctrl_roster_entry *);
+void	ctrl_keys_get(const struct ctrl_msg *, size_t i, uint32_t *member,
+	    const uint8_t **blob);
+uint32_t ctrl_speaker_get(const struct ctrl_msg *, size_t i);
+
+/* Builders: 0, or -1 if an argument is out of range or w is full. */
+int	ctrl_put_create(struct buf_writer *, const uint8_t room_pub[ROOM_PUB_LEN],
+	    const uint8_t join_key[ROOM_KEY_LEN],
+	    const uint8_t sig[CRYPTO_ED25519_SIG_LEN],
+	    const uint8_t *records, size_t nrecords);
+int	ctrl_put_join(struct buf_writer *, const uint8_t room_id[ROOM_ID_LEN],
+	    const uint8_t proof[ROOM_PROOF_LEN]);
+int	ctrl_put_leave(struct buf_writer *);
+int	ctrl_put_record(struct buf_writer *, uint8_t type,
+	    const uint8_t record[RECORD_LEN]);	/* RECORD or RECORDED */
+/* KEYS: members[i] and blobs + i * KEYBLOB_LEN, n <= CTRL_MAX_KEYS. */
+int	ctrl_put_keys(struct buf_writer *, uint16_t epoch,
+	    const uint32_t *members, const uint8_t *blobs, size_t n);
+int	ctrl_put_created(struct buf_writer *, const uint8_t room_id[ROOM_ID_LEN]);
+/* limit at least 1. */
+int	ctrl_put_joined(struct buf_writer *, uint32_t member, uint16_t epoch,
+	    uint16_t limit, const uint8_t room_pub[ROOM_PUB_LEN]);
+int	ctrl_put_roster(struct buf_writer *,
+	    const struct ctrl_roster_entry *, size_t n);
+int	ctrl_put_speakers(struct buf_writer *, const uint32_t *members,
+	    size_t n);
+int	ctrl_put_key(struct buf_writer *, uint32_t from, uint16_t epoch,
+	    const uint8_t blob[KEYBLOB_LEN]);
+/*
+ * code nonzero; text (NULL: none) printable ASCII, cut at CTRL_MAX_TEXT;
+ * it must hold no address or identity.
+ */
+int	ctrl_put_error(struct buf_writer *, uint16_t code, uint8_t about,
+	    const char *text);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * record.h - signed room records: the owner's room creation, moderation
+ * records (promote, demote, kick, ban, unban) and the key blobs that
+ * carry a rotated media key to each member, sans-I/O.
+ *
+ * Records are fixed-size and signed with Ed25519, so anyone holding the
+ * room ID can verify them: a node enforces them, clients check them.
+ * Times are Unix seconds from the caller.  doc/PROTOCOL.md "Room records".
+ */
+#ifndef CHORUS_RECORD_H
+#define CHORUS_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chorus/crypto.h"
+#include "chorus/room.h"
+
+#define RECORD_VERSION		1
+#define RECORD_LEN		186
+#define RECORD_SIGNED_LEN	(RECORD_LEN - CRYPTO_ED25519_SIG_LEN)
+#define RECORD_LABEL		"chorus room record v1"
+#define RECORD_CREATE_LABEL	"chorus room create v1"
+#define RECORD_MAX_MODERATORS	32
+#define RECORD_MAX_BANS		256
+
+enum record_kind {
+	RECORD_PROMOTE = 1,	/* target becomes a moderator (owner only) */
+	RECORD_DEMOTE,		/* target stops being one (owner only) */
+	RECORD_KICK,		/* target is removed now */
+	RECORD_BAN,		/* removed and refused until `until` (0: ever) */
+	RECORD_UNBAN,
+};
+
+/*
+ * Layout (186 bytes): version (1) || kind (1) || reserved (8, zero) ||
+ * room ID (32) || issued (8) || target ID (32) || until (8: BAN only,
+ * else zero) || signer (32: the room public key or a moderator's ID) ||
+ * signature (64) over RECORD_LABEL || the 122 bytes before it.
+ */
+struct record {
+	uint8_t		kind;
+	uint8_t		room_id[ROOM_ID_LEN];
+	uint64_t	issued;
+	uint8_t		target[CRYPTO_ED25519_PUB_LEN];
+	uint64_t	until;
+	uint8_t		signer[CRYPTO_ED25519_PUB_LEN];
+	uint8_t		sig[CRYPTO_ED25519_SIG_LEN];
+};
+
+enum record_error {
+	RECORD_OK = 0,
+	RECORD_ERR_LENGTH,
+	RECORD_ERR_VERSION,
+	RECORD_ERR_KIND,
+	RECORD_ERR_SIGNATURE,
+	RECORD_ERR_ROOM,	/* for another room */
+	RECORD_ERR_AUTHORITY,	/* the signer may not do this */
+	RECORD_ERR_STALE,	/* not newer than what it would override */
+	RECORD_ERR_FULL,	/* moderator or ban list full */
+	RECORD_ERR_RESERVED,	/* reserved bytes, or a non-ban's until, set */
+};
+const char *record_strerror(enum record_error);
+
+/* Fill sig (signer from seed) and write the 186 bytes. 0 or -1. */
+int	record_sign(struct record *, const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
+	    uint8_t out[RECORD_LEN]);
+/* Parse and check the signature (not the authority). */
+enum record_error record_parse(const uint8_t *in, size_t len,
+	    struct record *out);
+
+/* What a room's records add up to. */
+struct room_policy {
+	uint8_t		room_id[ROOM_ID_LEN];
+	uint8_t		room_pub[ROOM_PUB_LEN];	/* the owner's room key */
+	size_t		nmods;
+	struct {
+		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
+		uint64_t	issued;	/* latest promote/demote */
+		int		active;	/* promoted, not demoted */
+	}		mods[RECORD_MAX_MODERATORS];
+	size_t		nbans;
+	struct {
+		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
+		uint64_t	issued;	/* latest ban/unban */
+		uint64_t	until;	/* of the ban; 0: for ever */
+		int		active;	/* banned, not unbanned */
+	}		bans[RECORD_MAX_BANS];
+};
+
+/*
+ * A policy with no moderators or bans, its room ID computed from room_pub
+ * (a client compares it with the ID it expects); -1 if hashing fails.
+ */
+int	policy_init(struct room_policy *, const uint8_t room_pub[ROOM_PUB_LEN]);
+/*
+ * Apply a parsed record: for this room, signed by the owner's room key
+ * (any kind) or an active moderator (kick, ban, unban, but never of the
+ * room key or of an active moderator: only the owner acts on those), and
+ * newer (issued) than the last promote/demote or ban/unban of the same
+ * target.  A kick changes no state (the caller removes the member, and
+ * must itself refuse a replayed kick, e.g. one issued before the member
+ * joined).  On any error the policy is unchanged.
+ */
+enum record_error policy_apply(struct room_policy *, const struct record *);
+/* 1 if id is an active moderator (the room key itself is not listed). */
+int	policy_is_moderator(const struct room_policy *,
+	    const uint8_t id[CRYPTO_ED25519_PUB_LEN]);
+/* 1 if id is banned at now (Unix seconds). */
+int	policy_is_banned(const struct room_policy *,
+	    const uint8_t id[CRYPTO_ED25519_PUB_LEN], uint64_t now);
+
+/*
+ * Room creation proof: the room key signs RECORD_CREATE_LABEL || room ID
+ * || node ID || join key, so a node learns the join key only from the
+ * owner, for itself.  node_id is the 32-byte key the client knows the
+ * node by: its X25519 static public key (the key= of the invite link).
+ */
+int	record_create_sign(const uint8_t room_seed[CRYPTO_ED25519_SEED_LEN],
+	    const uint8_t node_id[CRYPTO_ED25519_PUB_LEN],
+	    const uint8_t join_key[ROOM_KEY_LEN],
+	    uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
+int	record_create_verify(const uint8_t room_pub[ROOM_PUB_LEN],
+	    const uint8_t node_id[CRYPTO_ED25519_PUB_LEN],
+	    const uint8_t join_key[ROOM_KEY_LEN],
+	    const uint8_t sig[CRYPTO_ED25519_SIG_LEN]);
+
+/*
+ * Key blob: a new media key sealed by one member (the sender, usually a
+ * moderator rotating after a kick) to another.  82 bytes: an ephemeral
+ * X25519 key (32) || ChaCha20-Poly1305(epoch (2) || key (32)) + tag (16).
+ * key = HKDF-SHA256(salt = room ID, ikm = DH(e, recipient) ||
+ * DH(sender static, recipient), info = KEYBLOB_LABEL || epoch ||
+ * sender member || recipient member), so only the recipient can open it
+ * and it proves the sender's static key.
+ */
+#define KEYBLOB_LEN		82
+#define KEYBLOB_LABEL		"chorus key blob v1"
+int	keyblob_seal(const uint8_t sender_x_priv[CRYPTO_X25519_LEN],
+	    const uint8_t recipient_x_pub[CRYPTO_X25519_LEN],
+	    const uint8_t e_priv[CRYPTO_X25519_LEN],
+	    const uint8_t room_id[ROOM_ID_LEN], uint16_t epoch,
+	    uint32_t sender_member, uint32_t recipient_member,
+	    const uint8_t media_key[ROOM_KEY_LEN], uint8_t out[KEYBLOB_LEN]);
+/* -1 (key wiped) unless it opens and names this epoch. */
+int	keyblob_open(const uint8_t recipient_x_priv[CRYPTO_X25519_LEN],
+	    const uint8_t sender_x_pub[CRYPTO_X25519_LEN],
+	    const uint8_t room_id[ROOM_ID_LEN], uint16_t epoch,
+	    uint32_t sender_member, uint32_t recipient_member,
+	    const uint8_t in[KEYBLOB_LEN], uint8_t media_key[ROOM_KEY_LEN]);
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * ctrl.c - control messages between a client and a node
+ * (doc/PROTOCOL.md "Control messages").
+ *
+ * Owns the ctrl_* codec: one parser per message type, each checking the
+ * body length exactly and every count and enumerated field right after
+ * reading it, and one builder per type that refuses what the parser
+ * would refuse, so that a parsed message rebuilds to the same bytes.
+ * Records and key blobs inside messages are carried opaque here; their
+ * receivers check them with record_parse() and keyblob_open().
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "chorus/buf.h"
+#include "chorus/ctrl.h"
+#include "chorus/record.h"
+
+#define CTRL_CREATE_FIXED	(ROOM_PUB_LEN + ROOM_KEY_LEN + \
+				    CRYPTO_ED25519_SIG_LEN + 1)
+#define CTRL_JOIN_LEN		(ROOM_ID_LEN + ROOM_PROOF_LEN)
+#define CTRL_KEYS_FIXED		(2 + 1)
+#define CTRL_JOINED_LEN		(4 + 2 + 2 + ROOM_PUB_LEN)
+#define CTRL_SPEAKER_LEN	4
+#define CTRL_KEY_LEN		(4 + 2 + KEYBLOB_LEN)
+#define CTRL_ERROR_FIXED	(2 + 1 + 1)
+#define CTRL_ROSTER_ED_OFF	(1 + 4)
+#define CTRL_ROSTER_X_OFF	(CTRL_ROSTER_ED_OFF + CRYPTO_ED25519_PUB_LEN)
+#define CTRL_ROSTER_BIND_OFF	(CTRL_ROSTER_X_OFF + CRYPTO_X25519_LEN)
+
+/* Short texts shown to users, indexed by enum ctrl_code. */
+static const char *const ctrl_code_texts[CTRL_E_MAX] = {
+	[CTRL_E_MALFORMED] = "malformed message",
+	[CTRL_E_UNKNOWN_ROOM] = "no such room on this node",
+	[CTRL_E_ROOM_EXISTS] = "room already exists",
+	[CTRL_E_ROOM_FULL] = "room is full",
+	[CTRL_E_NODE_FULL] = "node is full",
+	[CTRL_E_BAD_PROOF] = "wrong room secret or password",
+	[CTRL_E_BANNED] = "you are banned from this room",
+	[CTRL_E_KICKED] = "you were kicked from this room",
+	[CTRL_E_NOT_IN_ROOM] = "not in a room",
+	[CTRL_E_BAD_RECORD] = "invalid room record",
+	[CTRL_E_NOT_ALLOWED] = "only the owner or a moderator may do that",
+	[CTRL_E_DRAINING] = "node is shutting down",
+	[CTRL_E_BAD_SIGNATURE] = "room creation not signed by the room key",
+	[CTRL_E_ALREADY_IN_ROOM] = "already in a room",
+};
+
+/* The text of a code; "unknown error" outside the enum. */
+const char *
+ctrl_code_text(unsigned code)
+{
+	if (code >= CTRL_E_MAX || ctrl_code_texts[code] == NULL)
+		return "unknown error";
+	return ctrl_code_texts[code];
+}
+
+/* 1 if the n bytes are printable ASCII (0x20-0x7e). */
+static int
+ctrl_text_valid(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* A count byte in min..max, then exactly that many entries of size bytes. */
+static int
+ctrl_get_entries(struct buf_reader *rd, size_t min, size_t max, size_t size,
+    struct ctrl_msg *m)
+{
+	uint8_t n;
+
+	if (buf_get_u8(rd, &n) == -1 || n < min || n > max ||
+	    buf_rd_left(rd) != (size_t)n * size)
+		return -1;
+	m->n = n;
+	return buf_get_ptr(rd, (size_t)n * size, &m->entries);
+}
+
+/* room pub, join key, sig, n, n records. */
+static int
+ctrl_parse_create(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	uint8_t n;
+
+	if (buf_get_ptr(rd, ROOM_PUB_LEN, &m->room_pub) == -1 ||
+	    buf_get_ptr(rd, ROOM_KEY_LEN, &m->join_key) == -1 ||
+	    buf_get_ptr(rd, CRYPTO_ED25519_SIG_LEN, &m->sig) == -1 ||
+	    buf_get_u8(rd, &n) == -1 || n > CTRL_MAX_CREATE_RECORDS ||
+	    buf_rd_left(rd) != (size_t)n * RECORD_LEN)
+		return -1;
+	m->n = n;
+	return buf_get_ptr(rd, (size_t)n * RECORD_LEN, &m->records);
+}
+
+/* A CTRL_ROSTER: every entry's event must be known. */
+static int
+ctrl_parse_roster(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	struct ctrl_roster_entry e;
+	size_t i;
+
+	if (ctrl_get_entries(rd, 1, CTRL_MAX_ROSTER, CTRL_ROSTER_ENTRY_LEN,
+	    m) == -1)
+		return -1;
+	for (i = 0; i < m->n; i++) {
+		ctrl_roster_get(m, i, &e);
+		if (e.event != CTRL_ROSTER_PRESENT &&
+		    e.event != CTRL_ROSTER_LEFT)
+			return -1;
+	}
+	return 0;
+}
+
+/* code (nonzero), about, n, n printable characters. */
+static int
+ctrl_parse_error(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	const uint8_t *text;
+	uint8_t n;
+
+	if (buf_get_n16(rd, &m->code) == -1 || m->code == 0 ||
+	    buf_get_u8(rd, &m->about) == -1 ||
+	    buf_get_u8(rd, &n) == -1 || n > CTRL_MAX_TEXT ||
+	    buf_rd_left(rd) != n || buf_get_ptr(rd, n, &text) == -1 ||
+	    !ctrl_text_valid(text, n))
+		return -1;
+	m->text = (const char *)text;
+	m->textlen = n;
+	return 0;
+}
+
+/* A body of exactly n bytes, all of it one pointer. */
+static int
+ctrl_parse_fixed(struct buf_reader *rd, size_t n, const uint8_t **p)
+{
+	if (buf_rd_left(rd) != n)
+		return -1;
+	return buf_get_ptr(rd, n, p);
+}
+
+/* room ID, proof. */
+static int
+ctrl_parse_join(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_JOIN_LEN ||
+	    buf_get_ptr(rd, ROOM_ID_LEN, &m->room_id) == -1 ||
+	    buf_get_ptr(rd, ROOM_PROOF_LEN, &m->proof) == -1)
+		return -1;
+	return 0;
+}
+
+/* epoch, n (1..CTRL_MAX_KEYS), n x (member, blob). */
+static int
+ctrl_parse_keys(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_get_n16(rd, &m->epoch) == -1)
+		return -1;
+	return ctrl_get_entries(rd, 1, CTRL_MAX_KEYS, CTRL_KEY_ENTRY_LEN, m);
+}
+
+/* member, epoch, limit (not 0), room pub. */
+static int
+ctrl_parse_joined(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_JOINED_LEN ||
+	    buf_get_n32(rd, &m->member) == -1 ||
+	    buf_get_n16(rd, &m->epoch) == -1 ||
+	    buf_get_n16(rd, &m->limit) == -1 || m->limit == 0 ||
+	    buf_get_ptr(rd, ROOM_PUB_LEN, &m->room_pub) == -1)
+		return -1;
+	return 0;
+}
+
+/* from member, epoch, blob. */
+static int
+ctrl_parse_key(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_KEY_LEN ||
+	    buf_get_n32(rd, &m->member) == -1 ||
+	    buf_get_n16(rd, &m->epoch) == -1 ||
+	    buf_get_ptr(rd, KEYBLOB_LEN, &m->blob) == -1)
+		return -1;
+	return 0;
+}
+
+/* The body of m->type; unknown types are refused. */
+static int
+ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	switch (m->type) {
+	case CTRL_CREATE:
+		return ctrl_parse_create(rd, m);
+	case CTRL_JOIN:
+		return ctrl_parse_join(rd, m);
+	case CTRL_LEAVE:
+		return buf_rd_left(rd) == 0 ? 0 : -1;
+	case CTRL_RECORD:
+	case CTRL_RECORDED:
+		m->n = 1;
+		return ctrl_parse_fixed(rd, RECORD_LEN, &m->records);
+	case CTRL_KEYS:
+		return ctrl_parse_keys(rd, m);
+	case CTRL_CREATED:
+		return ctrl_parse_fixed(rd, ROOM_ID_LEN, &m->room_id);
+	case CTRL_JOINED:
+		return ctrl_parse_joined(rd, m);
+	case CTRL_ROSTER:
+		return ctrl_parse_roster(rd, m);
+	case CTRL_SPEAKERS:
+		return ctrl_get_entries(rd, 0, CTRL_MAX_SPEAKERS,
+		    CTRL_SPEAKER_LEN, m);
+	case CTRL_KEY:
+		return ctrl_parse_key(rd, m);
+	case CTRL_ERROR:
+		return ctrl_parse_error(rd, m);
+	}
+	return -1;
+}
+
+/* One whole message: type byte and a body of exactly the right size. */
+int
+ctrl_parse(const uint8_t *p, size_t len, struct ctrl_msg *m)
+{
+	struct buf_reader rd;
+
+	memset(m, 0, sizeof(*m));
+	buf_rd_init(&rd, p, len);
+	if (buf_get_u8(&rd, &m->type) == -1 || ctrl_parse_body(&rd, m) == -1 ||
+	    buf_rd_left(&rd) != 0) {
+		memset(m, 0, sizeof(*m));
+		return -1;
+	}
+	return 0;
+}
+
+/* A reader over entry i (of size bytes) of m's entries. */
+static int
+ctrl_entry(const struct ctrl_msg *m, size_t i, size_t size,
+    struct buf_reader *entry)
+{
+	struct buf_reader rd;
+
+	if (m->entries == NULL || i >= m->n)
+		return -1;
+	buf_rd_init(&rd, m->entries, m->n * size);
+	if (buf_skip(&rd, i * size) == -1)
+		return -1;
+	return buf_get_sub(&rd, size, entry);
+}
+
+/* Entry i of a ROSTER; zeroed if m is not one or i is out of range. */
+void
+ctrl_roster_get(const struct ctrl_msg *m, size_t i,
+    struct ctrl_roster_entry *e)
+{
+	struct buf_reader rd;
+
+	memset(e, 0, sizeof(*e));
+	if (m->type != CTRL_ROSTER)
+		return;
+	if (ctrl_entry(m, i, CTRL_ROSTER_ENTRY_LEN, &rd) == -1 ||
+	    buf_get_u8(&rd, &e->event) == -1 ||
+	    buf_get_n32(&rd, &e->member) == -1 ||
+	    buf_get_ptr(&rd, CRYPTO_ED25519_PUB_LEN, &e->ed_pub) == -1 ||
+	    buf_get_ptr(&rd, CRYPTO_X25519_LEN, &e->x_pub) == -1 ||
+	    buf_get_ptr(&rd, CRYPTO_ED25519_SIG_LEN, &e->binding) == -1)
+		memset(e, 0, sizeof(*e));
+}
+
+/* Entry i of KEYS; member 0 and blob NULL if out of range. */
+void
+ctrl_keys_get(const struct ctrl_msg *m, size_t i, uint32_t *member,
+    const uint8_t **blob)
+{
+	struct buf_reader rd;
+
+	*member = 0;
+	*blob = NULL;
+	if (m->type != CTRL_KEYS)
+		return;
+	if (ctrl_entry(m, i, CTRL_KEY_ENTRY_LEN, &rd) == -1 ||
+	    buf_get_n32(&rd, member) == -1 ||
+	    buf_get_ptr(&rd, KEYBLOB_LEN, blob) == -1) {
+		*member = 0;
+		*blob = NULL;
+	}
+}
+
+/* Member i of SPEAKERS; 0 if out of range. */
+uint32_t
+ctrl_speaker_get(const struct ctrl_msg *m, size_t i)
+{
+	struct buf_reader rd;
+	uint32_t member;
+
+	if (m->type != CTRL_SPEAKERS)
+		return 0;
+	if (ctrl_entry(m, i, CTRL_SPEAKER_LEN, &rd) == -1 ||
+	    buf_get_n32(&rd, &member) == -1)
+		return 0;
+	return member;
+}
+
+int
+ctrl_put_create(struct buf_writer *w, const uint8_t room_pub[ROOM_PUB_LEN],
+    const uint8_t join_key[ROOM_KEY_LEN],
+    const uint8_t sig[CRYPTO_ED25519_SIG_LEN], const uint8_t *records,
+    size_t nrecords)
+{
+	if (nrecords > CTRL_MAX_CREATE_RECORDS ||
+	    (nrecords > 0 && records == NULL))
+		return -1;
+	buf_put_u8(w, CTRL_CREATE);
+	buf_put_bytes(w, room_pub, ROOM_PUB_LEN);
+	buf_put_bytes(w, join_key, ROOM_KEY_LEN);
+	buf_put_bytes(w, sig, CRYPTO_ED25519_SIG_LEN);
+	buf_put_u8(w, (uint8_t)nrecords);
+	if (nrecords > 0)
+		buf_put_bytes(w, records, nrecords * RECORD_LEN);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_join(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
+    const uint8_t proof[ROOM_PROOF_LEN])
+{
+	buf_put_u8(w, CTRL_JOIN);
+	buf_put_bytes(w, room_id, ROOM_ID_LEN);
+	buf_put_bytes(w, proof, ROOM_PROOF_LEN);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_leave(struct buf_writer *w)
+{
+	buf_put_u8(w, CTRL_LEAVE);
+	return buf_wr_error(w);
+}
+
+/* RECORD (client to node) or RECORDED (node to client). */
+int
+ctrl_put_record(struct buf_writer *w, uint8_t type,
+    const uint8_t record[RECORD_LEN])
+{
+	if (type != CTRL_RECORD && type != CTRL_RECORDED)
+		return -1;
+	buf_put_u8(w, type);
+	buf_put_bytes(w, record, RECORD_LEN);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_keys(struct buf_writer *w, uint16_t epoch, const uint32_t *members,
+    const uint8_t *blobs, size_t n)
+{
+	size_t i;
+
+	if (n < 1 || n > CTRL_MAX_KEYS)
+		return -1;
+	buf_put_u8(w, CTRL_KEYS);
+	buf_put_n16(w, epoch);
+	buf_put_u8(w, (uint8_t)n);
+	for (i = 0; i < n; i++) {
+		buf_put_n32(w, members[i]);
+		buf_put_bytes(w, blobs + i * KEYBLOB_LEN, KEYBLOB_LEN);
+	}
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_created(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN])
+{
+	buf_put_u8(w, CTRL_CREATED);
+	buf_put_bytes(w, room_id, ROOM_ID_LEN);
+	return buf_wr_error(w);
+}
+
+/* limit is the room's member limit, at least 1. */
+int
+ctrl_put_joined(struct buf_writer *w, uint32_t member, uint16_t epoch,
+    uint16_t limit, const uint8_t room_pub[ROOM_PUB_LEN])
+{
+	if (limit == 0)
+		return -1;
+	buf_put_u8(w, CTRL_JOINED);
+	buf_put_n32(w, member);
+	buf_put_n16(w, epoch);
+	buf_put_n16(w, limit);
+	buf_put_bytes(w, room_pub, ROOM_PUB_LEN);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_roster(struct buf_writer *w, const struct ctrl_roster_entry *e,
+    size_t n)
+{
+	size_t i;
+
+	if (n < 1 || n > CTRL_MAX_ROSTER)
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((e[i].event != CTRL_ROSTER_PRESENT &&
+		    e[i].event != CTRL_ROSTER_LEFT) || e[i].ed_pub == NULL ||
+		    e[i].x_pub == NULL || e[i].binding == NULL)
+			return -1;
+	buf_put_u8(w, CTRL_ROSTER);
+	buf_put_u8(w, (uint8_t)n);
+	for (i = 0; i < n; i++) {
+		buf_put_u8(w, e[i].event);
+		buf_put_n32(w, e[i].member);
+		buf_put_bytes(w, e[i].ed_pub, CRYPTO_ED25519_PUB_LEN);
+		buf_put_bytes(w, e[i].x_pub, CRYPTO_X25519_LEN);
+		buf_put_bytes(w, e[i].binding, CRYPTO_ED25519_SIG_LEN);
+	}
+	return buf_wr_error(w);
+}
+
+/* n may be 0: nobody is speaking. */
+int
+ctrl_put_speakers(struct buf_writer *w, const uint32_t *members, size_t n)
+{
+	size_t i;
+
+	if (n > CTRL_MAX_SPEAKERS || (n > 0 && members == NULL))
+		return -1;
+	buf_put_u8(w, CTRL_SPEAKERS);
+	buf_put_u8(w, (uint8_t)n);
+	for (i = 0; i < n; i++)
+		buf_put_n32(w, members[i]);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_key(struct buf_writer *w, uint32_t from, uint16_t epoch,
+    const uint8_t blob[KEYBLOB_LEN])
+{
+	buf_put_u8(w, CTRL_KEY);
+	buf_put_n32(w, from);
+	buf_put_n16(w, epoch);
+	buf_put_bytes(w, blob, KEYBLOB_LEN);
+	return buf_wr_error(w);
+}
+
+/* code nonzero; text (NULL: none) printable ASCII, cut at CTRL_MAX_TEXT. */
+int
+ctrl_put_error(struct buf_writer *w, uint16_t code, uint8_t about,
+    const char *text)
+{
+	size_t n = 0;
+
+	if (code == 0)
+		return -1;
+	if (text != NULL)
+		while (n < CTRL_MAX_TEXT && text[n] != '\0')
+			n++;
+	if (!ctrl_text_valid((const uint8_t *)text, n))
+		return -1;
+	buf_put_u8(w, CTRL_ERROR);
+	buf_put_n16(w, code);
+	buf_put_u8(w, about);
+	buf_put_u8(w, (uint8_t)n);
+	if (n > 0)
+		buf_put_bytes(w, text, n);
+	return buf_wr_error(w);
+}

@@ -1,0 +1,185 @@
+/*
+ * fuzz_record.c - fuzz target for record parsing and the room policy.
+ *
+ * The whole input is parsed as one record; if it is accepted it must be
+ * exactly RECORD_LEN bytes, re-encode from its fields to the same bytes,
+ * and is applied to a fixed policy (the room of seed 01 04 07 .., with
+ * the member of seed 11 14 17 .. promoted to moderator).  Then the input
+ * is cut into 186-byte pieces (up to 8), each applied in turn to a fresh
+ * copy of that policy, parsed ones as they are and, so that the policy
+ * rules are reached without forging signatures, refused ones read into
+ * a struct unverified.  policy_apply must never crash, must leave the
+ * policy unchanged when it refuses, and must leave what each kind
+ * promises when it accepts.  Any violation abort()s.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus/buf.h"
+#include "chorus/crypto.h"
+#include "chorus/record.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define FZ_MAX_PIECES	8
+
+static struct room_policy fz_base, fz_pol, fz_before;
+static int fz_ready;
+
+/* abort() unless cond holds. */
+static void
+fuzz_record_check(int cond)
+{
+	if (!cond)
+		abort();
+}
+
+/* Byte i of the seed is tag + 3i, as in tests/unit/test_record.c. */
+static void
+fuzz_record_seed(uint8_t tag, uint8_t seed[CRYPTO_ED25519_SEED_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < CRYPTO_ED25519_SEED_LEN; i++)
+		seed[i] = (uint8_t)(tag + i * 3);
+}
+
+/* The fixed policy: owner's room, one moderator. */
+static void
+fuzz_record_setup(void)
+{
+	uint8_t owner[32], mod[32], pub[32], buf[RECORD_LEN];
+	struct record r;
+
+	fuzz_record_seed(0x01, owner);
+	fuzz_record_seed(0x11, mod);
+	fuzz_record_check(crypto_ed25519_public(owner, pub) == 0 &&
+	    policy_init(&fz_base, pub) == 0);
+	memset(&r, 0, sizeof(r));
+	r.kind = RECORD_PROMOTE;
+	memcpy(r.room_id, fz_base.room_id, ROOM_ID_LEN);
+	r.issued = 1700000000;
+	fuzz_record_check(crypto_ed25519_public(mod, r.target) == 0 &&
+	    record_sign(&r, owner, buf) == 0 &&
+	    record_parse(buf, sizeof(buf), &r) == RECORD_OK &&
+	    policy_apply(&fz_base, &r) == RECORD_OK &&
+	    policy_is_moderator(&fz_base, r.target));
+	fz_ready = 1;
+}
+
+/* A record's fields written back in the documented layout. */
+static void
+fuzz_record_encode(const struct record *r, uint8_t out[RECORD_LEN])
+{
+	struct buf_writer w;
+
+	buf_wr_init(&w, out, RECORD_LEN);
+	buf_put_u8(&w, RECORD_VERSION);
+	buf_put_u8(&w, r->kind);
+	buf_put_zero(&w, 8);
+	buf_put_bytes(&w, r->room_id, sizeof(r->room_id));
+	buf_put_n64(&w, r->issued);
+	buf_put_bytes(&w, r->target, sizeof(r->target));
+	buf_put_n64(&w, r->until);
+	buf_put_bytes(&w, r->signer, sizeof(r->signer));
+	buf_put_bytes(&w, r->sig, sizeof(r->sig));
+	fuzz_record_check(buf_wr_error(&w) == 0 &&
+	    buf_wr_len(&w) == RECORD_LEN);
+}
+
+/* The fields of a piece, signature unchecked (kind as it stands). */
+static void
+fuzz_record_raw(const uint8_t *p, struct record *r)
+{
+	struct buf_reader rd;
+	uint8_t skip[2 + 8];
+
+	buf_rd_init(&rd, p, RECORD_LEN);
+	fuzz_record_check(buf_get_bytes(&rd, skip, sizeof(skip)) == 0 &&
+	    buf_get_bytes(&rd, r->room_id, sizeof(r->room_id)) == 0 &&
+	    buf_get_n64(&rd, &r->issued) == 0 &&
+	    buf_get_bytes(&rd, r->target, sizeof(r->target)) == 0 &&
+	    buf_get_n64(&rd, &r->until) == 0 &&
+	    buf_get_bytes(&rd, r->signer, sizeof(r->signer)) == 0 &&
+	    buf_get_bytes(&rd, r->sig, sizeof(r->sig)) == 0);
+	r->kind = skip[1];
+}
+
+/* Apply r to fz_pol and check what the result promises. */
+static void
+fuzz_record_apply(const struct record *r)
+{
+	enum record_error e;
+
+	memcpy(&fz_before, &fz_pol, sizeof(fz_before));
+	e = policy_apply(&fz_pol, r);
+	fuzz_record_check(fz_pol.nmods <= RECORD_MAX_MODERATORS &&
+	    fz_pol.nbans <= RECORD_MAX_BANS);
+	fuzz_record_check(record_strerror(e) != NULL);
+	if (e != RECORD_OK || r->kind == RECORD_KICK) {
+		fuzz_record_check(memcmp(&fz_before, &fz_pol,
+		    sizeof(fz_pol)) == 0);
+		return;
+	}
+	fuzz_record_check(memcmp(r->room_id, fz_pol.room_id,
+	    ROOM_ID_LEN) == 0);
+	fuzz_record_check(memcmp(r->signer, fz_pol.room_pub,
+	    ROOM_PUB_LEN) == 0 || policy_is_moderator(&fz_before, r->signer));
+	switch (r->kind) {
+	case RECORD_PROMOTE:
+		fuzz_record_check(policy_is_moderator(&fz_pol, r->target));
+		break;
+	case RECORD_DEMOTE:
+		fuzz_record_check(!policy_is_moderator(&fz_pol, r->target));
+		break;
+	case RECORD_BAN:
+		if (r->until == 0)
+			fuzz_record_check(policy_is_banned(&fz_pol, r->target,
+			    UINT64_MAX));
+		else
+			fuzz_record_check(policy_is_banned(&fz_pol, r->target,
+			    r->until - 1) && !policy_is_banned(&fz_pol,
+			    r->target, r->until));
+		break;
+	case RECORD_UNBAN:
+		fuzz_record_check(!policy_is_banned(&fz_pol, r->target, 0));
+		break;
+	default:
+		abort();	/* applied an unknown kind */
+	}
+	/* The same record again is never newer than itself. */
+	memcpy(&fz_before, &fz_pol, sizeof(fz_before));
+	fuzz_record_check(policy_apply(&fz_pol, r) == RECORD_ERR_STALE &&
+	    memcmp(&fz_before, &fz_pol, sizeof(fz_pol)) == 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	uint8_t again[RECORD_LEN];
+	struct record r;
+	enum record_error e;
+	size_t i;
+
+	if (!fz_ready)
+		fuzz_record_setup();
+	e = record_parse(data, size, &r);
+	if (e == RECORD_OK) {
+		fuzz_record_check(size == RECORD_LEN);
+		fuzz_record_encode(&r, again);
+		fuzz_record_check(memcmp(again, data, RECORD_LEN) == 0);
+		memcpy(&fz_pol, &fz_base, sizeof(fz_pol));
+		fuzz_record_apply(&r);
+	} else
+		fuzz_record_check(e == RECORD_ERR_LENGTH || size == RECORD_LEN);
+
+	memcpy(&fz_pol, &fz_base, sizeof(fz_pol));
+	for (i = 0; i < FZ_MAX_PIECES && (i + 1) * RECORD_LEN <= size; i++) {
+		if (record_parse(data + i * RECORD_LEN, RECORD_LEN, &r) !=
+		    RECORD_OK)
+			fuzz_record_raw(data + i * RECORD_LEN, &r);
+		fuzz_record_apply(&r);
+	}
+	return 0;
+}

@@ -1,0 +1,658 @@
+/*
+ * test_ctrl.c - control messages: every type built, checked byte by byte
+ * and parsed back; every prefix and every extra byte refused; count
+ * limits at and past each boundary; roster events, error codes and text
+ * validation; unknown types; builder refusals and short writers; the
+ * entry getters out of range; the user-facing texts of the error codes.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "chorus/buf.h"
+#include "chorus/ctrl.h"
+#include "chorus/frame.h"
+#include "chorus/record.h"
+#include "../tap.h"
+
+#define BIG	2048
+
+/* Opaque field contents: each a different fill, so mix-ups show. */
+static uint8_t room_pub[32], room_id[32], join_key[32], proof[32];
+static uint8_t sig[64], records[CTRL_MAX_CREATE_RECORDS + 1][RECORD_LEN];
+static uint8_t blobs[CTRL_MAX_KEYS + 1][KEYBLOB_LEN];
+static uint8_t eds[CTRL_MAX_ROSTER + 1][32], xs[CTRL_MAX_ROSTER + 1][32];
+static uint8_t binds[CTRL_MAX_ROSTER + 1][64];
+static uint32_t members[CTRL_MAX_SPEAKERS + 1];
+
+/* Fill n bytes with start, start + step, ... */
+static void
+fill(void *p, size_t n, uint8_t start, uint8_t step)
+{
+	uint8_t *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(start + i * step);
+}
+
+/* All the field contents. */
+static void
+make_fields(void)
+{
+	size_t i;
+
+	fill(room_pub, 32, 0x01, 1);
+	fill(room_id, 32, 0x21, 1);
+	fill(join_key, 32, 0x41, 1);
+	fill(proof, 32, 0x61, 1);
+	fill(sig, 64, 0x81, 1);
+	for (i = 0; i <= CTRL_MAX_CREATE_RECORDS; i++)
+		fill(records[i], RECORD_LEN, (uint8_t)(0x10 * i), 3);
+	for (i = 0; i <= CTRL_MAX_KEYS; i++)
+		fill(blobs[i], KEYBLOB_LEN, (uint8_t)(0x11 * i), 5);
+	for (i = 0; i <= CTRL_MAX_ROSTER; i++) {
+		fill(eds[i], 32, (uint8_t)(0x40 + i), 7);
+		fill(xs[i], 32, (uint8_t)(0x80 + i), 11);
+		fill(binds[i], 64, (uint8_t)(0xc0 + i), 13);
+	}
+	for (i = 0; i <= CTRL_MAX_SPEAKERS; i++)
+		members[i] = 0x01000000u * (uint32_t)i + 0x00a0b0c0u;
+}
+
+/* The roster entries: events alternate present, left. */
+static void
+make_roster(struct ctrl_roster_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		e[i].event = i % 2 ? CTRL_ROSTER_LEFT : CTRL_ROSTER_PRESENT;
+		e[i].member = 1000 + (uint32_t)i;
+		e[i].ed_pub = eds[i];
+		e[i].x_pub = xs[i];
+		e[i].binding = binds[i];
+	}
+}
+
+/* 1 if every byte of m is zero. */
+static int
+msg_zero(const struct ctrl_msg *m)
+{
+	const uint8_t *p = (const uint8_t *)m;
+	size_t i;
+
+	for (i = 0; i < sizeof(*m); i++)
+		if (p[i] != 0)
+			return 0;
+	return 1;
+}
+
+/* Parse len bytes of p, expecting failure and a zeroed message. */
+static int
+refused(const uint8_t *p, size_t len)
+{
+	struct ctrl_msg m;
+
+	memset(&m, 0x5a, sizeof(m));
+	return ctrl_parse(p, len, &m) == -1 && msg_zero(&m);
+}
+
+/* Every prefix and one more byte (0 and 'a') of a valid message fail. */
+static void
+check_bounds(const uint8_t *p, size_t len, const char *name)
+{
+	uint8_t buf[BIG];
+	struct ctrl_msg m;
+	size_t i, bad = 0;
+
+	for (i = 0; i < len; i++)
+		if (!refused(p, i))
+			bad++;
+	tap_ok(bad == 0, "%s: every prefix refused", name);
+	memcpy(buf, p, len);
+	buf[len] = 0;
+	tap_ok(refused(buf, len + 1), "%s: a trailing zero byte refused", name);
+	buf[len] = 'a';
+	tap_ok(refused(buf, len + 1), "%s: a trailing 'a' refused", name);
+	tap_ok(ctrl_parse(p, len, &m) == 0, "%s: the whole parses", name);
+	tap_ok(len <= FRAME_CONTROL_MAX, "%s: fits a CONTROL frame", name);
+}
+
+/* CREATE with 0 and 4 records, JOIN, LEAVE, RECORD, CREATED, RECORDED. */
+static void
+test_simple(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t len;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, NULL, 0) == 0,
+	    "build CREATE, no records");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 1 + 32 + 32 + 64 + 1, "CREATE length");
+	tap_ok(buf[0] == CTRL_CREATE && buf[0] == 0x10 && buf[129] == 0,
+	    "CREATE type and count bytes");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_CREATE &&
+	    m.room_pub == buf + 1 && m.join_key == buf + 33 &&
+	    m.sig == buf + 65 && m.n == 0, "CREATE parses, pointers in place");
+	check_bounds(buf, len, "CREATE/0");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0],
+	    CTRL_MAX_CREATE_RECORDS) == 0, "build CREATE, 4 records");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 1 + 129 + 4 * RECORD_LEN, "CREATE/4 length");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.n == 4 &&
+	    memcmp(m.room_pub, room_pub, 32) == 0 &&
+	    memcmp(m.join_key, join_key, 32) == 0 &&
+	    memcmp(m.sig, sig, 64) == 0 &&
+	    memcmp(m.records, records, 4 * RECORD_LEN) == 0,
+	    "CREATE/4 fields back");
+	check_bounds(buf, len, "CREATE/4");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join(&w, room_id, proof) == 0, "build JOIN");
+	len = buf_wr_len(&w);
+	tap_ok(len == 65 && buf[0] == 0x11, "JOIN: 0x11, 65 bytes");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_JOIN &&
+	    memcmp(m.room_id, room_id, 32) == 0 &&
+	    memcmp(m.proof, proof, 32) == 0, "JOIN fields back");
+	check_bounds(buf, len, "JOIN");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_leave(&w) == 0 && buf_wr_len(&w) == 1 &&
+	    buf[0] == 0x12, "LEAVE is the type byte alone");
+	tap_ok(ctrl_parse(buf, 1, &m) == 0 && m.type == CTRL_LEAVE &&
+	    m.n == 0, "LEAVE parses");
+	check_bounds(buf, 1, "LEAVE");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_record(&w, CTRL_RECORD, records[1]) == 0 &&
+	    buf_wr_len(&w) == 187 && buf[0] == 0x13, "RECORD: 0x13, 187 bytes");
+	tap_ok(ctrl_parse(buf, 187, &m) == 0 && m.type == CTRL_RECORD &&
+	    m.n == 1 && memcmp(m.records, records[1], RECORD_LEN) == 0,
+	    "RECORD fields back");
+	check_bounds(buf, 187, "RECORD");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_record(&w, CTRL_RECORDED, records[2]) == 0 &&
+	    buf_wr_len(&w) == 187 && buf[0] == 0x25,
+	    "RECORDED: 0x25, 187 bytes");
+	tap_ok(ctrl_parse(buf, 187, &m) == 0 && m.type == CTRL_RECORDED &&
+	    memcmp(m.records, records[2], RECORD_LEN) == 0,
+	    "RECORDED fields back");
+	check_bounds(buf, 187, "RECORDED");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_created(&w, room_id) == 0 && buf_wr_len(&w) == 33 &&
+	    buf[0] == 0x20, "CREATED: 0x20, 33 bytes");
+	tap_ok(ctrl_parse(buf, 33, &m) == 0 && m.type == CTRL_CREATED &&
+	    memcmp(m.room_id, room_id, 32) == 0, "CREATED fields back");
+	check_bounds(buf, 33, "CREATED");
+}
+
+/* JOINED and KEY: integers big endian, limit not 0. */
+static void
+test_joined_key(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_joined(&w, 0x01020304, 0x0506, 0x0708, room_pub) == 0,
+	    "build JOINED");
+	tap_is_int(buf_wr_len(&w), 41, "JOINED length");
+	tap_is_mem(buf, "\x21\x01\x02\x03\x04\x05\x06\x07\x08", 9,
+	    "JOINED type, member, epoch, limit");
+	tap_is_mem(buf + 9, room_pub, 32, "JOINED room pub");
+	tap_ok(ctrl_parse(buf, 41, &m) == 0 && m.type == CTRL_JOINED &&
+	    m.member == 0x01020304 && m.epoch == 0x0506 && m.limit == 0x0708 &&
+	    memcmp(m.room_pub, room_pub, 32) == 0, "JOINED fields back");
+	check_bounds(buf, 41, "JOINED");
+	buf[7] = buf[8] = 0;
+	tap_ok(refused(buf, 41), "JOINED with limit 0 refused");
+	buf[8] = 1;
+	tap_ok(ctrl_parse(buf, 41, &m) == 0 && m.limit == 1,
+	    "JOINED with limit 1 parses");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_joined(&w, 1, 0, 0, room_pub) == -1 &&
+	    buf_wr_len(&w) == 0, "builder refuses limit 0, writes nothing");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_key(&w, 0xdeadbeef, 0xffff, blobs[3]) == 0,
+	    "build KEY");
+	tap_is_int(buf_wr_len(&w), 1 + 4 + 2 + KEYBLOB_LEN, "KEY length");
+	tap_is_mem(buf, "\x24\xde\xad\xbe\xef\xff\xff", 7,
+	    "KEY type, from, epoch");
+	tap_ok(ctrl_parse(buf, 89, &m) == 0 && m.type == CTRL_KEY &&
+	    m.member == 0xdeadbeef && m.epoch == 0xffff &&
+	    memcmp(m.blob, blobs[3], KEYBLOB_LEN) == 0, "KEY fields back");
+	check_bounds(buf, 89, "KEY");
+}
+
+/* KEYS: 1..12 entries, each member and blob. */
+static void
+test_keys(void)
+{
+	uint8_t buf[BIG], flat[CTRL_MAX_KEYS + 1][KEYBLOB_LEN];
+	const uint8_t *blob;
+	struct buf_writer w;
+	struct ctrl_msg m;
+	uint32_t member;
+	size_t i, len, bad = 0;
+
+	memcpy(flat, blobs, sizeof(flat));
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_keys(&w, 0x0a0b, members, flat[0], CTRL_MAX_KEYS) == 0,
+	    "build KEYS with 12 blobs");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 1 + 2 + 1 + 12 * 86, "KEYS/12 length");
+	tap_is_mem(buf, "\x14\x0a\x0b\x0c\x00\xa0\xb0\xc0", 8,
+	    "KEYS type, epoch, n, first member");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_KEYS &&
+	    m.epoch == 0x0a0b && m.n == 12, "KEYS parses");
+	for (i = 0; i < m.n; i++) {
+		ctrl_keys_get(&m, i, &member, &blob);
+		if (member != members[i] || blob == NULL ||
+		    memcmp(blob, flat[i], KEYBLOB_LEN) != 0)
+			bad++;
+	}
+	tap_ok(bad == 0, "every KEYS entry back");
+	ctrl_keys_get(&m, 12, &member, &blob);
+	tap_ok(member == 0 && blob == NULL, "entry 12 of 12: none");
+	check_bounds(buf, len, "KEYS/12");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_keys(&w, 1, members, flat[0], 1) == 0 &&
+	    buf_wr_len(&w) == 90, "build KEYS with 1 blob");
+	check_bounds(buf, 90, "KEYS/1");
+	buf[3] = 0;
+	tap_ok(refused(buf, 4), "KEYS with n = 0 refused");
+	buf[3] = 2;
+	tap_ok(refused(buf, 90), "KEYS: count 2, one entry refused");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_keys(&w, 1, members, flat[0], CTRL_MAX_KEYS) == 0,
+	    "12 blobs again");
+	len = buf_wr_len(&w);
+	buf[3] = 13;
+	memcpy(buf + len, "\x00\x00\x00\x0d", 4);
+	memcpy(buf + len + 4, flat[12], KEYBLOB_LEN);
+	tap_ok(refused(buf, len + 86), "KEYS with 13 entries refused");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_keys(&w, 1, members, flat[0], 0) == -1,
+	    "builder refuses 0 blobs");
+	tap_ok(ctrl_put_keys(&w, 1, members, flat[0], 13) == -1,
+	    "builder refuses 13 blobs");
+	tap_is_int(buf_wr_len(&w), 0, "nothing written");
+}
+
+/* ROSTER: 1..8 entries, event 1 or 2. */
+static void
+test_roster(void)
+{
+	struct ctrl_roster_entry e[CTRL_MAX_ROSTER + 1], got;
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t i, len, bad = 0;
+
+	make_roster(e, CTRL_MAX_ROSTER + 1);
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, e, CTRL_MAX_ROSTER) == 0,
+	    "build ROSTER with 8 entries");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 2 + 8 * CTRL_ROSTER_ENTRY_LEN, "ROSTER/8 length");
+	tap_is_mem(buf, "\x22\x08\x01\x00\x00\x03\xe8", 7,
+	    "ROSTER type, n, first event and member");
+	tap_is_mem(buf + 7, eds[0], 32, "first ed key");
+	tap_is_mem(buf + 39, xs[0], 32, "first x key");
+	tap_is_mem(buf + 71, binds[0], 64, "first binding");
+	tap_ok(buf[2 + CTRL_ROSTER_ENTRY_LEN] == CTRL_ROSTER_LEFT,
+	    "second entry: left");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_ROSTER &&
+	    m.n == 8, "ROSTER parses");
+	for (i = 0; i < m.n; i++) {
+		ctrl_roster_get(&m, i, &got);
+		if (got.event != e[i].event || got.member != e[i].member ||
+		    memcmp(got.ed_pub, eds[i], 32) != 0 ||
+		    memcmp(got.x_pub, xs[i], 32) != 0 ||
+		    memcmp(got.binding, binds[i], 64) != 0)
+			bad++;
+	}
+	tap_ok(bad == 0, "every ROSTER entry back");
+	ctrl_roster_get(&m, 8, &got);
+	tap_ok(got.event == 0 && got.ed_pub == NULL, "entry 8 of 8: zeroed");
+	check_bounds(buf, len, "ROSTER/8");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, e, 1) == 0 && buf_wr_len(&w) == 135,
+	    "build ROSTER with 1 entry");
+	check_bounds(buf, 135, "ROSTER/1");
+	buf[2] = 0;
+	tap_ok(refused(buf, 135), "event 0 refused");
+	buf[2] = 3;
+	tap_ok(refused(buf, 135), "event 3 refused");
+	buf[2] = 2;
+	tap_ok(ctrl_parse(buf, 135, &m) == 0, "event 2 parses");
+	buf[1] = 0;
+	tap_ok(refused(buf, 2), "ROSTER with n = 0 refused");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, e, 8) == 0, "8 entries again");
+	len = buf_wr_len(&w);
+	memcpy(buf + len, buf + 2, CTRL_ROSTER_ENTRY_LEN);
+	buf[1] = 9;
+	tap_ok(refused(buf, len + CTRL_ROSTER_ENTRY_LEN),
+	    "ROSTER with 9 entries refused");
+	buf[1] = 8;
+	buf[2 + 7 * CTRL_ROSTER_ENTRY_LEN] = 0xff;
+	tap_ok(refused(buf, len), "a bad event in the last entry refused");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, e, 0) == -1, "builder refuses 0 entries");
+	tap_ok(ctrl_put_roster(&w, e, 9) == -1, "builder refuses 9 entries");
+	e[3].event = 3;
+	tap_ok(ctrl_put_roster(&w, e, 8) == -1, "builder refuses event 3");
+	e[3].event = CTRL_ROSTER_LEFT;
+	e[2].x_pub = NULL;
+	tap_ok(ctrl_put_roster(&w, e, 8) == -1, "builder refuses a NULL key");
+	tap_is_int(buf_wr_len(&w), 0, "nothing written");
+}
+
+/* SPEAKERS: 0..16 members. */
+static void
+test_speakers(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t i, len, bad = 0;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_speakers(&w, NULL, 0) == 0 && buf_wr_len(&w) == 2 &&
+	    buf[0] == 0x23 && buf[1] == 0, "SPEAKERS with nobody: 23 00");
+	tap_ok(ctrl_parse(buf, 2, &m) == 0 && m.type == CTRL_SPEAKERS &&
+	    m.n == 0, "it parses");
+	tap_ok(ctrl_speaker_get(&m, 0) == 0, "no speaker 0");
+	check_bounds(buf, 2, "SPEAKERS/0");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_speakers(&w, members, CTRL_MAX_SPEAKERS) == 0,
+	    "build SPEAKERS with 16");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 2 + 16 * 4, "SPEAKERS/16 length");
+	tap_is_mem(buf + 2, "\x00\xa0\xb0\xc0\x01\xa0\xb0\xc0", 8,
+	    "members big endian");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.n == 16, "it parses");
+	for (i = 0; i < m.n; i++)
+		if (ctrl_speaker_get(&m, i) != members[i])
+			bad++;
+	tap_ok(bad == 0, "every speaker back");
+	check_bounds(buf, len, "SPEAKERS/16");
+	buf[1] = 17;
+	memcpy(buf + len, "\x10\xa0\xb0\xc0", 4);
+	tap_ok(refused(buf, len + 4), "SPEAKERS with 17 refused");
+	buf[1] = 15;
+	tap_ok(refused(buf, len), "count 15 with 16 members refused");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_speakers(&w, members, 17) == -1,
+	    "builder refuses 17 speakers");
+	tap_ok(ctrl_put_speakers(&w, NULL, 1) == -1,
+	    "builder refuses 1 speaker and no array");
+	tap_is_int(buf_wr_len(&w), 0, "nothing written");
+}
+
+/* ERROR: code nonzero, text printable, at most 200, cut by the builder. */
+static void
+test_error(void)
+{
+	char text[CTRL_MAX_TEXT + 2];
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t len;
+	int c, bad = 0;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_error(&w, CTRL_E_ROOM_FULL, CTRL_JOIN,
+	    "room is full") == 0, "build ERROR");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 5 + 12, "ERROR length");
+	tap_is_mem(buf, "\x2f\x00\x04\x11\x0croom is full", 17, "ERROR bytes");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_ERROR &&
+	    m.code == CTRL_E_ROOM_FULL && m.about == CTRL_JOIN &&
+	    m.textlen == 12 && memcmp(m.text, "room is full", 12) == 0,
+	    "ERROR fields back");
+	check_bounds(buf, len, "ERROR");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_error(&w, 0xffff, 0xff, NULL) == 0 &&
+	    buf_wr_len(&w) == 5, "ERROR with no text, unknown code and about");
+	tap_ok(ctrl_parse(buf, 5, &m) == 0 && m.code == 0xffff &&
+	    m.about == 0xff && m.textlen == 0, "it parses");
+	check_bounds(buf, 5, "ERROR/empty");
+	buf[1] = buf[2] = 0;
+	tap_ok(refused(buf, 5), "code 0 refused");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_error(&w, 0, 0, "x") == -1 && buf_wr_len(&w) == 0,
+	    "builder refuses code 0");
+
+	for (c = 0; c < 256; c++) {
+		buf_wr_init(&w, buf, sizeof(buf));
+		buf_put_u8(&w, CTRL_ERROR);
+		buf_put_n16(&w, 1);
+		buf_put_u8(&w, 0);
+		buf_put_u8(&w, 3);
+		buf_put_bytes(&w, "a", 1);
+		buf_put_u8(&w, (uint8_t)c);
+		buf_put_bytes(&w, "z", 1);
+		if ((ctrl_parse(buf, buf_wr_len(&w), &m) == 0) !=
+		    (c >= 0x20 && c <= 0x7e))
+			bad++;
+	}
+	tap_ok(bad == 0, "exactly the bytes 0x20..0x7e allowed in text");
+
+	memset(text, 'x', sizeof(text));
+	text[CTRL_MAX_TEXT] = '\0';
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_error(&w, 1, 0, text) == 0 &&
+	    buf_wr_len(&w) == 5 + CTRL_MAX_TEXT, "200 characters kept");
+	tap_ok(ctrl_parse(buf, 205, &m) == 0 && m.textlen == 200,
+	    "200 characters parse");
+	check_bounds(buf, 205, "ERROR/200");
+	buf[4] = 201;
+	buf[205] = 'x';
+	tap_ok(refused(buf, 206), "201 characters refused");
+	text[CTRL_MAX_TEXT] = 'y';
+	text[CTRL_MAX_TEXT + 1] = '\0';
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_error(&w, 1, 0, text) == 0 &&
+	    buf_wr_len(&w) == 5 + CTRL_MAX_TEXT && buf[4] == 200 &&
+	    buf[204] == 'x', "the builder cuts 201 characters to 200");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_error(&w, 1, 0, "tab\there") == -1 &&
+	    buf_wr_len(&w) == 0, "builder refuses a tab");
+	tap_ok(ctrl_put_error(&w, 1, 0, "caf\xc3\xa9") == -1,
+	    "builder refuses non-ASCII");
+	tap_ok(ctrl_put_error(&w, 1, 0, "~ !") == 0, "builder takes ~, space");
+}
+
+/* Types outside the table, and an empty message, are refused. */
+static void
+test_unknown(void)
+{
+	uint8_t buf[BIG];
+	int t, bad = 0, known = 0;
+	size_t len;
+
+	memset(buf, 0, sizeof(buf));
+	tap_ok(refused(buf, 0), "empty message refused");
+	for (t = 0; t < 256; t++) {
+		if ((t >= CTRL_CREATE && t <= CTRL_KEYS) ||
+		    (t >= CTRL_CREATED && t <= CTRL_RECORDED) ||
+		    t == CTRL_ERROR) {
+			known++;
+			continue;
+		}
+		buf[0] = (uint8_t)t;
+		for (len = 1; len < 2 + 8 * CTRL_ROSTER_ENTRY_LEN; len += 7)
+			if (!refused(buf, len))
+				bad++;
+	}
+	tap_is_int(known, 12, "12 known types");
+	tap_is_int(bad, 0, "every other type refused, whatever its length");
+	buf[0] = CTRL_ERROR + 1;
+	buf[1] = 0;
+	buf[2] = 1;
+	tap_ok(refused(buf, 5), "0x30 with an ERROR body refused");
+}
+
+/* Counts beyond the limits in CREATE; a wrong RECORD type; writers. */
+static void
+test_create_limits_and_writers(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t len, cap, bad = 0;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0], 4) ==
+	    0, "CREATE/4");
+	len = buf_wr_len(&w);
+	memcpy(buf + len, records[4], RECORD_LEN);
+	buf[129] = 5;
+	tap_ok(refused(buf, len + RECORD_LEN), "CREATE with 5 records refused");
+	buf[129] = 3;
+	tap_ok(refused(buf, len), "count 3 with 4 records refused");
+	tap_ok(ctrl_parse(buf, len - RECORD_LEN, &m) == 0 && m.n == 3,
+	    "count 3 with 3 records parses");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0], 5) ==
+	    -1, "builder refuses 5 records");
+	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, NULL, 1) == -1,
+	    "builder refuses 1 record and no array");
+	tap_ok(ctrl_put_record(&w, CTRL_KEY, records[0]) == -1,
+	    "RECORD builder refuses type KEY");
+	tap_ok(ctrl_put_record(&w, 0, records[0]) == -1, "and type 0");
+	tap_is_int(buf_wr_len(&w), 0, "nothing written");
+
+	/* Each builder fails in a writer one byte short, fits an exact one. */
+	for (cap = 0; cap <= 187; cap++) {
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_record(&w, CTRL_RECORD, records[0]) == 0) !=
+		    (cap == 187))
+			bad++;
+	}
+	for (cap = 0; cap <= 41; cap++) {
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_joined(&w, 1, 2, 3, room_pub) == 0) !=
+		    (cap == 41))
+			bad++;
+	}
+	for (cap = 0; cap <= 65; cap++) {
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_join(&w, room_id, proof) == 0) != (cap == 65))
+			bad++;
+	}
+	buf_wr_init(&w, buf, 0);
+	if (ctrl_put_leave(&w) != -1)
+		bad++;
+	buf_wr_init(&w, buf, 33 - 1);
+	if (ctrl_put_created(&w, room_id) != -1)
+		bad++;
+	buf_wr_init(&w, buf, 89 - 1);
+	if (ctrl_put_key(&w, 1, 1, blobs[0]) != -1)
+		bad++;
+	buf_wr_init(&w, buf, 2 + 4 * 3 - 1);
+	if (ctrl_put_speakers(&w, members, 3) != -1)
+		bad++;
+	buf_wr_init(&w, buf, 5 + 4);
+	if (ctrl_put_error(&w, 1, 0, "12345") != -1)
+		bad++;
+	buf_wr_init(&w, buf, 1 + 129 + RECORD_LEN - 1);
+	if (ctrl_put_create(&w, room_pub, join_key, sig, records[0], 1) != -1)
+		bad++;
+	buf_wr_init(&w, buf, 4 + 86 - 1);
+	if (ctrl_put_keys(&w, 1, members, blobs[0], 1) != -1)
+		bad++;
+	tap_ok(bad == 0, "builders fail on a short writer, fit an exact one");
+}
+
+/* Getters on messages of another type. */
+static void
+test_getters(void)
+{
+	struct ctrl_roster_entry e;
+	const uint8_t *blob;
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	uint32_t member;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_speakers(&w, members, 2) == 0 &&
+	    ctrl_parse(buf, buf_wr_len(&w), &m) == 0, "SPEAKERS/2");
+	ctrl_roster_get(&m, 0, &e);
+	tap_ok(e.event == 0 && e.member == 0 && e.ed_pub == NULL,
+	    "roster entry of a SPEAKERS: zeroed");
+	ctrl_keys_get(&m, 0, &member, &blob);
+	tap_ok(member == 0 && blob == NULL, "keys entry of a SPEAKERS: none");
+	tap_ok(ctrl_speaker_get(&m, 1) == members[1] &&
+	    ctrl_speaker_get(&m, 2) == 0, "speaker 1 of 2, not 2");
+	m.type = CTRL_KEYS;
+	tap_ok(ctrl_speaker_get(&m, 0) == 0, "speaker of a KEYS: 0");
+}
+
+/* What users see for each code. */
+static void
+test_code_text(void)
+{
+	unsigned c, d;
+	int distinct = 1;
+
+	tap_is_str(ctrl_code_text(CTRL_E_ROOM_FULL), "room is full",
+	    "ROOM_FULL");
+	tap_is_str(ctrl_code_text(CTRL_E_BAD_PROOF),
+	    "wrong room secret or password", "BAD_PROOF");
+	tap_is_str(ctrl_code_text(CTRL_E_BANNED),
+	    "you are banned from this room", "BANNED");
+	tap_is_str(ctrl_code_text(CTRL_E_MALFORMED), "malformed message",
+	    "MALFORMED");
+	tap_is_str(ctrl_code_text(0), "unknown error", "code 0");
+	tap_is_str(ctrl_code_text(CTRL_E_MAX), "unknown error", "CTRL_E_MAX");
+	tap_is_str(ctrl_code_text(0xffffffffu), "unknown error", "UINT_MAX");
+	for (c = 1; c < CTRL_E_MAX; c++) {
+		if (strcmp(ctrl_code_text(c), "unknown error") == 0 ||
+		    strlen(ctrl_code_text(c)) > CTRL_MAX_TEXT)
+			distinct = 0;
+		for (d = 1; d < c; d++)
+			if (strcmp(ctrl_code_text(c), ctrl_code_text(d)) == 0)
+				distinct = 0;
+	}
+	tap_ok(distinct, "every code has its own text, which fits ERROR");
+	tap_is_int(CTRL_E_MAX, 15, "14 codes");
+}
+
+int
+main(void)
+{
+	make_fields();
+	test_simple();
+	test_joined_key();
+	test_keys();
+	test_roster();
+	test_speakers();
+	test_error();
+	test_unknown();
+	test_create_limits_and_writers();
+	test_getters();
+	test_code_text();
+	return tap_done();
+}
