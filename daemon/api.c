@@ -23,6 +23,7 @@
 #include "chorus/encode.h"
 
 #include "api.h"
+#include "chorus.h"
 #include "http.h"
 #include "metrics.h"
 #include "node.h"
@@ -283,6 +284,8 @@ api_metrics(struct node *node, size_t *len)
 	if (metrics_render_prometheus(&node->metrics, out) == -1)
 		goto fail;
 	api_metrics_process(node, out);
+	if (node->chorus != NULL)
+		chorus_metrics(node->chorus, out);
 	if (ferror(out))
 		goto fail;
 	rc = 0;

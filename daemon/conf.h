@@ -83,6 +83,17 @@ struct conf {
 	unsigned	 user_quota;			/* allocations per user */
 	unsigned	 total_quota;			/* allocations in all */
 	unsigned	 stun_rate_limit;		/* replies/s/source, 0: off */
+
+	/* Chorus sessions and rooms */
+	unsigned	 max_sessions;
+	unsigned	 session_timeout;		/* seconds */
+	unsigned	 handshake_rate;		/* per second, then cookies */
+	char		*network_psk_file;		/* NULL: public node */
+	char		*member_keys_file;		/* NULL: anyone */
+	unsigned	 max_rooms;
+	unsigned	 max_room_members;
+	unsigned	 full_forward_limit;
+	unsigned	 forward_speakers;
 };
 
 /* Parser state: one file (or the command line) at a time. */

@@ -41,6 +41,7 @@
 #include <openssl/crypto.h>
 
 #include "api.h"
+#include "chorus.h"
 #include "conf.h"
 #include "http.h"
 #include "log.h"
@@ -118,6 +119,8 @@ static enum MHD_Result	http_get_status(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_turn(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_rooms(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
@@ -134,6 +137,7 @@ static const struct http_param drain_params[] = {
 static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/status",	0, NULL, http_get_status },
 	{ "GET",	"/api/v1/turn",		0, NULL, http_get_turn },
+	{ "GET",	"/api/v1/rooms",	0, NULL, http_get_rooms },
 	{ "GET",	"/metrics",		0, NULL, http_get_metrics },
 	{ "POST",	"/api/v1/drain",	ROUTE_ADMIN, drain_params,
 	    http_post_drain },
@@ -438,6 +442,16 @@ http_get_turn(struct http_req *r, const char *url, json_t *body)
 {
 	return http_reply_json(r, MHD_HTTP_OK, api_turn(r->http->node),
 	    NULL, NULL);
+}
+
+/* GET /api/v1/rooms */
+static enum MHD_Result
+http_get_rooms(struct http_req *r, const char *url, json_t *body)
+{
+	(void)url;
+	(void)body;
+	return http_reply_json(r, MHD_HTTP_OK,
+	    chorus_rooms_json(r->http->node->chorus), NULL, NULL);
 }
 
 /* GET /metrics */

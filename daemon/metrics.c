@@ -105,6 +105,9 @@ const struct metric_desc metric_table[M_COUNT] = {
 	[M_TCP_RX_FRAMES_CHANNELDATA] = { "chorus_tcp_received_frames_total",
 	    "kind=\"channeldata\"", METRIC_COUNTER, TCP_RX_HELP,
 	    "tcp_rx_frames_channeldata" },
+	[M_TCP_RX_FRAMES_CHORUS] = { "chorus_tcp_received_frames_total",
+	    "kind=\"chorus\"", METRIC_COUNTER, TCP_RX_HELP,
+	    "tcp_rx_frames_chorus" },
 	[M_TCP_DROPPED_MALFORMED] = { "chorus_tcp_malformed_frames_total", NULL,
 	    METRIC_COUNTER, "TCP/TLS connections closed for a frame that is "
 	    "not STUN or ChannelData, or too large.", "tcp_malformed_frames" },
@@ -326,7 +329,9 @@ void
 metrics_render_one(FILE *out, const char *name, enum metric_type t,
     const char *help, const char *label, const char *label_value, double v)
 {
-	metrics_put_header(out, name, t, help);
+	/* No help: another sample of the family just started. */
+	if (help != NULL)
+		metrics_put_header(out, name, t, help);
 	fputs(name, out);
 	if (label != NULL && label_value != NULL) {
 		fprintf(out, "{%s=\"", label);

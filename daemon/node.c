@@ -26,6 +26,7 @@
 #include "tcp.h"
 #include "tls.h"
 #include "turn.h"
+#include "chorus.h"
 #include "udp.h"
 
 #define NODE_FLUSH_SECS		60	/* totals reach SQLite this often */
@@ -235,6 +236,7 @@ node_new(struct conf *conf, const char *conf_path, char *const *opts,
 	    node_open_store(node, err, errlen) == -1 ||
 	    node_open_events(node, err, errlen) == -1 ||
 	    (node->turn = turn_new(node, err, errlen)) == NULL ||
+	    (node->chorus = chorus_new(node, err, errlen)) == NULL ||
 	    node_open_listeners(node, err, errlen) == -1)
 		goto fail;
 	if ((node->http = http_new(node, err, errlen)) == NULL)
@@ -290,6 +292,8 @@ node_free(struct node *node)
 	}
 	turn_free(node->turn);
 	node->turn = NULL;
+	chorus_free(node->chorus);
+	node->chorus = NULL;
 	for (i = 0; i < NODE_MAX_LISTENERS; i++)
 		udp_free(node->udp[i]);
 	tls_ctx_free(node->ssl);
@@ -367,6 +371,15 @@ node_keep_restart_only(struct conf *old, struct conf *new)
 		new->nlisten = old->nlisten;
 		new->port = old->port;
 	}
+	if ((old->network_psk_file == NULL) != (new->network_psk_file ==
+	    NULL) || (old->network_psk_file != NULL &&
+	    strcmp(old->network_psk_file, new->network_psk_file) != 0)) {
+		log_warnx("reload: network-psk-file changed; it takes effect "
+		    "at the next restart");
+		tmp = new->network_psk_file;
+		new->network_psk_file = old->network_psk_file;
+		old->network_psk_file = tmp;
+	}
 	if (strcmp(old->http.text, new->http.text) != 0) {
 		log_warnx("reload: http-address changed; it takes effect at "
 		    "the next restart");
@@ -435,6 +448,9 @@ node_reload(struct node *node)
 		conf_free(node->conf);
 		node->conf = new;
 		turn_reload(node->turn, new, err, sizeof(err));
+		if (chorus_reload(node->chorus, new, err, sizeof(err)) == -1)
+			log_warnx("reload: keeping the running member list: "
+			    "%s", err);
 		log_set_level(new->log_level);
 		log_set_addresses(new->log_addresses);
 		node_reload_tls(node);

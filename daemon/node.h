@@ -26,6 +26,7 @@ struct http;
 struct udp;
 struct tcp;
 struct turn;
+struct chorus;
 struct ssl_ctx_st;
 
 struct node {
@@ -49,6 +50,7 @@ struct node {
 	struct ssl_ctx_st	*ssl;		/* TLS certificate, or NULL */
 	struct http		*http;
 	struct turn		*turn;
+	struct chorus		*chorus;
 
 	struct metrics		 metrics;
 	uint64_t		 start_usec;	/* CLOCK_MONOTONIC at start */

@@ -40,6 +40,7 @@
 #include "tcp.h"
 #include "transport.h"
 #include "turn.h"
+#include "chorus.h"
 
 /*
  * Bytes buffered per connection.  Reading stops at this mark, so it must
@@ -89,6 +90,8 @@ tcp_conn_close(struct tcp_conn *c, const char *reason)
 	/* The allocation on this connection goes before the connection. */
 	if (t->node->turn != NULL)
 		turn_conn_closed(t->node->turn, c);
+	if (t->node->chorus != NULL)
+		chorus_conn_closed(t->node->chorus, c);
 	TAILQ_REMOVE(&t->conns, c, entry);
 	bufferevent_free(c->bev);
 	free(c);
@@ -98,13 +101,46 @@ tcp_conn_close(struct tcp_conn *c, const char *reason)
 }
 
 /*
+ * A Chorus stream frame: 15, 0, a 2-byte length, that many bytes of one
+ * Chorus datagram (doc/PROTOCOL.md "Chorus over TCP and TLS").  Its
+ * length with *p at the datagram, 0 if more bytes are needed, -1.
+ */
+static ssize_t
+tcp_chorus_frame(struct evbuffer *in, const uint8_t **p, size_t len,
+    size_t *consume, const char **why)
+{
+	size_t avail = evbuffer_get_length(in), n;
+
+	if (len < 4)
+		return 0;
+	if ((*p)[0] != CHORUS_STREAM_MARK || (*p)[1] != 0) {
+		*why = "not a Chorus stream frame";
+		return -1;
+	}
+	n = (size_t)(*p)[2] << 8 | (*p)[3];
+	if (n == 0) {
+		*why = "empty Chorus frame";
+		return -1;
+	}
+	if (avail < 4 + n)
+		return 0;
+	if (len < 4 + n && (*p = evbuffer_pullup(in, (ev_ssize_t)(4 + n))) ==
+	    NULL)
+		return TCP_FRAME_NOMEM;
+	*p += 4;
+	*consume = 4 + n;
+	return (ssize_t)n;
+}
+
+/*
  * The frame at the head of a connection's input: its length (> 0) with
- * *p and *consume set, 0 if more bytes are needed, -1 with *why if the
- * stream is not STUN/ChannelData framing, TCP_FRAME_NOMEM.
+ * *p and *consume set (*chorus 1 for a Chorus datagram), 0 if more bytes
+ * are needed, -1 with *why if the stream is not STUN/ChannelData or
+ * Chorus framing, TCP_FRAME_NOMEM.
  */
 static ssize_t
 tcp_conn_frame(struct evbuffer *in, const uint8_t **p, size_t *consume,
-    const char **why)
+    const char **why, int *chorus)
 {
 	size_t avail = evbuffer_get_length(in);
 	size_t len = evbuffer_get_contiguous_space(in);
@@ -120,8 +156,9 @@ tcp_conn_frame(struct evbuffer *in, const uint8_t **p, size_t *consume,
 	case DEMUX_CHANNELDATA:
 		break;
 	case DEMUX_CHORUS:
-		*why = "Chorus has no stream framing yet";
-		return -1;
+		/* The pull-up above made min(avail, 20) bytes contiguous. */
+		*chorus = 1;
+		return tcp_chorus_frame(in, p, len, consume, why);
 	default:
 		*why = "not STUN or ChannelData";
 		return -1;
@@ -154,8 +191,9 @@ tcp_conn_input(struct tcp_conn *c, struct evbuffer *in)
 	const char *why = NULL;
 	size_t consume = 0;
 	ssize_t frame;
+	int chorus = 0;
 
-	frame = tcp_conn_frame(in, &p, &consume, &why);
+	frame = tcp_conn_frame(in, &p, &consume, &why, &chorus);
 	if (frame == 0)
 		return 0;
 	if (frame == TCP_FRAME_NOMEM) {
@@ -166,6 +204,14 @@ tcp_conn_input(struct tcp_conn *c, struct evbuffer *in)
 		metrics_add(&node->metrics, M_TCP_DROPPED_MALFORMED, 1);
 		tcp_conn_close(c, why);
 		return -1;
+	}
+	if (chorus) {
+		metrics_add(&node->metrics, M_TCP_RX_FRAMES_CHORUS, 1);
+		if (node->chorus != NULL)
+			chorus_input(node->chorus, &c->transport, p,
+			    (size_t)frame);
+		evbuffer_drain(in, consume);
+		return 1;
 	}
 	metrics_add(&node->metrics,
 	    demux_classify(p, (size_t)frame) == DEMUX_CHANNELDATA ?

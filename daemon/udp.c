@@ -28,6 +28,7 @@
 #include "sock.h"
 #include "transport.h"
 #include "turn.h"
+#include "chorus.h"
 #include "udp.h"
 
 struct udp {
@@ -82,19 +83,16 @@ udp_batch_reset(struct udp *u)
 	}
 }
 
-/* A STUN message or ChannelData for the TURN server. */
+/* The way back to a datagram's sender, through this socket. */
 static void
-udp_turn_input(struct udp *u, const uint8_t *p, size_t len,
-    const struct sockaddr_storage *from)
+udp_transport(struct udp *u, const struct sockaddr_storage *from,
+    struct transport *t)
 {
-	struct transport t;
-
-	memset(&t, 0, sizeof(t));
-	t.kind = TRANSPORT_UDP;
-	t.client = *from;
-	t.local = u->local;
-	t.udp = u;
-	turn_input(u->node->turn, &t, p, len);
+	memset(t, 0, sizeof(*t));
+	t->kind = TRANSPORT_UDP;
+	t->client = *from;
+	t->local = u->local;
+	t->udp = u;
 }
 
 /* Hand one datagram to the handler for its protocol. */
@@ -103,6 +101,7 @@ udp_dispatch(struct udp *u, const uint8_t *p, size_t len,
     const struct sockaddr_storage *from, int flags)
 {
 	struct metrics *m = &u->node->metrics;
+	struct transport t;
 	enum demux_kind kind;
 
 	metrics_add(m, M_UDP_RX_BYTES, len);
@@ -119,11 +118,12 @@ udp_dispatch(struct udp *u, const uint8_t *p, size_t len,
 			metrics_add(m, M_UDP_DROPPED_UNIMPLEMENTED, 1);
 			break;
 		}
-		udp_turn_input(u, p, len, from);
+		udp_transport(u, from, &t);
+		turn_input(u->node->turn, &t, p, len);
 		break;
 	case DEMUX_CHORUS:
-		/* The handler comes with the Chorus protocol work. */
-		metrics_add(m, M_UDP_DROPPED_UNIMPLEMENTED, 1);
+		udp_transport(u, from, &t);
+		chorus_input(u->node->chorus, &t, p, len);
 		break;
 	default:
 		metrics_add(m, M_UDP_DROPPED_MALFORMED, 1);

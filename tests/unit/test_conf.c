@@ -26,7 +26,7 @@
 #endif
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#define TEST_NKEYS	29	/* keys in the table today */
+#define TEST_NKEYS	38	/* keys in the table today */
 #define REDACTED	"<redacted>"
 
 /* How a valid case is checked. */
@@ -815,7 +815,8 @@ expect_lines(const struct conf *c)
 {
 	/* The single-valued keys; tls-cert and tls-key may be unset. */
 	size_t n = 1 + TEST_NKEYS - 7 - (c->tls_cert == NULL) -
-	    (c->tls_key == NULL);
+	    (c->tls_key == NULL) - (c->network_psk_file == NULL) -
+	    (c->member_keys_file == NULL);
 
 	return n + c->nlisten + c->nusers + c->nauth_secrets +
 	    c->nallowed_peers + c->ndenied_peers + c->nexternal + c->nrelay_ip;

@@ -1,0 +1,42 @@
+/*
+ * chorus.h - the Chorus protocol on the node: Noise sessions on the
+ * shared UDP port (first byte 4-15) and framed on TCP/TLS, rooms, and
+ * the forwarding of end-to-end encrypted media (doc/PROTOCOL.md "Chorus
+ * sessions", "Frames", "Control messages", "Rooms on a node").
+ */
+#ifndef CHORUSD_CHORUS_H
+#define CHORUSD_CHORUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "transport.h"
+
+/* On TCP and TLS each Chorus datagram is framed: 15, 0, length (2). */
+#define CHORUS_STREAM_MARK	15
+#define CHORUS_STREAM_HDR	4
+
+struct node;
+struct conf;
+struct tcp_conn;
+struct chorus;
+
+struct chorus	*chorus_new(struct node *, char *err, size_t errlen);
+void		 chorus_free(struct chorus *);
+/* Take a new configuration (limits; the member allow-list is re-read). */
+int		 chorus_reload(struct chorus *, const struct conf *, char *err,
+		    size_t errlen);
+/* One Chorus datagram (UDP) or one unframed stream frame (TCP/TLS). */
+void		 chorus_input(struct chorus *, const struct transport *,
+		    const uint8_t *p, size_t len);
+/* A TCP/TLS connection is going: end the sessions that used it. */
+void		 chorus_conn_closed(struct chorus *, struct tcp_conn *);
+unsigned	 chorus_sessions(const struct chorus *);
+/* /api/v1/rooms: aggregates, room fingerprints, no identities. */
+json_t		*chorus_rooms_json(struct chorus *);
+/* Prometheus lines for the Chorus metrics. */
+void		 chorus_metrics(struct chorus *, FILE *out);
+
+#endif

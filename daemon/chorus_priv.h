@@ -1,0 +1,157 @@
+/*
+ * chorus_priv.h - what chorus.c (sessions) and room.c (rooms, forwarding,
+ * moderation) share.  The rest of chorusd sees chorus.h.
+ */
+#ifndef CHORUSD_CHORUS_PRIV_H
+#define CHORUSD_CHORUS_PRIV_H
+
+#include <sys/queue.h>
+
+#include <stdint.h>
+
+#include "chorus/frame.h"
+#include "chorus/record.h"
+#include "chorus/session.h"
+#include "chorus/speaker.h"
+#include "chorus.h"
+#include "log.h"
+#include "transport.h"
+
+#define CHORUS_SLOT_BITS	20	/* low bits of a local index: its slot */
+#define CHORUS_MAX_SLOTS	(1u << CHORUS_SLOT_BITS)
+#define CHORUS_ID_BUCKETS	8192	/* identity table (initiation replay) */
+#define CHORUS_TICK_MS		100	/* retransmissions, timeouts */
+#define CHORUS_UNCONFIRMED_SEC	10	/* responder session with no data */
+#define CHORUS_PREV_GRACE_SEC	10	/* old keys kept after a rekey */
+#define CHORUS_PACKET_MAX	(WIRE_TRANSPORT_HDR + SESSION_MAX_PACKET + \
+				    NOISE_TAG_LEN)
+#define ROOM_EMPTY_TTL_SEC	3600	/* an empty room is kept this long */
+#define ROOM_MAX_RECORDS	64	/* kept for members who join later */
+#define ROOM_KICK_SLACK_SEC	30	/* clock skew allowed for kick records */
+
+struct room;
+struct member;
+
+/* Drop reasons (metrics label reason=...). */
+enum chorus_drop {
+	CD_MALFORMED,		/* wire, frame or media parse */
+	CD_MAC,			/* mac1 wrong: not for us (or wrong PSK) */
+	CD_HANDSHAKE,		/* Noise or identity binding failed */
+	CD_REPLAY_INIT,		/* initiation timestamp not newer */
+	CD_NOT_MEMBER,		/* member-keys-file refuses the identity */
+	CD_NO_SESSION,		/* unknown receiver index */
+	CD_DECRYPT,		/* transport authentication failed */
+	CD_REPLAY,		/* transport counter replayed or too old */
+	CD_UNEXPECTED,		/* a response or cookie sent to a node */
+	CD_FULL,		/* max-sessions */
+	CD_SPOOFED,		/* media sender is not the member */
+	CD_NOT_IN_ROOM,		/* media from a session outside a room */
+	CD_SEND,		/* socket or connection full */
+	CD_NDROPS
+};
+
+/* One client session (both key generations of one identity). */
+struct csess {
+	TAILQ_ENTRY(csess)	 entry;
+	struct chorus		*ch;
+	struct session		 cur, prev;	/* prev: until its grace ends */
+	uint64_t		 prev_until_usec;
+	struct transport	 t;
+	struct reliable		 rel;
+	uint8_t			 ed_pub[CRYPTO_ED25519_PUB_LEN];
+	uint8_t			 x_pub[CRYPTO_X25519_LEN];
+	uint8_t			 binding[CRYPTO_ED25519_SIG_LEN];
+	uint64_t		 last_rx_usec;
+	int			 confirmed;	/* data received on cur */
+	struct member		*member;	/* NULL outside a room */
+};
+
+/* A session's place in a room. */
+struct member {
+	struct room		*room;
+	struct csess		*cs;
+	uint32_t		 index;		/* media sender number */
+	uint64_t		 joined_unix;	/* wall clock, for kick records */
+	size_t			 slot;		/* in room->members[] */
+	uint64_t		 rx_packets, tx_packets;
+};
+
+struct room {
+	TAILQ_ENTRY(room)	 entry;
+	uint8_t			 id[ROOM_ID_LEN];
+	char			 fpr[24];	/* short, for logs and the API */
+	uint8_t			 join_key[ROOM_KEY_LEN];	/* secret */
+	struct room_policy	 policy;
+	uint8_t			 records[ROOM_MAX_RECORDS][RECORD_LEN];
+	size_t			 nrecords;
+	struct member		**members;	/* [limit] */
+	struct speaker		*spk;		/* [limit] */
+	struct speaker_sel	 sel;
+	size_t			 nmembers;
+	size_t			 limit;		/* max-room-members */
+	uint32_t		 next_index;
+	uint16_t		 epoch;
+	uint64_t		 empty_since_usec;	/* 0 while occupied */
+	uint64_t		 media_in, media_out, suppressed;
+};
+
+struct chorus {
+	struct node		*node;
+	const struct identity	*id;
+	uint8_t			 psk[SESSION_PSK_LEN];	/* secret */
+	int			 private_node;
+	uint8_t			 mac1key[WIRE_KEY_LEN];
+	uint8_t			 cookiekey[WIRE_KEY_LEN];
+	uint8_t			 cookie_secret[WIRE_KEY_LEN];	/* secret */
+	uint64_t		 cookie_secret_usec;
+	uint8_t			(*members_allowed)[CRYPTO_ED25519_PUB_LEN];
+	size_t			 nmembers_allowed;
+
+	struct csess		**slots;	/* by local index slot */
+	size_t			 nslots;
+	TAILQ_HEAD(, csess)	 sessions;
+	unsigned		 nsessions;
+	struct {
+		uint8_t		ed_pub[CRYPTO_ED25519_PUB_LEN];
+		uint8_t		tai64n[WIRE_TAI64N_LEN];
+	}			*ids;		/* [CHORUS_ID_BUCKETS] */
+	uint64_t		 idkey[2];	/* SipHash key for ids */
+
+	/* handshake load: initiations in the current second */
+	uint64_t		 hs_second;
+	unsigned		 hs_count;
+
+	TAILQ_HEAD(, room)	 rooms;
+	unsigned		 nrooms;
+
+	struct event		*ev_tick;
+	uint64_t		 drops[CD_NDROPS];
+	uint64_t		 handshakes, cookies_sent, rekeys;
+	uint64_t		 media_in, media_out, media_bytes_out;
+	uint64_t		 suppressed, control_in, control_out;
+};
+
+/* chorus.c */
+void	chorus_drop(struct chorus *, enum chorus_drop);
+/* Queue a control message to the session and send what is due. */
+int	chorus_send_control(struct csess *, const void *msg, size_t len);
+/* Send an error reply (code, about the request type). */
+void	chorus_send_error(struct csess *, unsigned code, uint8_t about);
+/* Seal one packet of frames to the session and send it. */
+int	chorus_send_packet(struct csess *, const uint8_t *pkt, size_t len);
+uint64_t chorus_now(const struct chorus *);
+/* Make sure the housekeeping tick runs. */
+void	chorus_tick_arm(struct chorus *);
+json_t	*chorus_drops_json(const struct chorus *);
+
+/* room.c */
+void	room_control(struct chorus *, struct csess *, const uint8_t *msg,
+	    size_t len);
+void	room_media(struct chorus *, struct csess *, const uint8_t *frame,
+	    size_t len);
+/* The session leaves its room (session end, leave, kick). */
+void	room_leave(struct chorus *, struct csess *, const char *why);
+void	room_tick(struct chorus *, uint64_t now_usec);
+void	room_free_all(struct chorus *);
+
+#endif

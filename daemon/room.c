@@ -1,0 +1,601 @@
+/*
+ * room.c - rooms on the node: creation by the owner, membership proofs,
+ * rosters, moderation records, key blobs, and the forwarding of
+ * end-to-end encrypted media frames (all of them in small rooms, the
+ * selected speakers' in large ones).
+ *
+ * The node reads only the media header (sender, level, VAD); the payload
+ * is sealed with a key it never has.  Member indexes grow and are never
+ * reused in a room, because clients derive per-sender keys from them.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chorus/buf.h"
+#include "chorus/ctrl.h"
+#include "chorus/encode.h"
+#include "chorus/media.h"
+#include "chorus/room.h"
+#include "chorus_priv.h"
+#include "conf.h"
+#include "node.h"
+
+static struct room *
+room_find(struct chorus *ch, const uint8_t id[ROOM_ID_LEN])
+{
+	struct room *r;
+
+	TAILQ_FOREACH(r, &ch->rooms, entry)
+		if (memcmp(r->id, id, ROOM_ID_LEN) == 0)
+			return r;
+	return NULL;
+}
+
+static void
+room_free(struct chorus *ch, struct room *r)
+{
+	TAILQ_REMOVE(&ch->rooms, r, entry);
+	ch->nrooms--;
+	free(r->members);
+	free(r->spk);
+	crypto_wipe(r, sizeof(*r));
+	free(r);
+}
+
+void
+room_free_all(struct chorus *ch)
+{
+	struct room *r;
+
+	while ((r = TAILQ_FIRST(&ch->rooms)) != NULL)
+		room_free(ch, r);
+}
+
+/* Queue one built control message to every member but skip. */
+static void
+room_broadcast(struct room *r, const uint8_t *msg, size_t len,
+    const struct member *skip)
+{
+	size_t i;
+
+	for (i = 0; i < r->limit; i++)
+		if (r->members[i] != NULL && r->members[i] != skip)
+			(void)chorus_send_control(r->members[i]->cs, msg, len);
+}
+
+static void
+room_entry(const struct member *m, uint8_t event,
+    struct ctrl_roster_entry *e)
+{
+	e->event = event;
+	e->member = m->index;
+	e->ed_pub = m->cs->ed_pub;
+	e->x_pub = m->cs->x_pub;
+	e->binding = m->cs->binding;
+}
+
+/* Tell the others that m joined or left. */
+static void
+room_announce(struct room *r, const struct member *m, uint8_t event)
+{
+	uint8_t msg[FRAME_CONTROL_MAX];
+	struct ctrl_roster_entry e;
+	struct buf_writer w;
+
+	room_entry(m, event, &e);
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_roster(&w, &e, 1) == 0)
+		room_broadcast(r, msg, buf_wr_len(&w), m);
+}
+
+/* Give a new member the room's records and who is there. */
+static void
+room_welcome(struct room *r, struct member *m)
+{
+	uint8_t msg[FRAME_CONTROL_MAX];
+	struct ctrl_roster_entry e[CTRL_MAX_ROSTER];
+	struct buf_writer w;
+	size_t i, n = 0;
+
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_joined(&w, m->index, r->epoch, (uint16_t)r->limit,
+	    r->policy.room_pub) == 0)
+		(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
+	for (i = 0; i < r->nrecords; i++) {
+		buf_wr_init(&w, msg, sizeof(msg));
+		if (ctrl_put_record(&w, CTRL_RECORDED, r->records[i]) == 0)
+			(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
+	}
+	for (i = 0; i <= r->limit; i++) {
+		if (i < r->limit && r->members[i] != NULL &&
+		    r->members[i] != m)
+			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
+		if (n == CTRL_MAX_ROSTER || (i == r->limit && n > 0)) {
+			buf_wr_init(&w, msg, sizeof(msg));
+			if (ctrl_put_roster(&w, e, n) == 0)
+				(void)chorus_send_control(m->cs, msg,
+				    buf_wr_len(&w));
+			n = 0;
+		}
+	}
+}
+
+/* Announce the selected speakers to everyone. */
+static void
+room_speakers_changed(struct room *r)
+{
+	size_t slots[SPEAKER_MAX_FORWARD];
+	uint32_t members[SPEAKER_MAX_FORWARD];
+	uint8_t msg[64 + 4 * SPEAKER_MAX_FORWARD];
+	struct buf_writer w;
+	int i, n;
+
+	if ((n = speaker_take_change(&r->sel, slots, SPEAKER_MAX_FORWARD)) <
+	    0)
+		return;
+	for (i = 0; i < n; i++)
+		members[i] = r->members[slots[i]] != NULL ?
+		    r->members[slots[i]]->index : 0;
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_speakers(&w, members, (size_t)n) == 0)
+		room_broadcast(r, msg, buf_wr_len(&w), NULL);
+}
+
+void
+room_leave(struct chorus *ch, struct csess *cs, const char *why)
+{
+	struct member *m = cs->member;
+	struct room *r;
+
+	(void)why;
+	if (m == NULL)
+		return;
+	r = m->room;
+	r->members[m->slot] = NULL;
+	r->nmembers--;
+	speaker_remove(&r->sel, m->slot);
+	cs->member = NULL;
+	room_announce(r, m, CTRL_ROSTER_LEFT);
+	room_speakers_changed(r);
+	free(m);
+	if (r->nmembers == 0) {
+		r->empty_since_usec = chorus_now(ch);
+		chorus_tick_arm(ch);
+	}
+}
+
+static void
+room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	const struct conf *conf = ch->node->conf;
+	uint8_t id[ROOM_ID_LEN], msg[64];
+	struct buf_writer w;
+	struct record rec;
+	struct room *r;
+	size_t i;
+
+	if (node_session_may_open(ch->node) == -1) {
+		chorus_send_error(cs, CTRL_E_DRAINING, CTRL_CREATE);
+		return;
+	}
+	if (room_id_from_key(c->room_pub, id) == -1)
+		return;
+	if (record_create_verify(c->room_pub, ch->id->x_pub, c->join_key,
+	    c->sig) == -1) {
+		chorus_send_error(cs, CTRL_E_BAD_SIGNATURE, CTRL_CREATE);
+		return;
+	}
+	if ((r = room_find(ch, id)) != NULL) {
+		if (!crypto_memeq(r->join_key, c->join_key, ROOM_KEY_LEN)) {
+			chorus_send_error(cs, CTRL_E_ROOM_EXISTS, CTRL_CREATE);
+			return;
+		}
+		goto created;	/* the owner again, with the same keys */
+	}
+	if (ch->nrooms >= conf->max_rooms) {
+		chorus_send_error(cs, CTRL_E_NODE_FULL, CTRL_CREATE);
+		return;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->members = calloc(conf->max_room_members,
+	    sizeof(*r->members))) == NULL ||
+	    (r->spk = calloc(conf->max_room_members, sizeof(*r->spk))) ==
+	    NULL || policy_init(&r->policy, c->room_pub) == -1)
+		goto fail;
+	for (i = 0; i < c->n; i++) {
+		if (record_parse(c->records + i * RECORD_LEN, RECORD_LEN,
+		    &rec) != RECORD_OK || policy_apply(&r->policy, &rec) !=
+		    RECORD_OK) {
+			chorus_send_error(cs, CTRL_E_BAD_RECORD, CTRL_CREATE);
+			goto fail;
+		}
+		memcpy(r->records[r->nrecords++], c->records + i * RECORD_LEN,
+		    RECORD_LEN);
+	}
+	memcpy(r->id, id, ROOM_ID_LEN);
+	memcpy(r->join_key, c->join_key, ROOM_KEY_LEN);
+	encode_base32(id, 8, r->fpr, sizeof(r->fpr));
+	r->limit = conf->max_room_members;
+	r->next_index = 1;
+	r->empty_since_usec = chorus_now(ch);
+	speaker_init(&r->sel, r->spk, r->limit, conf->forward_speakers);
+	TAILQ_INSERT_TAIL(&ch->rooms, r, entry);
+	ch->nrooms++;
+	chorus_tick_arm(ch);
+	log_info("chorus: room %s created", r->fpr);
+created:
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_created(&w, id) == 0)
+		(void)chorus_send_control(cs, msg, buf_wr_len(&w));
+	return;
+fail:
+	if (r != NULL) {
+		free(r->members);
+		free(r->spk);
+		crypto_wipe(r, sizeof(*r));
+		free(r);
+	}
+}
+
+static void
+room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	struct member *m;
+	struct room *r;
+	size_t slot;
+
+	if ((r = room_find(ch, c->room_id)) == NULL) {
+		chorus_send_error(cs, CTRL_E_UNKNOWN_ROOM, CTRL_JOIN);
+		return;
+	}
+	/* The challenge is the start of this session's handshake hash. */
+	if (room_join_verify(r->join_key, r->id, cs->ed_pub, ch->id->x_pub,
+	    cs->cur.hash, c->proof) == -1) {
+		chorus_send_error(cs, CTRL_E_BAD_PROOF, CTRL_JOIN);
+		return;
+	}
+	if (policy_is_banned(&r->policy, cs->ed_pub,
+	    (uint64_t)time(NULL))) {
+		chorus_send_error(cs, CTRL_E_BANNED, CTRL_JOIN);
+		return;
+	}
+	if (node_session_may_open(ch->node) == -1) {
+		chorus_send_error(cs, CTRL_E_DRAINING, CTRL_JOIN);
+		return;
+	}
+	/*
+	 * A second JOIN (the same identity from a restarted client takes
+	 * over the session) starts a new membership.
+	 */
+	room_leave(ch, cs, "joined again");
+	if (r->nmembers >= r->limit || r->next_index == UINT32_MAX) {
+		chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_JOIN);
+		return;
+	}
+	for (slot = 0; r->members[slot] != NULL; slot++)
+		;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->room = r;
+	m->cs = cs;
+	m->slot = slot;
+	m->index = r->next_index++;
+	m->joined_unix = (uint64_t)time(NULL);
+	r->members[slot] = m;
+	r->nmembers++;
+	r->empty_since_usec = 0;
+	speaker_add(&r->sel, slot);
+	cs->member = m;
+	room_welcome(r, m);
+	room_announce(r, m, CTRL_ROSTER_PRESENT);
+}
+
+static struct member *
+room_member_by_id(struct room *r, const uint8_t *ed_pub)
+{
+	size_t i;
+
+	for (i = 0; i < r->limit; i++)
+		if (r->members[i] != NULL && memcmp(r->members[i]->cs->ed_pub,
+		    ed_pub, CRYPTO_ED25519_PUB_LEN) == 0)
+			return r->members[i];
+	return NULL;
+}
+
+static struct member *
+room_member_by_index(struct room *r, uint32_t index)
+{
+	size_t i;
+
+	for (i = 0; i < r->limit; i++)
+		if (r->members[i] != NULL && r->members[i]->index == index)
+			return r->members[i];
+	return NULL;
+}
+
+/*
+ * Keep a record for later members.  When the list is full the oldest
+ * kick goes first (it only explains a past removal); promotions and bans
+ * are what a newcomer's copy of the policy needs.
+ */
+static void
+room_keep_record(struct room *r, const uint8_t rec[RECORD_LEN])
+{
+	size_t i, drop = 0;
+
+	if (r->nrecords == ROOM_MAX_RECORDS) {
+		for (i = 0; i < r->nrecords; i++)
+			if (r->records[i][1] == RECORD_KICK) {
+				drop = i;
+				break;
+			}
+		memmove(r->records[drop], r->records[drop + 1],
+		    (r->nrecords - drop - 1) * RECORD_LEN);
+		r->nrecords--;
+	}
+	memcpy(r->records[r->nrecords++], rec, RECORD_LEN);
+}
+
+static void
+room_record(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	struct room *r = cs->member != NULL ? cs->member->room : NULL;
+	uint8_t msg[FRAME_CONTROL_MAX];
+	struct buf_writer w;
+	struct member *target;
+	struct record rec;
+	enum record_error e;
+
+	if (r == NULL) {
+		chorus_send_error(cs, CTRL_E_NOT_IN_ROOM, CTRL_RECORD);
+		return;
+	}
+	if (record_parse(c->records, RECORD_LEN, &rec) != RECORD_OK) {
+		chorus_send_error(cs, CTRL_E_BAD_RECORD, CTRL_RECORD);
+		return;
+	}
+	if ((e = policy_apply(&r->policy, &rec)) != RECORD_OK) {
+		chorus_send_error(cs, e == RECORD_ERR_AUTHORITY ?
+		    CTRL_E_NOT_ALLOWED : CTRL_E_BAD_RECORD, CTRL_RECORD);
+		return;
+	}
+	room_keep_record(r, c->records);
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_record(&w, CTRL_RECORDED, c->records) == 0)
+		room_broadcast(r, msg, buf_wr_len(&w), NULL);
+	/*
+	 * A kick leaves no state, so an old one could be replayed against a
+	 * member who came back: it removes only a membership that began
+	 * before it was issued (ROOM_KICK_SLACK_SEC allows for clock skew).
+	 */
+	if ((rec.kind == RECORD_KICK || rec.kind == RECORD_BAN) &&
+	    (target = room_member_by_id(r, rec.target)) != NULL &&
+	    (rec.kind == RECORD_BAN || rec.issued + ROOM_KICK_SLACK_SEC >=
+	    target->joined_unix)) {
+		log_info("chorus: room %s: member %u %s", r->fpr,
+		    target->index, rec.kind == RECORD_KICK ? "kicked" :
+		    "banned");
+		chorus_send_error(target->cs, rec.kind == RECORD_KICK ?
+		    CTRL_E_KICKED : CTRL_E_BANNED, 0);
+		room_leave(ch, target->cs, "removed by a moderator");
+	}
+}
+
+static void
+room_keys(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	struct room *r = cs->member != NULL ? cs->member->room : NULL;
+	uint8_t msg[64 + KEYBLOB_LEN];
+	const uint8_t *blob;
+	struct buf_writer w;
+	struct member *to;
+	uint32_t index;
+	size_t i;
+
+	(void)ch;
+	if (r == NULL) {
+		chorus_send_error(cs, CTRL_E_NOT_IN_ROOM, CTRL_KEYS);
+		return;
+	}
+	if (!policy_is_moderator(&r->policy, cs->ed_pub)) {
+		chorus_send_error(cs, CTRL_E_NOT_ALLOWED, CTRL_KEYS);
+		return;
+	}
+	for (i = 0; i < c->n; i++) {
+		ctrl_keys_get(c, i, &index, &blob);
+		if ((to = room_member_by_index(r, index)) == NULL ||
+		    to == cs->member)
+			continue;
+		buf_wr_init(&w, msg, sizeof(msg));
+		if (ctrl_put_key(&w, cs->member->index, c->epoch, blob) == 0)
+			(void)chorus_send_control(to->cs, msg, buf_wr_len(&w));
+	}
+	if ((uint16_t)(c->epoch - r->epoch) < 0x8000)
+		r->epoch = c->epoch;
+}
+
+void
+room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
+    size_t len)
+{
+	struct ctrl_msg c;
+
+	if (ctrl_parse(msg, len, &c) == -1) {
+		chorus_drop(ch, CD_MALFORMED);
+		chorus_send_error(cs, CTRL_E_MALFORMED, len > 0 ? msg[0] : 0);
+		return;
+	}
+	switch (c.type) {
+	case CTRL_CREATE:
+		room_create(ch, cs, &c);
+		break;
+	case CTRL_JOIN:
+		room_join(ch, cs, &c);
+		break;
+	case CTRL_LEAVE:
+		if (cs->member == NULL)
+			chorus_send_error(cs, CTRL_E_NOT_IN_ROOM, CTRL_LEAVE);
+		room_leave(ch, cs, "left");
+		break;
+	case CTRL_RECORD:
+		room_record(ch, cs, &c);
+		break;
+	case CTRL_KEYS:
+		room_keys(ch, cs, &c);
+		break;
+	default:	/* a node-to-client message sent to the node */
+		chorus_send_error(cs, CTRL_E_MALFORMED, c.type);
+		break;
+	}
+}
+
+#ifdef CHORUS_TEST_HOOKS
+/*
+ * Tests only (tests/chorusd-tamper, never installed): play a dishonest
+ * node that alters what it forwards, so a test can show that receivers
+ * refuse it.  CHORUS_TAMPER=header flips a bit of the sequence number,
+ * =level changes the audio level, =payload flips a bit of the ciphertext.
+ */
+static void
+room_test_tamper(uint8_t *frame, size_t len)
+{
+	const char *how = getenv("CHORUS_TAMPER");
+
+	if (how == NULL || len < MEDIA_MIN_FRAME)
+		return;
+	if (strcmp(how, "header") == 0)
+		frame[8] ^= 0x01;
+	else if (strcmp(how, "level") == 0)
+		frame[15] = (uint8_t)(frame[15] == 0 ? 1 : frame[15] - 1);
+	else if (strcmp(how, "payload") == 0)
+		frame[MEDIA_HEADER_LEN] ^= 0x80;
+}
+#endif
+
+/* Seal the media frame to every other member. */
+static void
+room_forward(struct chorus *ch, struct room *r, struct member *from,
+    const uint8_t *frame, size_t len)
+{
+	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
+	struct buf_writer w;
+	struct member *to;
+	size_t i;
+
+	buf_wr_init(&w, pkt, sizeof(pkt));
+	if (frame_put_media(&w, frame, len) == -1)
+		return;
+#ifdef CHORUS_TEST_HOOKS
+	room_test_tamper(pkt + FRAME_HDR_LEN, len);
+#endif
+	for (i = 0; i < r->limit; i++) {
+		if ((to = r->members[i]) == NULL || to == from)
+			continue;
+		if (chorus_send_packet(to->cs, pkt, buf_wr_len(&w)) == 0) {
+			to->tx_packets++;
+			r->media_out++;
+			ch->media_out++;
+			ch->media_bytes_out += len;
+		}
+	}
+}
+
+void
+room_media(struct chorus *ch, struct csess *cs, const uint8_t *frame,
+    size_t len)
+{
+	struct member *m = cs->member;
+	struct media_header h;
+	struct room *r;
+
+	if (m == NULL) {
+		chorus_drop(ch, CD_NOT_IN_ROOM);
+		return;
+	}
+	if (media_header_parse(&h, frame, len) != MEDIA_OK) {
+		chorus_drop(ch, CD_MALFORMED);
+		return;
+	}
+	if (h.sender != m->index) {
+		chorus_drop(ch, CD_SPOOFED);
+		return;
+	}
+	r = m->room;
+	m->rx_packets++;
+	r->media_in++;
+	ch->media_in++;
+	if (r->nmembers > ch->node->conf->full_forward_limit) {
+		int fwd = speaker_frame(&r->sel, m->slot, h.level, h.vad,
+		    chorus_now(ch));
+
+		room_speakers_changed(r);
+		if (!fwd) {
+			r->suppressed++;
+			ch->suppressed++;
+			return;
+		}
+	}
+	room_forward(ch, r, m, frame, len);
+}
+
+void
+room_tick(struct chorus *ch, uint64_t now)
+{
+	struct room *r, *next;
+
+	for (r = TAILQ_FIRST(&ch->rooms); r != NULL; r = next) {
+		next = TAILQ_NEXT(r, entry);
+		if (r->nmembers == 0 && now - r->empty_since_usec >=
+		    ROOM_EMPTY_TTL_SEC * 1000000ULL) {
+			log_info("chorus: room %s closed: empty", r->fpr);
+			room_free(ch, r);
+			continue;
+		}
+		if (r->nmembers > ch->node->conf->full_forward_limit) {
+			speaker_tick(&r->sel, now);
+			room_speakers_changed(r);
+		}
+	}
+}
+
+json_t *
+chorus_rooms_json(struct chorus *ch)
+{
+	json_t *o, *list;
+	struct room *r;
+	uint64_t members = 0;
+
+	if ((list = json_array()) == NULL)
+		return NULL;
+	TAILQ_FOREACH(r, &ch->rooms, entry) {
+		members += r->nmembers;
+		json_array_append_new(list, json_pack(
+		    "{s:s, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I}",
+		    "room", r->fpr,
+		    "members", (json_int_t)r->nmembers,
+		    "limit", (json_int_t)r->limit,
+		    "speakers", (json_int_t)r->sel.nselected,
+		    "forwarding", r->nmembers >
+		    ch->node->conf->full_forward_limit ? "speakers" : "all",
+		    "key_epoch", (json_int_t)r->epoch,
+		    "media_in", (json_int_t)r->media_in,
+		    "media_forwarded", (json_int_t)r->media_out,
+		    "media_suppressed", (json_int_t)r->suppressed));
+	}
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, "
+	    "s:o, s:o}",
+	    "sessions", (json_int_t)ch->nsessions,
+	    "rooms", (json_int_t)ch->nrooms,
+	    "members", (json_int_t)members,
+	    "max_rooms", (json_int_t)ch->node->conf->max_rooms,
+	    "max_room_members", (json_int_t)ch->node->conf->max_room_members,
+	    "media",
+	    "packets_in", (json_int_t)ch->media_in,
+	    "packets_forwarded", (json_int_t)ch->media_out,
+	    "bytes_forwarded", (json_int_t)ch->media_bytes_out,
+	    "suppressed", (json_int_t)ch->suppressed,
+	    "dropped", chorus_drops_json(ch),
+	    "list", list);
+	return o;
+}
