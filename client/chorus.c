@@ -15,6 +15,13 @@ static const struct {
 } commands[] = {
 	{ "keygen", cmd_keygen, "keygen [--out FILE]" },
 	{ "status", cmd_status, "status [--json] URL" },
+	{ "room", cmd_room, "room create --node HOST:PORT --node-key KEY "
+	    "[--password P]" },
+	{ "join", cmd_join, "join LINK [--send F.wav] [--record F.wav] "
+	    "[--duration S] [--stats json]" },
+	{ "kick", cmd_kick, "kick LINK CLIENT-ID" },
+	{ "ban", cmd_ban, "ban LINK CLIENT-ID [--for SECONDS]" },
+	{ "promote", cmd_promote, "promote LINK CLIENT-ID --room-key FILE" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

@@ -9,8 +9,21 @@
 #define CLIENT_EXIT_USAGE	1
 #define CLIENT_EXIT_UNREACHABLE	2
 #define CLIENT_EXIT_FAILED	3
+#define CLIENT_EXIT_HANDSHAKE	4	/* wrong node key, or not a member */
+#define CLIENT_EXIT_BAD_SECRET	5	/* wrong room secret or password */
+#define CLIENT_EXIT_BANNED	6
+#define CLIENT_EXIT_FULL	7	/* room or node full, or draining */
+#define CLIENT_EXIT_NO_ROOM	8	/* the node does not know the room */
+#define CLIENT_EXIT_KICKED	9
+#define CLIENT_EXIT_LOST	10	/* the node stopped answering */
+#define CLIENT_EXIT_NOT_ALLOWED	11	/* not a moderator */
 
 int	cmd_keygen(int argc, char *argv[]);
 int	cmd_status(int argc, char *argv[]);
+int	cmd_room(int argc, char *argv[]);
+int	cmd_join(int argc, char *argv[]);
+int	cmd_kick(int argc, char *argv[]);
+int	cmd_ban(int argc, char *argv[]);
+int	cmd_promote(int argc, char *argv[]);
 
 #endif

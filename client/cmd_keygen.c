@@ -15,9 +15,11 @@
 #include <openssl/rand.h>
 
 #include "chorus/identity.h"
+#include "cli.h"
 #include "client.h"
 
 #define KEYGEN_DEFAULT_OUT	"chorus.key"
+#define KEYGEN_PSK_OUT		"network.key"
 
 /* Write the whole buffer to a new file; -1 with errno. */
 static int
@@ -49,26 +51,74 @@ fail:
 	return -1;
 }
 
-/* chorus keygen [--out FILE] */
+/* chorus keygen --show FILE: the ID of an existing identity. */
+static int
+keygen_show(const char *path)
+{
+	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN], err[512];
+	struct identity ident;
+
+	if (cli_load_identity(path, &ident, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus keygen: %s\n", err);
+		return CLIENT_EXIT_FAILED;
+	}
+	identity_id_string(ident.ed_pub, id);
+	identity_fingerprint(ident.ed_pub, fpr);
+	identity_wipe(&ident);
+	printf("id: %s\nfingerprint: %s\n", id, fpr);
+	return CLIENT_EXIT_OK;
+}
+
+/* chorus keygen --psk: a new network key (64 hex digits), mode 0600. */
+static int
+keygen_psk(const char *out)
+{
+	uint8_t key[32];
+	char err[512];
+	int rc;
+
+	if (RAND_priv_bytes(key, sizeof(key)) != 1)
+		return CLIENT_EXIT_FAILED;
+	rc = cli_write_key(out, key, err, sizeof(err));
+	crypto_wipe(key, sizeof(key));
+	if (rc == -1) {
+		fprintf(stderr, "chorus keygen: %s\n", err);
+		return CLIENT_EXIT_FAILED;
+	}
+	printf("network key written to %s\n", out);
+	return CLIENT_EXIT_OK;
+}
+
+/* chorus keygen [--out FILE] | --psk --out FILE | --show FILE */
 int
 cmd_keygen(int argc, char *argv[])
 {
-	const char *out = KEYGEN_DEFAULT_OUT;
+	const char *out = NULL;
 	uint8_t seed[32], xpriv[32], file[IDENTITY_FILE_LEN];
 	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN];
 	struct identity ident;
-	int i, rc = CLIENT_EXIT_FAILED;
+	int i, psk = 0, rc = CLIENT_EXIT_FAILED;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--show") == 0 && i + 1 < argc)
+			return keygen_show(argv[i + 1]);
+		if (strcmp(argv[i], "--psk") == 0)
+			psk = 1;
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			out = argv[++i];
 		else if (strncmp(argv[i], "--out=", 6) == 0)
 			out = argv[i] + 6;
 		else {
-			fprintf(stderr, "usage: chorus keygen [--out FILE]\n");
+			fprintf(stderr, "usage: chorus keygen [--out FILE]\n"
+			    "       chorus keygen --psk --out FILE\n"
+			    "       chorus keygen --show FILE\n");
 			return CLIENT_EXIT_USAGE;
 		}
 	}
+	if (psk)
+		return keygen_psk(out != NULL ? out : KEYGEN_PSK_OUT);
+	if (out == NULL)
+		out = KEYGEN_DEFAULT_OUT;
 	if (RAND_priv_bytes(seed, sizeof(seed)) != 1 ||
 	    RAND_priv_bytes(xpriv, sizeof(xpriv)) != 1 ||
 	    identity_from_secrets(&ident, seed, xpriv) == -1 ||

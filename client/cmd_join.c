@@ -1,0 +1,486 @@
+/*
+ * cmd_join.c - chorus join: one participant in a room.  Sends a WAV file
+ * as 20 ms Opus frames in real time, receives the others through a
+ * jitter buffer per sender, mixes and records what it hears, and prints
+ * its statistics (RTT, loss, jitter, latency) as JSON at the end.
+ *
+ * Frames are clocked from CLOCK_MONOTONIC, not counted timer firings, so
+ * a late wake-up sends the frames that are due rather than drifting.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "audio.h"
+#include "chorus/crypto.h"
+#include "cli.h"
+#include "client.h"
+#include "join.h"
+#include "rclient.h"
+#include "wav.h"
+
+#define JOIN_TICK_MS	5	/* how often due frames are looked for */
+#define JOIN_TAIL_SEC	1.0	/* listen on after the input ends */
+
+struct join {
+	struct join_args	*a;
+	struct event_base	*base;
+	struct rclient		*rc;
+	struct identity		 me;
+	struct audio_enc	*enc;
+	int16_t			*in;		/* --send samples */
+	size_t			 nin;
+	struct wav_writer	*out;		/* --record */
+	uint64_t		 t0;		/* joined at (usec) */
+	uint64_t		 sent_frames, played_frames, dtx_frames;
+	uint64_t		 sent_bytes;
+	int			 joined, done, exit;
+	struct event		*ev_tick;
+	struct join_totals {
+		uint64_t	decoded, concealed, fec, late, lost, got;
+		double		jitter, target;
+		size_t		senders;
+	}			 tot;		/* of senders, gone or not */
+};
+
+static volatile sig_atomic_t join_stop;
+
+static void
+join_sig(int sig)
+{
+	(void)sig;
+	join_stop = 1;
+}
+
+static uint64_t
+join_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Encode and send input frame i (silence past the end is not sent). */
+static void
+join_send_frame(struct join *j, uint64_t i)
+{
+	int16_t pcm[AUDIO_FRAME];
+	uint8_t pkt[AUDIO_MAX_PACKET], level;
+	size_t len, off = (size_t)i * AUDIO_FRAME, n;
+	int vad, r;
+
+	if (j->enc == NULL || off >= j->nin)
+		return;
+	n = j->nin - off < AUDIO_FRAME ? j->nin - off : AUDIO_FRAME;
+	memset(pcm, 0, sizeof(pcm));
+	memcpy(pcm, j->in + off, n * sizeof(int16_t));
+	r = audio_enc_frame(j->enc, pcm, pkt, sizeof(pkt), &len, &vad,
+	    &level);
+	if (r == 1) {
+		/* Not sent, but counted: receivers time playout by seq. */
+		rclient_skip(j->rc);
+		j->dtx_frames++;
+		return;
+	}
+	if (r == 0 && rclient_send_media(j->rc, pkt, len, vad, level,
+	    (uint32_t)(i * AUDIO_FRAME)) == 0) {
+		j->sent_frames++;
+		j->sent_bytes += len;
+	}
+}
+
+/* Mix one 20 ms frame from every sender and record it. */
+static void
+join_play_frame(struct join *j, uint64_t now)
+{
+	int32_t acc[AUDIO_FRAME];
+	int16_t pcm[AUDIO_FRAME];
+	struct rpeer *p;
+	size_t i, n;
+
+	memset(acc, 0, sizeof(acc));
+	p = rclient_peers(j->rc, &n);
+	for (i = 0; i < n; i++) {
+		if (p[i].user == NULL)
+			continue;
+		if (audio_rx_tick(p[i].user, now, pcm) == 1)
+			audio_mix_add(acc, pcm);
+	}
+	audio_mix_out(acc, pcm);
+	if (j->out != NULL)
+		(void)wav_write(j->out, pcm, AUDIO_FRAME);
+	j->played_frames++;
+}
+
+static void
+join_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct join *j = arg;
+	uint64_t now = join_now(), due;
+	double end = j->a->duration;
+
+	(void)fd;
+	(void)what;
+	if (join_stop)
+		j->done = 1;
+	if (!j->joined || j->done)
+		return;
+	due = (now - j->t0) / 20000 + 1;
+	while (j->sent_frames + j->dtx_frames < due &&
+	    (j->sent_frames + j->dtx_frames) * AUDIO_FRAME < j->nin)
+		join_send_frame(j, j->sent_frames + j->dtx_frames);
+	while (j->played_frames < due)
+		join_play_frame(j, now);
+	/* No --duration: the input and a tail, or (nothing to send) ever. */
+	if (end == 0)
+		end = j->nin > 0 ? (double)j->nin / AUDIO_RATE + JOIN_TAIL_SEC :
+		    -1;
+	if (end > 0 && (double)(now - j->t0) / 1e6 >= end) {
+		j->exit = CLIENT_EXIT_OK;
+		j->done = 1;
+	}
+}
+
+static void
+join_joined_cb(struct rclient *rc, void *arg)
+{
+	struct join *j = arg;
+
+	(void)rc;
+	j->joined = 1;
+	j->t0 = join_now();
+}
+
+static void
+join_media_cb(struct rclient *rc, struct rpeer *p,
+    const struct media_header *h, const uint8_t *opus, size_t len,
+    void *arg)
+{
+	(void)rc;
+	(void)arg;
+	if (p->user == NULL && (p->user = audio_rx_new()) == NULL)
+		return;
+	(void)audio_rx_put(p->user, h->seq, opus, len, join_now());
+}
+
+/* Add one sender's receive figures to the totals. */
+static void
+join_account(struct join *j, struct audio_rx *rx)
+{
+	const struct audio_rx_stats *as = audio_rx_stats(rx);
+	const struct jitter_stats *js = jitter_stats(&rx->jb);
+
+	j->tot.senders++;
+	j->tot.decoded += as->decoded;
+	j->tot.concealed += as->concealed;
+	j->tot.fec += as->fec;
+	j->tot.late += js->late;
+	j->tot.lost += js->lost;
+	j->tot.got += js->received;
+	j->tot.jitter += js->jitter_ms;
+	j->tot.target += js->target_ms;
+}
+
+static void
+join_roster_cb(struct rclient *rc, struct rpeer *p, int joined, void *arg)
+{
+	struct join *j = arg;
+
+	(void)rc;
+	/* A member who left and comes back starts a new stream. */
+	if (!joined && p->user != NULL) {
+		join_account(j, p->user);
+		audio_rx_free(p->user);
+		p->user = NULL;
+	}
+}
+
+static void
+join_error_cb(struct rclient *rc, unsigned code, uint8_t about, void *arg)
+{
+	struct join *j = arg;
+
+	(void)rc;
+	(void)about;
+	fprintf(stderr, "chorus join: %s\n", ctrl_code_text(code));
+	j->exit = cli_exit_code(code);
+	j->done = 1;
+}
+
+static void
+join_failed_cb(struct rclient *rc, void *arg)
+{
+	struct join *j = arg;
+
+	fprintf(stderr, "chorus join: %s\n", conn_strerror(rclient_conn(rc)));
+	j->exit = cli_exit_conn(conn_failure(rclient_conn(rc)));
+	j->done = 1;
+}
+
+/* The statistics JSON: what a user or a test wants to know. */
+static void
+join_stats(struct join *j)
+{
+	const struct conn_stats *cs = conn_stats(rclient_conn(j->rc));
+	const struct rclient_stats *rs = rclient_stats(j->rc);
+	struct join_totals *t = &j->tot;
+	double jit = 0, target = 0;
+	struct rpeer *p;
+	size_t i, n;
+	json_t *o;
+
+	p = rclient_peers(j->rc, &n);
+	for (i = 0; i < n; i++) {
+		if (p[i].user != NULL) {
+			join_account(j, p[i].user);
+			audio_rx_free(p[i].user);
+			p[i].user = NULL;
+		}
+	}
+	if (t->senders > 0) {
+		jit = t->jitter / (double)t->senders;
+		target = t->target / (double)t->senders;
+	}
+	o = json_pack("{s:I, s:I, s:f, s:{s:I, s:I, s:I}, "
+	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
+	    "s:{s:I, s:I, s:I, s:I}, s:{s:f, s:f, s:f, s:f}, "
+	    "s:f, s:f, s:f, s:I, s:I, s:I}",
+	    "member", (json_int_t)rclient_member(j->rc),
+	    "key_epoch", (json_int_t)rclient_epoch(j->rc),
+	    "duration_s", j->joined ? (double)(join_now() - j->t0) / 1e6 : 0.0,
+	    "sent", "frames", (json_int_t)j->sent_frames,
+	    "bytes", (json_int_t)j->sent_bytes,
+	    "dtx_frames", (json_int_t)j->dtx_frames,
+	    "received", "frames", (json_int_t)rs->media_received,
+	    "bad_auth", (json_int_t)rs->media_bad_auth,
+	    "no_key", (json_int_t)rs->media_no_key,
+	    "unknown_sender", (json_int_t)rs->media_unknown_sender,
+	    "senders", (json_int_t)t->senders,
+	    "max_streams", (json_int_t)rs->max_streams,
+	    "late", (json_int_t)t->late,
+	    "decoded", "frames", (json_int_t)t->decoded,
+	    "concealed", (json_int_t)t->concealed,
+	    "fec", (json_int_t)t->fec,
+	    "played", (json_int_t)j->played_frames,
+	    "rtt_ms", "last", cs->rtt_ms, "min", cs->rtt_min_ms,
+	    "avg", cs->rtt_avg_ms, "max", cs->rtt_max_ms,
+	    "loss", t->got + t->lost > 0 ? (double)t->lost /
+	    (double)(t->got + t->lost) : 0.0,
+	    "jitter_ms", jit,
+	    /* One RTT (the sender's half and ours), a frame, the buffer. */
+	    "latency_ms", cs->rtt_avg_ms + 20.0 + target,
+	    "speaker_events", (json_int_t)rs->speaker_events,
+	    "keys_received", (json_int_t)rs->keys_received,
+	    "rekeys", (json_int_t)cs->rekeys);
+	if (o != NULL) {
+		json_dumpf(o, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(o);
+	}
+}
+
+static int
+join_setup(struct join *j, char *err, size_t errlen)
+{
+	struct join_args *a = j->a;
+
+	if (a->identity != NULL) {
+		if (cli_load_identity(a->identity, &j->me, err, errlen) == -1)
+			return -1;
+	} else if (cli_ephemeral_identity(&j->me) == -1) {
+		snprintf(err, errlen, "cannot make an identity");
+		return -1;
+	}
+	if (a->send != NULL) {
+		if (wav_read(a->send, &j->in, &j->nin, err, errlen) == -1)
+			return -1;
+		if ((j->enc = audio_enc_new(a->bitrate, a->music ?
+		    AUDIO_MUSIC : 0)) == NULL) {
+			snprintf(err, errlen, "cannot make the Opus encoder "
+			    "(bitrate %d)", a->bitrate);
+			return -1;
+		}
+	}
+	if (a->record != NULL &&
+	    (j->out = wav_create(a->record, err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+join_cleanup(struct join *j)
+{
+	struct rpeer *p;
+	size_t i, n;
+	char err[256];
+
+	if (j->rc != NULL) {
+		p = rclient_peers(j->rc, &n);
+		for (i = 0; i < n; i++)
+			audio_rx_free(p[i].user);
+	}
+	if (j->out != NULL && wav_close(j->out, err, sizeof(err)) == -1)
+		fprintf(stderr, "chorus join: %s\n", err);
+	if (j->ev_tick != NULL)
+		event_free(j->ev_tick);
+	rclient_free(j->rc);
+	audio_enc_free(j->enc);
+	free(j->in);
+	if (j->base != NULL)
+		event_base_free(j->base);
+	identity_wipe(&j->me);
+}
+
+static int
+join_one(struct join_args *a)
+{
+	static const struct rclient_cb cb = {
+		.joined = join_joined_cb, .media = join_media_cb,
+		.roster = join_roster_cb, .error = join_error_cb,
+		.failed = join_failed_cb,
+	};
+	struct timeval tv = { 0, JOIN_TICK_MS * 1000 };
+	struct rclient_opts o;
+	struct join j;
+	char err[512];
+
+	memset(&j, 0, sizeof(j));
+	memset(&o, 0, sizeof(o));
+	j.a = a;
+	j.exit = CLIENT_EXIT_FAILED;
+	if (join_setup(&j, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus join: %s\n", err);
+		goto done;
+	}
+	cli_link_conn(&a->link, &o.conn);
+	memcpy(o.conn.psk, a->psk, sizeof(o.conn.psk));
+	o.conn.tcp = a->tcp;
+	o.conn.timeout_ms = (unsigned)(a->timeout * 1000);
+	o.conn.rekey_ms = (unsigned)(a->rekey * 1000);
+	o.me = &j.me;
+	o.link = &a->link;
+	o.password = a->password;
+	o.decrypt = 1;
+	if ((j.base = event_base_new()) == NULL ||
+	    (j.rc = rclient_new(j.base, &o, &cb, &j, err, sizeof(err))) ==
+	    NULL || (j.ev_tick = event_new(j.base, -1, EV_PERSIST,
+	    join_tick_cb, &j)) == NULL || event_add(j.ev_tick, &tv) == -1) {
+		fprintf(stderr, "chorus join: %s\n", err);
+		goto done;
+	}
+	signal(SIGINT, join_sig);
+	signal(SIGTERM, join_sig);
+	(void)rclient_join(j.rc);
+	(void)cli_run(j.base, &j.done, 0);
+	if (j.joined && j.exit == CLIENT_EXIT_OK)
+		rclient_leave(j.rc);
+	if (a->stats_json && j.rc != NULL)
+		join_stats(&j);
+done:
+	join_cleanup(&j);
+	return j.exit;
+}
+
+static int
+join_args_parse(int argc, char *argv[], struct join_args *a)
+{
+	int i;
+
+	a->timeout = 5;
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (o[0] != '-') {
+			if (a->link_text != NULL)
+				return -1;
+			a->link_text = o;
+			continue;
+		}
+		if (strcmp(o, "--tcp") == 0 || strcmp(o, "--music") == 0) {
+			*(o[2] == 't' ? &a->tcp : &a->music) = 1;
+			continue;
+		}
+		if (v == NULL)
+			return -1;
+		i++;
+		if (strcmp(o, "--send") == 0)
+			a->send = v;
+		else if (strcmp(o, "--record") == 0)
+			a->record = v;
+		else if (strcmp(o, "--identity") == 0)
+			a->identity = v;
+		else if (strcmp(o, "--password") == 0)
+			a->password = v;
+		else if (strcmp(o, "--network-key") == 0)
+			a->network_key = v;
+		else if (strcmp(o, "--stats") == 0 && strcmp(v, "json") == 0)
+			a->stats_json = 1;
+		else if (strcmp(o, "--duration") == 0) {
+			if (cli_seconds(v, &a->duration) == -1)
+				return -1;
+		} else if (strcmp(o, "--timeout") == 0) {
+			if (cli_seconds(v, &a->timeout) == -1)
+				return -1;
+		} else if (strcmp(o, "--rekey-after") == 0) {
+			if (cli_seconds(v, &a->rekey) == -1)
+				return -1;
+		} else if (strcmp(o, "--bitrate") == 0)
+			a->bitrate = atoi(v);
+		else if (strcmp(o, "--simulate") == 0)
+			a->simulate = (unsigned)strtoul(v, NULL, 10);
+		else if (strcmp(o, "--speakers") == 0)
+			a->speakers = (unsigned)strtoul(v, NULL, 10);
+		else
+			return -1;
+	}
+	return a->link_text == NULL ? -1 : 0;
+}
+
+/* chorus join LINK [options] */
+int
+cmd_join(int argc, char *argv[])
+{
+	struct join_args a;
+	enum room_link_error le;
+	char err[512];
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	if (join_args_parse(argc, argv, &a) == -1) {
+		fprintf(stderr, "usage: chorus join LINK [--send FILE.wav] "
+		    "[--record FILE.wav] [--duration S]\n"
+		    "       [--stats json] [--identity FILE] [--password P] "
+		    "[--network-key FILE]\n"
+		    "       [--bitrate BPS] [--music] [--tcp] [--timeout S]\n"
+		    "       chorus join LINK --simulate N [--speakers K] "
+		    "[--duration S] [--stats json]\n");
+		return CLIENT_EXIT_USAGE;
+	}
+	if ((le = room_link_parse(a.link_text, &a.link)) != ROOM_LINK_OK) {
+		fprintf(stderr, "chorus join: not an invite link: %s\n",
+		    room_link_error_name(le));
+		return CLIENT_EXIT_USAGE;
+	}
+	if (a.link.password && a.password == NULL) {
+		fprintf(stderr, "chorus join: this room needs a password "
+		    "(--password)\n");
+		room_link_wipe(&a.link);
+		return CLIENT_EXIT_USAGE;
+	}
+	if (a.network_key != NULL && cli_read_key(a.network_key,
+	    "network key", a.psk, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus join: %s\n", err);
+		room_link_wipe(&a.link);
+		return CLIENT_EXIT_FAILED;
+	}
+	rc = a.simulate > 0 ? join_simulate(&a) : join_one(&a);
+	room_link_wipe(&a.link);
+	crypto_wipe(a.psk, sizeof(a.psk));
+	return rc;
+}

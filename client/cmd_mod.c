@@ -1,0 +1,273 @@
+/*
+ * cmd_mod.c - chorus kick | ban | promote: a moderator's signed record,
+ * sent to the room through the node, and after a kick or ban a new media
+ * key sealed to every remaining member.
+ *
+ * The record is signed with the room key (--room-key, the owner) or the
+ * moderator's identity.  The command joins the room to deliver it, waits
+ * for the node to apply it (the record comes back to every member), then
+ * rotates the key and waits until the node has acknowledged everything.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "chorus/crypto.h"
+#include "chorus/encode.h"
+#include "chorus/record.h"
+#include "cli.h"
+#include "client.h"
+#include "rclient.h"
+
+struct mod {
+	const char	*cmd, *link, *target, *identity, *room_key;
+	const char	*password, *network_key;
+	uint8_t		 kind;
+	double		 ban_for, timeout;
+	int		 tcp;
+	struct record	 rec;
+	uint8_t		 raw[RECORD_LEN];
+	int		 state;		/* 0 joining, 1 sent, 2 rotated */
+	int		 done, exit;
+	struct rclient	*rc;
+};
+
+static void
+mod_joined_cb(struct rclient *rc, void *arg)
+{
+	struct mod *m = arg;
+
+	if (rclient_record(rc, m->raw) == -1) {
+		m->exit = CLIENT_EXIT_FAILED;
+		m->done = 1;
+		return;
+	}
+	m->state = 1;
+}
+
+static void
+mod_recorded_cb(struct rclient *rc, const struct record *r, void *arg)
+{
+	struct mod *m = arg;
+
+	if (m->state != 1 || memcmp(r->sig, m->rec.sig, sizeof(r->sig)) != 0)
+		return;
+	m->state = 2;
+	m->exit = CLIENT_EXIT_OK;
+	if (r->kind == RECORD_KICK || r->kind == RECORD_BAN) {
+		if (rclient_rotate(rc, r->target) == -1) {
+			fprintf(stderr, "chorus %s: the record is applied, but "
+			    "the media key could not be rotated\n", m->cmd);
+			m->exit = CLIENT_EXIT_FAILED;
+		} else
+			fprintf(stderr, "media key rotated to epoch %u\n",
+			    rclient_epoch(rc));
+	}
+}
+
+static void
+mod_error_cb(struct rclient *rc, unsigned code, uint8_t about, void *arg)
+{
+	struct mod *m = arg;
+
+	(void)rc;
+	(void)about;
+	fprintf(stderr, "chorus %s: refused: %s\n", m->cmd,
+	    ctrl_code_text(code));
+	m->exit = cli_exit_code(code);
+	m->done = 1;
+}
+
+static void
+mod_failed_cb(struct rclient *rc, void *arg)
+{
+	struct mod *m = arg;
+
+	fprintf(stderr, "chorus %s: %s\n", m->cmd,
+	    conn_strerror(rclient_conn(rc)));
+	m->exit = cli_exit_conn(conn_failure(rclient_conn(rc)));
+	m->done = 1;
+}
+
+static int
+mod_args(int argc, char *argv[], struct mod *m)
+{
+	int i;
+
+	m->identity = "chorus.key";
+	m->timeout = 5;
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (o[0] != '-') {
+			if (m->link == NULL)
+				m->link = o;
+			else if (m->target == NULL)
+				m->target = o;
+			else
+				return -1;
+			continue;
+		}
+		if (strcmp(o, "--tcp") == 0) {
+			m->tcp = 1;
+			continue;
+		}
+		if (v == NULL)
+			return -1;
+		if (strcmp(o, "--identity") == 0)
+			m->identity = v;
+		else if (strcmp(o, "--room-key") == 0)
+			m->room_key = v;
+		else if (strcmp(o, "--password") == 0)
+			m->password = v;
+		else if (strcmp(o, "--network-key") == 0)
+			m->network_key = v;
+		else if (strcmp(o, "--for") == 0 && m->kind == RECORD_BAN) {
+			if (cli_seconds(v, &m->ban_for) == -1)
+				return -1;
+		} else if (strcmp(o, "--timeout") == 0) {
+			if (cli_seconds(v, &m->timeout) == -1)
+				return -1;
+		} else
+			return -1;
+		i++;
+	}
+	return m->link == NULL || m->target == NULL ? -1 : 0;
+}
+
+/* Build and sign the record. */
+static int
+mod_sign(struct mod *m, const struct room_link *l, const struct identity *me)
+{
+	uint8_t seed[32];
+	char err[512];
+	int rc;
+
+	memset(&m->rec, 0, sizeof(m->rec));
+	m->rec.kind = m->kind;
+	memcpy(m->rec.room_id, l->room_id, ROOM_ID_LEN);
+	m->rec.issued = (uint64_t)time(NULL);
+	if (strlen(m->target) != 52 || encode_unbase32(m->target, 52,
+	    m->rec.target, sizeof(m->rec.target)) != 32) {
+		fprintf(stderr, "chorus %s: %s: not a client ID (52 base32 "
+		    "characters)\n", m->cmd, m->target);
+		return CLIENT_EXIT_USAGE;
+	}
+	if (m->kind == RECORD_BAN && m->ban_for > 0)
+		m->rec.until = m->rec.issued + (uint64_t)m->ban_for;
+	if (m->room_key == NULL)
+		return record_sign(&m->rec, me->ed_seed, m->raw) == -1 ?
+		    CLIENT_EXIT_FAILED : CLIENT_EXIT_OK;
+	if (cli_read_key(m->room_key, "room key", seed, err, sizeof(err)) ==
+	    -1) {
+		fprintf(stderr, "chorus %s: %s\n", m->cmd, err);
+		return CLIENT_EXIT_FAILED;
+	}
+	rc = record_sign(&m->rec, seed, m->raw) == -1 ? CLIENT_EXIT_FAILED :
+	    CLIENT_EXIT_OK;
+	crypto_wipe(seed, sizeof(seed));
+	return rc;
+}
+
+static int
+mod_run(struct mod *m)
+{
+	static const struct rclient_cb cb = {
+		.joined = mod_joined_cb, .recorded = mod_recorded_cb,
+		.error = mod_error_cb, .failed = mod_failed_cb,
+	};
+	struct event_base *base = NULL;
+	struct rclient_opts o;
+	struct room_link l;
+	struct identity me;
+	enum room_link_error le;
+	char err[512];
+	int rc = CLIENT_EXIT_FAILED;
+
+	memset(&o, 0, sizeof(o));
+	memset(&me, 0, sizeof(me));
+	if ((le = room_link_parse(m->link, &l)) != ROOM_LINK_OK) {
+		fprintf(stderr, "chorus %s: not an invite link: %s\n", m->cmd,
+		    room_link_error_name(le));
+		return CLIENT_EXIT_USAGE;
+	}
+	if (cli_load_identity(m->identity, &me, err, sizeof(err)) == -1 ||
+	    (m->network_key != NULL && cli_read_key(m->network_key,
+	    "network key", o.conn.psk, err, sizeof(err)) == -1)) {
+		fprintf(stderr, "chorus %s: %s\n", m->cmd, err);
+		goto done;
+	}
+	if ((rc = mod_sign(m, &l, &me)) != CLIENT_EXIT_OK)
+		goto done;
+	cli_link_conn(&l, &o.conn);
+	o.conn.tcp = m->tcp;
+	o.conn.timeout_ms = (unsigned)(m->timeout * 1000);
+	o.me = &me;
+	o.link = &l;
+	o.password = m->password;
+	o.decrypt = 1;
+	rc = CLIENT_EXIT_FAILED;
+	if ((base = event_base_new()) == NULL ||
+	    (m->rc = rclient_new(base, &o, &cb, m, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "chorus %s: %s\n", m->cmd, err);
+		goto done;
+	}
+	(void)rclient_join(m->rc);
+	m->exit = CLIENT_EXIT_UNREACHABLE;
+	while (!m->done && cli_run(base, &m->done, 200) == -1) {
+		/* Applied (and rotated): done once the node acked it all. */
+		if (m->state == 2 && conn_idle(rclient_conn(m->rc)))
+			m->done = 1;
+	}
+	/* The conn gives up by itself if the node stops answering. */
+	rc = m->exit;
+	if (rc == CLIENT_EXIT_OK)
+		printf("%s applied\n", m->cmd);
+done:
+	rclient_free(m->rc);
+	if (base != NULL)
+		event_base_free(base);
+	room_link_wipe(&l);
+	identity_wipe(&me);
+	return rc;
+}
+
+static int
+mod_main(int argc, char *argv[], const char *cmd, uint8_t kind)
+{
+	struct mod m;
+
+	memset(&m, 0, sizeof(m));
+	m.cmd = cmd;
+	m.kind = kind;
+	if (mod_args(argc, argv, &m) == -1) {
+		fprintf(stderr, "usage: chorus %s LINK CLIENT-ID [--identity "
+		    "FILE] [--room-key FILE]%s\n       [--password P] "
+		    "[--network-key FILE] [--tcp] [--timeout S]\n", cmd,
+		    kind == RECORD_BAN ? " [--for SECONDS]" : "");
+		return CLIENT_EXIT_USAGE;
+	}
+	return mod_run(&m);
+}
+
+int
+cmd_kick(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "kick", RECORD_KICK);
+}
+
+int
+cmd_ban(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "ban", RECORD_BAN);
+}
+
+int
+cmd_promote(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "promote", RECORD_PROMOTE);
+}

@@ -1,0 +1,100 @@
+/*
+ * rclient.h - a member of a room, as the client sees it: the join with
+ * its membership proof, the roster, the room's signed records, the media
+ * keys by epoch (and their rotation by key blobs), and sealing/opening
+ * end-to-end media frames.  Audio is the caller's (audio.h).
+ */
+#ifndef CHORUS_RCLIENT_H
+#define CHORUS_RCLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chorus/ctrl.h"
+#include "chorus/media.h"
+#include "chorus/record.h"
+#include "chorus/room.h"
+#include "conn.h"
+
+#define RCLIENT_EPOCHS		4	/* media keys kept (current and older) */
+#define RCLIENT_MAX_KICKED	256
+
+struct rclient;
+
+/* A room member as the roster describes it. */
+struct rpeer {
+	int		 present;
+	uint32_t	 member;
+	uint8_t		 ed_pub[CRYPTO_ED25519_PUB_LEN];
+	uint8_t		 x_pub[CRYPTO_X25519_LEN];
+	uint16_t	 key_epoch;		/* of sender_key */
+	int		 have_key;
+	uint8_t		 sender_key[MEDIA_KEY_LEN];
+	void		*user;			/* the caller's per-peer state */
+	uint64_t	 heard_sec;		/* last second media came */
+};
+
+struct rclient_cb {
+	void	(*joined)(struct rclient *, void *);
+	/* A refusal or removal (CTRL_ERROR); code is enum ctrl_code. */
+	void	(*error)(struct rclient *, unsigned code, uint8_t about,
+		    void *);
+	/* A media frame that authenticated: its header and Opus payload. */
+	void	(*media)(struct rclient *, struct rpeer *,
+		    const struct media_header *, const uint8_t *opus,
+		    size_t len, void *);
+	void	(*roster)(struct rclient *, struct rpeer *, int joined,
+		    void *);
+	void	(*created)(struct rclient *, void *);
+	void	(*recorded)(struct rclient *, const struct record *, void *);
+	void	(*failed)(struct rclient *, void *);
+};
+
+struct rclient_stats {
+	uint64_t	media_sent, media_received, media_bad_auth;
+	uint64_t	media_no_key, media_unknown_sender, media_malformed;
+	uint64_t	speaker_events, keys_received, keys_sent, records;
+	unsigned	max_streams;	/* most senders heard in one second */
+};
+
+struct rclient_opts {
+	struct conn_opts	 conn;
+	const struct identity	*me;
+	/* Joining: the link (room ID and secret) and password or NULL. */
+	const struct room_link	*link;
+	const char		*password;
+	int			 decrypt;	/* open media (else count only) */
+};
+
+struct rclient	*rclient_new(struct event_base *, const struct rclient_opts *,
+		    const struct rclient_cb *, void *arg, char *err,
+		    size_t errlen);
+void		 rclient_free(struct rclient *);
+struct conn	*rclient_conn(struct rclient *);
+/* Derive the keys and send JOIN once the session is up. */
+int		 rclient_join(struct rclient *);
+/* Send CREATE (owner): room seed, join key, initial records. */
+int		 rclient_create(struct rclient *,
+		    const uint8_t room_seed[CRYPTO_ED25519_SEED_LEN],
+		    const uint8_t join_key[ROOM_KEY_LEN],
+		    const uint8_t *records, size_t nrecords);
+/* Send a signed record (kick, ban, promote...). */
+int		 rclient_record(struct rclient *, const uint8_t rec[RECORD_LEN]);
+/* As a moderator: a new media key for everyone present but exclude. */
+int		 rclient_rotate(struct rclient *,
+		    const uint8_t exclude[CRYPTO_ED25519_PUB_LEN]);
+/* Seal and send one Opus packet with its level and VAD flag. */
+int		 rclient_send_media(struct rclient *, const uint8_t *opus,
+		    size_t len, int vad, uint8_t level, uint32_t timestamp);
+/* A frame not sent (DTX): its sequence number is used up all the same. */
+void		 rclient_skip(struct rclient *);
+uint32_t	 rclient_member(const struct rclient *);
+uint16_t	 rclient_epoch(const struct rclient *);
+const struct rclient_stats *rclient_stats(const struct rclient *);
+/* The peers array (n entries, some not present). */
+struct rpeer	*rclient_peers(struct rclient *, size_t *n);
+void		 rclient_leave(struct rclient *);
+/* Start counting streams afresh (after a warm-up). */
+void		 rclient_reset_streams(struct rclient *);
+
+#endif
