@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# tests/bench/sfu.sh - the SFU under load: rooms of 100 simulated
+# participants (chorus join --simulate), 3 speakers each, stepping the
+# number of rooms; then a naive baseline in the same invocation.
+#
+# Usage: [VAR=value ...] sfu.sh [CHORUSD [CHORUS]]
+#
+# For each step the rooms run at once for DURATION seconds; the script
+# samples the node's CPU time (utime + stime from /proc/PID/stat) over
+# the measured part, reads the node's forwarded-packet counter, and
+# collects each simulator's delay percentiles (send to receive, one
+# clock, through the node on loopback) and frame counts.  Loss is
+# 1 - received / expected, expected = frames sent x (room size - 1) for
+# rooms whose speakers are all forwarded.
+#
+# The baseline ("naive") is the same node forwarding everyone to everyone
+# (full-forward-limit above the room size) with every one of NAIVE_SPEAKERS
+# members talking: what a room costs without speaker selection.
+#
+# Knobs: STEPS (rooms per step, default "1 2 5 10"), ROOM (100),
+# SPEAKERS (3), DURATION (10 s), NAIVE_STEPS ("1 2"), NAIVE_SPEAKERS (10),
+# KEEP=1 keeps the work directory.  Every process started is stopped by
+# PID; every run is bounded by DURATION and timeout(1).
+set -u
+chorusd=${1:-${CHORUSD:-./daemon/chorusd}}
+chorus=${2:-${CHORUS:-./client/chorus}}
+: "${STEPS:=1 2 5 10}" "${ROOM:=100}" "${SPEAKERS:=3}" "${DURATION:=10}"
+: "${NAIVE_STEPS:=1 2}" "${NAIVE_SPEAKERS:=10}" "${KEEP:=0}"
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/chorus-sfubench.XXXXXX")
+npid= spids=
+cleanup() {
+	local p
+	for p in $spids $npid; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+	if [ "$KEEP" = 1 ]; then echo "(work directory kept: $dir)"; else rm -rf "$dir"; fi
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+
+freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+clk=$(getconf CLK_TCK)
+cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# node FFL: start a fresh node with full-forward-limit FFL.
+node() {
+	[ -n "$npid" ] && { kill -TERM "$npid"; wait "$npid" 2>/dev/null; }
+	rm -rf "$dir/state"
+	port=$(freeport) http=$(freeport)
+	cat >"$dir/conf" <<EOF
+state-dir = $dir/state
+listen-address = 127.0.0.1
+port = $port
+tls-port = 0
+http-address = 127.0.0.1:$http
+log-level = warning
+max-room-members = 1000
+full-forward-limit = $1
+handshake-rate = 0
+max-sessions = 20000
+EOF
+	"$chorusd" -c "$dir/conf" -f >>"$dir/node.log" 2>&1 &
+	npid=$!
+	for _ in $(seq 50); do
+		curl -sf -o /dev/null "http://127.0.0.1:$http/api/v1/status" && break
+		sleep 0.1
+	done
+	key=$(curl -sf "http://127.0.0.1:$http/api/v1/status" | jq -r .node.noise_key)
+	[ -f "$dir/owner.key" ] || "$chorus" keygen --out "$dir/owner.key" >/dev/null
+}
+
+forwarded() {
+	curl -sf "http://127.0.0.1:$http/api/v1/rooms" | jq .media.packets_forwarded
+}
+
+# step ROOMS SPEAKERS LABEL: one measured run; prints a table row.
+step() {
+	local rooms=$1 spk=$2 label=$3 i links=() t0 t1 f0 f1 c0 c1
+	for i in $(seq "$rooms"); do
+		links+=("$("$chorus" room create --node "127.0.0.1:$port" --node-key "$key" \
+		    --identity "$dir/owner.key" --room-key "$dir/rk.$label.$rooms.$i" 2>/dev/null)")
+	done
+	spids=
+	for i in $(seq "$rooms"); do
+		timeout $((DURATION + 60)) "$chorus" join "${links[$((i - 1))]}" \
+		    --simulate "$ROOM" --speakers "$spk" --duration "$DURATION" \
+		    --stats json >"$dir/sim.$label.$rooms.$i" 2>>"$dir/sim.err" &
+		spids="$spids $!"
+	done
+	# Measure the middle of the run: after everyone joined and settled.
+	for _ in $(seq 600); do
+		[ "$(curl -sf "http://127.0.0.1:$http/api/v1/rooms" | jq .members)" = $((rooms * ROOM)) ] && break
+		sleep 0.1
+	done
+	sleep 3
+	c0=$(cputicks "$npid") f0=$(forwarded) t0=$(date +%s.%N)
+	sleep $((DURATION - 5))
+	c1=$(cputicks "$npid") f1=$(forwarded) t1=$(date +%s.%N)
+	for p in $spids; do wait "$p"; done
+	spids=
+	python3 - "$label" "$rooms" "$ROOM" "$spk" "$clk" "$c0" "$c1" "$f0" "$f1" "$t0" "$t1" \
+	    "$dir"/sim."$label"."$rooms".* <<'PY'
+import json, statistics, sys
+label, rooms, room, spk, clk = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+c0, c1, f0, f1 = (int(x) for x in sys.argv[6:10])
+t0, t1 = float(sys.argv[10]), float(sys.argv[11])
+sims = []
+for f in sys.argv[12:]:
+    try:
+        sims.append(json.loads(open(f).read().strip().splitlines()[-1]))
+    except Exception:
+        pass
+secs = t1 - t0
+cpu = (c1 - c0) / clk / secs * 100
+pkts = f1 - f0
+us = (c1 - c0) / clk * 1e6 / pkts if pkts else float("nan")
+sent = sum(s["frames_sent"] for s in sims)
+got = sum(s["frames_received"] for s in sims)
+fwd = min(spk, 3) if label == "sfu" else spk
+exp = sum(s["frames_sent"] for s in sims) * (room - 1) if fwd == spk else float("nan")
+loss = 1 - got / exp if exp == exp and exp else float("nan")
+p50 = statistics.median(s["delay_ms"]["p50"] for s in sims) if sims else float("nan")
+p99 = max(s["delay_ms"]["p99"] for s in sims) if sims else float("nan")
+joined = sum(s["joined"] for s in sims)
+print("%-6s %6d %5d %8d/%-5d %7.1f %10.0f %9.2f %8.2f %8.2f %8.4f %6d" % (
+    label, rooms * room, spk * rooms, joined, rooms * room, cpu, pkts / secs, us, p50, p99, loss,
+    max((s["max_streams_per_listener"] for s in sims), default=0)))
+PY
+}
+
+echo "SFU benchmark: rooms of $ROOM, $DURATION s per step, $(nproc) CPUs"
+printf '%-6s %6s %5s %14s %7s %10s %9s %8s %8s %8s %6s\n' design members spk joined "cpu%" "pkt/s out" "us/pkt" "p50 ms" "p99 ms" loss "max st"
+node 5
+for r in $STEPS; do step "$r" "$SPEAKERS" sfu; done
+node 100000
+for r in $NAIVE_STEPS; do step "$r" "$NAIVE_SPEAKERS" naive; done
+echo
+echo "cpu% is the node's (100 = one core); us/pkt its CPU per forwarded packet;"
+echo "p50/p99: send-to-receive delay through the node on loopback (simulator clock);"
+echo "max st: most distinct senders any listener heard in one second (after warm-up)."

@@ -1,0 +1,42 @@
+# tests/integ/roomlib.sh - helpers for the room tests (sourced after
+# lib.sh): the node's key, a room and its link, a speech recording.
+
+: "${CHORUS:?CHORUS must name the chorus binary}"
+
+# node_key: the node's Noise static key from the API.
+node_key() { api /api/v1/status | jq -r .node.noise_key; }
+
+# make_room [ARGS...]: an owner identity ($T_DIR/owner.key) and a room;
+# the link in $LINK, the room key in $T_DIR/room.key.  Returns the exit
+# status of chorus room create.
+make_room() {
+	[ -f "$T_DIR/owner.key" ] ||
+		"$CHORUS" keygen --out "$T_DIR/owner.key" >/dev/null
+	LINK=$("$CHORUS" room create --node "127.0.0.1:$PORT" \
+	    --node-key "$(node_key)" --identity "$T_DIR/owner.key" \
+	    --room-key "$T_DIR/room.key.$$.$RANDOM" "$@" 2>"$T_DIR/create.err")
+}
+
+# client_id FILE: the ID of an identity file.
+client_id() { "$CHORUS" keygen --show "$1" | awk '/^id:/ { print $2 }'; }
+
+# speech_wav OUT: a few seconds of synthetic speech, 48 kHz mono 16-bit,
+# with leading and trailing silence trimmed to 200 ms.
+speech_wav() {
+	command -v espeak-ng >/dev/null && command -v sox >/dev/null ||
+		return 1
+	espeak-ng -s 150 -w "$T_DIR/espeak.wav" "The quick brown fox \
+jumps over the lazy dog. Chorus forwards audio it cannot read, and \
+every listener hears the speaker clearly." >/dev/null 2>&1 || return 1
+	sox "$T_DIR/espeak.wav" -r 48000 -c 1 -b 16 "$1" \
+	    pad 0.2 0.2 >/dev/null 2>&1
+}
+
+# A Python with numpy (Debian's, when python3 on PATH is another one).
+PYNUM=
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import numpy' 2>/dev/null; then PYNUM=$p; break; fi
+done
+
+# audiocmp REF GOT [ARGS...]: the comparison's JSON line on stdout.
+audiocmp() { "${PYNUM:-python3}" "$top_srcdir/tests/integ/audiocmp.py" "$@"; }
