@@ -9,6 +9,7 @@
  * optimisation that does not change this interface.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -467,19 +468,42 @@ crypto_aead_nonce(uint64_t counter, uint8_t iv[CRYPTO_AEAD_NONCE_LEN])
 		iv[4 + i] = (uint8_t)(counter >> (8 * i));
 }
 
+/*
+ * The AEAD, fetched from the provider once per process: a fetch is a
+ * locked lookup in OpenSSL's method store, which a node forwarding a
+ * hundred thousand packets a second should not do per packet.  Never
+ * freed (one handle per process).
+ */
+static EVP_CIPHER	*crypto_aead_alg;
+static pthread_once_t	 crypto_aead_once = PTHREAD_ONCE_INIT;
+
+static void
+crypto_aead_fetch(void)
+{
+	crypto_aead_alg = EVP_CIPHER_fetch(NULL, CRYPTO_AEAD_NAME, NULL);
+}
+
+static const EVP_CIPHER *
+crypto_aead_cipher(void)
+{
+	if (pthread_once(&crypto_aead_once, crypto_aead_fetch) != 0)
+		return NULL;
+	return crypto_aead_alg;
+}
+
 /* ChaCha20-Poly1305 encryption with a full 12-byte nonce (RFC 8439 §2.8). */
 int
 crypto_aead_seal_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
     const uint8_t iv[CRYPTO_AEAD_NONCE_LEN], const void *ad, size_t adlen,
     const void *pt, size_t ptlen, uint8_t *out)
 {
-	EVP_CIPHER *alg = NULL;
+	const EVP_CIPHER *alg;
 	EVP_CIPHER_CTX *ctx = NULL;
 	int len, rc = -1;
 
 	if (adlen > CRYPTO_AEAD_MAX_LEN || ptlen > CRYPTO_AEAD_MAX_LEN)
 		goto fail;
-	if ((alg = EVP_CIPHER_fetch(NULL, CRYPTO_AEAD_NAME, NULL)) == NULL)
+	if ((alg = crypto_aead_cipher()) == NULL)
 		goto fail;
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
 		goto fail;
@@ -503,7 +527,6 @@ crypto_aead_seal_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
 	rc = 0;
 fail:
 	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(alg);
 	if (rc == -1 && ptlen <= CRYPTO_AEAD_MAX_LEN)
 		crypto_wipe(out, ptlen + CRYPTO_AEAD_TAG_LEN);
 	return rc;
@@ -519,7 +542,7 @@ crypto_aead_open_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
     const uint8_t iv[CRYPTO_AEAD_NONCE_LEN], const void *ad, size_t adlen,
     const void *ct, size_t ctlen, uint8_t *out)
 {
-	EVP_CIPHER *alg = NULL;
+	const EVP_CIPHER *alg;
 	EVP_CIPHER_CTX *ctx = NULL;
 	uint8_t tag[CRYPTO_AEAD_TAG_LEN];
 	size_t ptlen = 0;
@@ -533,7 +556,7 @@ crypto_aead_open_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
 		goto fail;
 	}
 	memcpy(tag, (const uint8_t *)ct + ptlen, sizeof(tag));
-	if ((alg = EVP_CIPHER_fetch(NULL, CRYPTO_AEAD_NAME, NULL)) == NULL)
+	if ((alg = crypto_aead_cipher()) == NULL)
 		goto fail;
 	if ((ctx = EVP_CIPHER_CTX_new()) == NULL)
 		goto fail;
@@ -553,7 +576,6 @@ crypto_aead_open_iv(const uint8_t key[CRYPTO_AEAD_KEY_LEN],
 	rc = 0;
 fail:
 	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(alg);
 	if (rc == -1)
 		crypto_wipe(out, ptlen);
 	return rc;
