@@ -186,11 +186,16 @@ sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 		s->done = 1;
 		return;
 	}
-	due = (now - s->start_usec) / 20000 + 1;
 	for (i = 0; i < s->n; i++) {
 		p = &s->p[i];
 		if (p->speaker < 0 || !p->joined || p->failed)
 			continue;
+		/*
+		 * Speakers' clocks are independent: speaker k's frames are
+		 * offset by k/K of a frame, not sent in one burst.
+		 */
+		due = (now - s->start_usec + 20000 - 20000 * (uint64_t)p->speaker /
+		    s->a->speakers) / 20000;
 		while (p->seq < due) {
 			s->sent_at[p->speaker][p->seq % SIM_RING] = sim_now();
 			if (rclient_send_media(p->rc, payload, sizeof(payload),

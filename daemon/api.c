@@ -286,6 +286,10 @@ api_metrics(struct node *node, size_t *len)
 	api_metrics_process(node, out);
 	if (node->chorus != NULL)
 		chorus_metrics(node->chorus, out);
+	metrics_render_hist(out, "chorus_udp_forward_delay_seconds",
+	    "Time from the kernel's arrival of a UDP datagram to the "
+	    "sending of each datagram it caused (forwarded media, replies).",
+	    &node->fwd_delay);
 	if (ferror(out))
 		goto fail;
 	rc = 0;

@@ -250,7 +250,14 @@ const struct metric_desc metric_table[M_COUNT] = {
 static const char *
 metrics_type_name(enum metric_type t)
 {
-	return t == METRIC_COUNTER ? "counter" : "gauge";
+	switch (t) {
+	case METRIC_COUNTER:
+		return "counter";
+	case METRIC_HISTOGRAM:
+		return "histogram";
+	default:
+		return "gauge";
+	}
 }
 
 /* HELP text escapes backslash and newline. */
@@ -341,6 +348,47 @@ metrics_render_one(FILE *out, const char *name, enum metric_type t,
 	fputc(' ', out);
 	metrics_put_value(out, v);
 	fputc('\n', out);
+}
+
+const double metrics_hist_bounds[METRICS_HIST_BUCKETS] = {
+	0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+	0.05, 0.1, 0.5
+};
+
+void
+metrics_hist_add(struct metrics_hist *h, uint64_t usec, uint64_t n)
+{
+	double s = (double)usec / 1e6;
+	size_t i;
+
+	for (i = 0; i < METRICS_HIST_BUCKETS; i++)
+		if (s <= metrics_hist_bounds[i])
+			break;
+	h->count[i] += n;
+	h->n += n;
+	h->sum += s * (double)n;
+}
+
+void
+metrics_render_hist(FILE *out, const char *name, const char *help,
+    const struct metrics_hist *h)
+{
+	uint64_t cum = 0;
+	size_t i;
+
+	metrics_put_header(out, name, METRIC_HISTOGRAM, help);
+	for (i = 0; i <= METRICS_HIST_BUCKETS; i++) {
+		cum += h->count[i];
+		if (i < METRICS_HIST_BUCKETS)
+			fprintf(out, "%s_bucket{le=\"%g\"} %llu\n", name,
+			    metrics_hist_bounds[i], (unsigned long long)cum);
+		else
+			fprintf(out, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+			    (unsigned long long)cum);
+	}
+	fprintf(out, "%s_sum ", name);
+	metrics_put_value(out, h->sum);
+	fprintf(out, "\n%s_count %llu\n", name, (unsigned long long)h->n);
 }
 
 /* A gauge family of one unlabelled sample. */

@@ -15,6 +15,7 @@
 enum metric_type {
 	METRIC_COUNTER,
 	METRIC_GAUGE,
+	METRIC_HISTOGRAM,
 };
 
 enum metric {
@@ -93,6 +94,21 @@ struct metric_desc {
 struct metrics {
 	uint64_t	v[M_COUNT];
 };
+
+/* A latency histogram: counts per upper bound, cumulative when shown. */
+#define METRICS_HIST_BUCKETS	12
+extern const double metrics_hist_bounds[METRICS_HIST_BUCKETS];	/* seconds */
+struct metrics_hist {
+	uint64_t	count[METRICS_HIST_BUCKETS + 1];	/* last: +Inf */
+	uint64_t	n;
+	double		sum;
+};
+
+/* Count n observations of usec microseconds. */
+void	metrics_hist_add(struct metrics_hist *, uint64_t usec, uint64_t n);
+/* A Prometheus histogram family. */
+void	metrics_render_hist(FILE *out, const char *name, const char *help,
+	    const struct metrics_hist *);
 
 extern const struct metric_desc metric_table[M_COUNT];
 

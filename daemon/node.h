@@ -53,6 +53,7 @@ struct node {
 	struct chorus		*chorus;
 
 	struct metrics		 metrics;
+	struct metrics_hist	 fwd_delay;	/* UDP read to send */
 	uint64_t		 start_usec;	/* CLOCK_MONOTONIC at start */
 	int64_t			 start_wall;	/* time(NULL) at start */
 	unsigned		 sessions;	/* open sessions (drain) */

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -47,8 +48,12 @@ struct udp {
 	struct iovec		 iov[UDP_BATCH];
 	struct sockaddr_storage	 from[UDP_BATCH];
 	uint8_t			 bufs[UDP_BATCH][UDP_MAX_DGRAM];
+	/* Kernel arrival times (SO_TIMESTAMPNS), for the forwarding delay. */
+	uint8_t			 ctl[UDP_BATCH][CMSG_SPACE(sizeof(struct timespec))];
+	uint64_t		 rx_usec;	/* the datagram being handled, 0: none */
 	/* Outgoing datagrams, sent together by one sendmmsg() per round. */
 	struct event		*ev_flush;
+	uint64_t		 orx[UDP_OUT_BATCH];	/* arrival of their cause */
 	size_t			 nout;
 	struct mmsghdr		 out[UDP_OUT_BATCH];
 	struct iovec		 oiov[UDP_OUT_BATCH];
@@ -80,7 +85,38 @@ udp_batch_reset(struct udp *u)
 		u->msgs[i].msg_hdr.msg_iovlen = 1;
 		u->msgs[i].msg_hdr.msg_name = &u->from[i];
 		u->msgs[i].msg_hdr.msg_namelen = sizeof(u->from[i]);
+		u->msgs[i].msg_hdr.msg_control = u->ctl[i];
+		u->msgs[i].msg_hdr.msg_controllen = sizeof(u->ctl[i]);
 	}
+}
+
+/* CLOCK_REALTIME in microseconds (the clock of SO_TIMESTAMPNS). */
+static uint64_t
+udp_realtime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* When the kernel received datagram i, or 0 if it did not say. */
+static uint64_t
+udp_arrival(const struct msghdr *h)
+{
+	struct cmsghdr *c;
+	struct timespec ts;
+
+	for (c = CMSG_FIRSTHDR(h); c != NULL;
+	    c = CMSG_NXTHDR((struct msghdr *)h, c)) {
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000 +
+			    (uint64_t)ts.tv_nsec / 1000;
+		}
+	}
+	return 0;
 }
 
 /* The way back to a datagram's sender, through this socket. */
@@ -151,9 +187,13 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		}
 		metrics_add(&u->node->metrics, M_UDP_RECV_BATCHES, 1);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			/* What it makes us send is timed from its arrival. */
+			u->rx_usec = udp_arrival(&u->msgs[i].msg_hdr);
 			udp_dispatch(u, u->bufs[i], u->msgs[i].msg_len,
 			    &u->from[i], u->msgs[i].msg_hdr.msg_flags);
+		}
+		u->rx_usec = 0;
 		work += n;
 		if (n < UDP_BATCH)
 			break;
@@ -182,6 +222,7 @@ udp_new(struct node *node, const struct conf_addr *addr, unsigned port,
     char *err, size_t errlen)
 {
 	struct udp *u;
+	int one = 1;
 	socklen_t sslen = sizeof(u->local);
 
 	if ((u = calloc(1, sizeof(*u))) == NULL) {
@@ -194,6 +235,8 @@ udp_new(struct node *node, const struct conf_addr *addr, unsigned port,
 	    err, errlen);
 	if (u->fd == -1)
 		goto fail;
+	/* Arrival times for chorus_udp_forward_delay_seconds; optional. */
+	(void)setsockopt(u->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
 	if (getsockname(u->fd, (struct sockaddr *)&u->local, &sslen) == -1) {
 		snprintf(err, errlen, "udp %s: getsockname: %s", u->name,
 		    strerror(errno));
@@ -257,6 +300,7 @@ udp_flush(struct udp *u)
 {
 	struct metrics *m = &u->node->metrics;
 	size_t off = 0;
+	uint64_t now;
 	int i, n;
 
 	while (off < u->nout) {
@@ -272,6 +316,16 @@ udp_flush(struct udp *u)
 		metrics_add(m, M_UDP_TX_DATAGRAMS, n);
 		off += n;
 	}
+	/*
+	 * Forwarding delay: from the kernel's arrival time of the datagram
+	 * that caused each one to its sendmmsg() (relay data read on relay
+	 * sockets is not timed).
+	 */
+	now = off > 0 ? udp_realtime() : 0;
+	for (i = 0; (size_t)i < off; i++)
+		if (u->orx[i] != 0 && u->orx[i] <= now)
+			metrics_hist_add(&u->node->fwd_delay, now - u->orx[i],
+			    1);
 	u->nout = 0;
 }
 
@@ -332,6 +386,7 @@ udp_send(struct udp *u, const struct sockaddr *to, const void *buf,
 	if (u->nout == UDP_OUT_BATCH)
 		udp_flush(u);
 	i = u->nout++;
+	u->orx[i] = u->rx_usec;
 	memcpy(&u->oto[i], to, tolen);
 	memcpy(u->obuf[i], buf, len);
 	u->oiov[i].iov_len = len;

@@ -93,6 +93,14 @@ def main():
         except ValueError:
             fail(n, "value %r is not a number" % parts[0])
         fam = name
+        # A histogram's samples carry suffixes on the family's name.
+        for suffix in ("_bucket", "_sum", "_count"):
+            base = name[:-len(suffix)]
+            if name.endswith(suffix) and \
+                    type_.get(base, "").endswith(" histogram"):
+                fam = base
+                if suffix == "_bucket" and "le" not in labels:
+                    fail(n, "%s without an le label" % name)
         if fam != current:
             if fam in done:
                 fail(n, "samples of %s are not together" % fam)
