@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/integ/roomlib.sh"
 speech_wav "$T_DIR/speech.wav" || skip_all "espeak-ng and sox are needed"
 sox "$T_DIR/speech.wav" "$T_DIR/long.wav" repeat 3 >/dev/null 2>&1
-plan 17
+plan 23
 
 start; ok $? "chorusd starts"
 make_room; ok $? "room created by the owner"
@@ -54,4 +54,27 @@ is "$(jq '.decoded.frames > 400' "$T_DIR/l.json")" true \
 ok $? "the owner bans K"
 "$CHORUS" join "$LINK" --identity "$T_DIR/k.key" --duration 1 >/dev/null 2>"$T_DIR/k3.err"
 is "$?" 6 "banned K is refused (exit 6)"
+
+# Co-moderators: the owner's room key promotes M, who may then kick.
+"$CHORUS" keygen --out "$T_DIR/m.key" >/dev/null
+"$CHORUS" keygen --out "$T_DIR/x.key" >/dev/null
+MID=$(client_id "$T_DIR/m.key")
+XID=$(client_id "$T_DIR/x.key")
+"$CHORUS" join "$LINK" --identity "$T_DIR/x.key" --duration 8 >/dev/null 2>"$T_DIR/x.err" &
+X=$!
+sleep 1
+"$CHORUS" kick "$LINK" "$XID" --identity "$T_DIR/m.key" >/dev/null 2>&1
+is "$?" 11 "M, not yet a moderator, cannot kick"
+"$CHORUS" promote "$LINK" "$MID" --identity "$T_DIR/m.key" >/dev/null 2>&1
+is "$?" 11 "M cannot promote itself with its own key"
+"$CHORUS" promote "$LINK" "$MID" --room-key "$ROOMKEY" --identity "$T_DIR/owner.key" \
+    >/dev/null 2>"$T_DIR/promote.err"
+ok $? "the room key promotes M"
+"$CHORUS" kick "$LINK" "$XID" --identity "$T_DIR/m.key" >/dev/null 2>"$T_DIR/mkick.err"
+ok $? "M, promoted, kicks X"
+wait $X
+is "$?" 9 "X is cut (exit 9)"
+"$CHORUS" kick "$LINK" "$(client_id "$T_DIR/owner.key")" --identity "$T_DIR/m.key" \
+    >/dev/null 2>&1
+is "$?" 11 "a moderator cannot kick another moderator"
 finish

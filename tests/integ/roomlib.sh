@@ -7,14 +7,15 @@
 node_key() { api /api/v1/status | jq -r .node.noise_key; }
 
 # make_room [ARGS...]: an owner identity ($T_DIR/owner.key) and a room;
-# the link in $LINK, the room key in $T_DIR/room.key.  Returns the exit
+# the link in $LINK, the room key's file in $ROOMKEY.  Returns the exit
 # status of chorus room create.
 make_room() {
 	[ -f "$T_DIR/owner.key" ] ||
 		"$CHORUS" keygen --out "$T_DIR/owner.key" >/dev/null
+	ROOMKEY="$T_DIR/room.$RANDOM$RANDOM.key"
 	LINK=$("$CHORUS" room create --node "127.0.0.1:$PORT" \
 	    --node-key "$(node_key)" --identity "$T_DIR/owner.key" \
-	    --room-key "$T_DIR/room.key.$$.$RANDOM" "$@" 2>"$T_DIR/create.err")
+	    --room-key "$ROOMKEY" "$@" 2>"$T_DIR/create.err")
 }
 
 # client_id FILE: the ID of an identity file.
