@@ -363,6 +363,10 @@ join_one(struct join_args *a)
 	o.conn.tcp = a->tcp;
 	o.conn.timeout_ms = (unsigned)(a->timeout * 1000);
 	o.conn.rekey_ms = (unsigned)(a->rekey * 1000);
+	if (a->tls_port != 0) {
+		o.conn.tls = 1;
+		o.conn.port = (uint16_t)a->tls_port;
+	}
 	o.me = &j.me;
 	o.link = &a->link;
 	o.password = a->password;
@@ -427,6 +431,10 @@ join_args_parse(int argc, char *argv[], struct join_args *a)
 		} else if (strcmp(o, "--timeout") == 0) {
 			if (cli_seconds(v, &a->timeout) == -1)
 				return -1;
+		} else if (strcmp(o, "--tls") == 0) {
+			a->tls_port = (unsigned)strtoul(v, NULL, 10);
+			if (a->tls_port == 0 || a->tls_port > 65535)
+				return -1;
 		} else if (strcmp(o, "--rekey-after") == 0) {
 			if (cli_seconds(v, &a->rekey) == -1)
 				return -1;
@@ -457,7 +465,8 @@ cmd_join(int argc, char *argv[])
 		    "[--record FILE.wav] [--duration S]\n"
 		    "       [--stats json] [--identity FILE] [--password P] "
 		    "[--network-key FILE]\n"
-		    "       [--bitrate BPS] [--music] [--tcp] [--timeout S]\n"
+		    "       [--bitrate BPS] [--music] [--tcp | --tls PORT] "
+		    "[--timeout S]\n"
 		    "       chorus join LINK --simulate N [--speakers K] "
 		    "[--duration S] [--stats json]\n");
 		return CLIENT_EXIT_USAGE;

@@ -23,8 +23,10 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <openssl/rand.h>
+#include <openssl/ssl.h>
 
 #include "chorus/buf.h"
 #include "chorus/crypto.h"
@@ -51,6 +53,7 @@ struct conn {
 	int			 fd;
 	struct event		*ev_read, *ev_tick;
 	struct bufferevent	*bev;		/* TCP */
+	SSL_CTX			*ssl_ctx;	/* TLS */
 	enum conn_state		 state;
 	enum conn_error		 err;
 	char			 errbuf[256];
@@ -528,7 +531,7 @@ conn_resolve(struct conn *c, char *err, size_t errlen)
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = c->o.tcp ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_socktype = c->o.tcp || c->o.tls ? SOCK_STREAM : SOCK_DGRAM;
 	snprintf(port, sizeof(port), "%u", c->o.port);
 	if ((rc = getaddrinfo(c->o.host, port, &hints, &res)) != 0) {
 		snprintf(err, errlen, "%s: %s", c->o.host, gai_strerror(rc));
@@ -540,12 +543,34 @@ conn_resolve(struct conn *c, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A TLS connection for networks that pass only HTTPS-like traffic.  The
+ * certificate is not checked: the Noise handshake inside authenticates
+ * the node by its static key, which TLS cannot improve on, and a node's
+ * certificate is often self-signed.
+ */
+static struct bufferevent *
+conn_tls_bev(struct conn *c)
+{
+	SSL *ssl;
+
+	if ((c->ssl_ctx = SSL_CTX_new(TLS_client_method())) == NULL)
+		return NULL;
+	SSL_CTX_set_min_proto_version(c->ssl_ctx, TLS1_2_VERSION);
+	SSL_CTX_set_verify(c->ssl_ctx, SSL_VERIFY_NONE, NULL);
+	if ((ssl = SSL_new(c->ssl_ctx)) == NULL)
+		return NULL;
+	(void)SSL_set_tlsext_host_name(ssl, c->o.host);
+	return bufferevent_openssl_socket_new(c->base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+}
+
 static int
 conn_open(struct conn *c, char *err, size_t errlen)
 {
-	if (c->o.tcp) {
-		c->bev = bufferevent_socket_new(c->base, -1,
-		    BEV_OPT_CLOSE_ON_FREE);
+	if (c->o.tcp || c->o.tls) {
+		c->bev = c->o.tls ? conn_tls_bev(c) :
+		    bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE);
 		if (c->bev == NULL)
 			goto fail;
 		bufferevent_setcb(c->bev, conn_tcp_read_cb, NULL,
@@ -618,6 +643,7 @@ conn_free(struct conn *c)
 		event_free(c->ev_tick);
 	if (c->bev != NULL)
 		bufferevent_free(c->bev);
+	SSL_CTX_free(c->ssl_ctx);
 	if (c->fd != -1)
 		close(c->fd);
 	session_init_wipe(&c->init);

@@ -48,6 +48,7 @@ struct conn_opts {
 	uint8_t		 node_key[CRYPTO_X25519_LEN];
 	uint8_t		 psk[SESSION_PSK_LEN];	/* zeros: public node */
 	int		 tcp;			/* framed on TCP */
+	int		 tls;			/* ... inside TLS (implies tcp) */
 	unsigned	 timeout_ms;		/* handshake give-up */
 	unsigned	 rekey_ms;		/* rekey sooner (tests); 0: 120 s */
 };

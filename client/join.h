@@ -17,6 +17,7 @@ struct join_args {
 	double		 rekey;		/* --rekey-after, 0: the default */
 	int		 stats_json;
 	int		 tcp;
+	unsigned	 tls_port;	/* --tls PORT, 0: not TLS */
 	int		 music;
 	int		 bitrate;
 	unsigned	 simulate;	/* participants, 0: one real one */
