@@ -168,6 +168,21 @@ const struct conf_key conf_keys[] = {
 	{ "forward-speakers", CONF_T_UINT, 0, "3",
 	    F(forward_speakers), 0, 1, 16, NULL, "N",
 	    "larger rooms forward this many loudest speakers" },
+	{ "dht", CONF_T_BOOL, 0, "no",
+	    F(dht), 0, 0, 0, NULL, "yes|no",
+	    "join the node network's DHT" },
+	{ "dht-port", CONF_T_PORT, 0, "4222",
+	    F(dht_port), 0, 0, 0, NULL, "PORT",
+	    "UDP port of the DHT (all interfaces)" },
+	{ "bootstrap", CONF_T_PEER, CONF_F_REPEAT, NULL,
+	    F(bootstrap), F(nbootstrap), 0, CONF_MAX_BOOTSTRAP, NULL,
+	    "HOST:PORT", "a DHT node to join through; repeatable" },
+	{ "network-id", CONF_T_STRING, 0, "chorus",
+	    F(network_id), 0, 0, 0, NULL, "NAME",
+	    "the node network (others never mix with it)" },
+	{ "region", CONF_T_STRING, 0, NULL,
+	    F(region), 0, 0, 0, NULL, "NAME",
+	    "where the node is, as the operator names it (optional)" },
 	{ "http-address", CONF_T_HOSTPORT, CONF_F_PORT0, "127.0.0.1:8440",
 	    F(http), 0, 0, 0, NULL, "ADDR:PORT",
 	    "HTTP API and dashboard address" },
@@ -509,6 +524,40 @@ conf_set_secret(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	return 0;
 }
 
+/* One HOST:PORT (a DHT bootstrap node): a name or a numeric address. */
+static int
+conf_set_peer(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	char **list = conf_field(r->conf, k->off), q[CONF_QUOTE_MAX + 4];
+	size_t *n = conf_field(r->conf, k->count_off), hl, i;
+	const char *colon = strrchr(value, ':'), *h = value;
+	uint16_t port;
+
+	if (colon != NULL && *value == '[') {
+		h = value + 1;
+		hl = colon > value && colon[-1] == ']' ? (size_t)(colon - h - 1) :
+		    0;
+	} else
+		hl = colon != NULL ? (size_t)(colon - value) : 0;
+	if (colon == NULL || hl == 0 || hl > 253 ||
+	    conf_value_port(colon + 1, 0, &port) == -1 ||
+	    strspn(h, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-:") < hl)
+		return conf_fail(r, line, "%s: \"%s\" is not HOST:PORT",
+		    k->name, conf_quote(value, q));
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i], value) == 0)
+			return conf_fail(r, line, "%s: %s is listed twice",
+			    k->name, value);
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u", k->name, k->max);
+	if ((list[*n] = strdup(value)) == NULL)
+		return conf_fail(r, line, "%s: %s", k->name, strerror(errno));
+	(*n)++;
+	return 0;
+}
+
 /* One allowed-peer or denied-peer prefix. */
 static int
 conf_set_prefix(struct conf_reader *r, unsigned line, const struct conf_key *k,
@@ -638,6 +687,10 @@ conf_list_clear(struct conf *c, const struct conf_key *k)
 			free(u->name);
 			conf_free_secret(u->password);
 			u->name = u->password = NULL;
+		} else if (k->type == CONF_T_PEER) {
+			s = (char **)conf_field(c, k->off) + i;
+			free(*s);
+			*s = NULL;
 		} else if (k->type == CONF_T_SECRET) {
 			s = (char **)conf_field(c, k->off) + i;
 			conf_free_secret(*s);
@@ -673,6 +726,8 @@ conf_apply(struct conf_reader *r, unsigned line, const struct conf_key *k,
 		return conf_set_user(r, line, k, value);
 	case CONF_T_SECRET:
 		return conf_set_secret(r, line, k, value);
+	case CONF_T_PEER:
+		return conf_set_peer(r, line, k, value);
 	case CONF_T_PREFIX:
 		return conf_set_prefix(r, line, k, value);
 	case CONF_T_EXTERNAL:

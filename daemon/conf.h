@@ -24,6 +24,7 @@
 #define CONF_MAX_VALUE		1024	/* longest string or path value */
 #define CONF_MAX_USERS		64	/* user = NAME:PASSWORD lines */
 #define CONF_MAX_SECRETS	8	/* auth-secret lines (rotation) */
+#define CONF_MAX_BOOTSTRAP	8	/* bootstrap lines */
 #define CONF_MAX_FAMILIES	2	/* external-ip / relay-ip: one per family */
 #define CONF_MAX_USER_NAME	128	/* user = NAME:..., characters */
 #define CONF_MAX_PASSWORD	256	/* user = ...:PASSWORD, characters */
@@ -94,6 +95,14 @@ struct conf {
 	unsigned	 max_room_members;
 	unsigned	 full_forward_limit;
 	unsigned	 forward_speakers;
+
+	/* Node network */
+	int		 dht;				/* join the DHT */
+	uint16_t	 dht_port;
+	char		*bootstrap[CONF_MAX_BOOTSTRAP];	/* HOST:PORT */
+	size_t		 nbootstrap;
+	char		*network_id;
+	char		*region;			/* NULL: none */
 };
 
 /* Parser state: one file (or the command line) at a time. */

@@ -55,6 +55,7 @@ conf_print_value(const struct conf *c, const struct conf_key *k, char *buf,
 		return ((const struct conf_addr *)field)->text;
 	case CONF_T_USER:
 	case CONF_T_SECRET:
+	case CONF_T_PEER:
 	case CONF_T_PREFIX:
 	case CONF_T_EXTERNAL:
 		break;		/* lists only: conf_print_item */
@@ -97,6 +98,9 @@ conf_print_item(const struct conf *c, const struct conf_key *k, size_t j,
 		fprintf(f, "%s = %s\n", k->name,
 		    show ? ((char *const *)list)[j] : CONF_REDACTED);
 		return;
+	case CONF_T_PEER:
+		fprintf(f, "%s = %s\n", k->name, ((char *const *)list)[j]);
+		return;
 	case CONF_T_PREFIX:
 		addr_prefix_print((const struct addr_prefix *)list + j, text,
 		    sizeof(text));
@@ -135,6 +139,7 @@ conf_print_item_equal(const struct conf *a, const struct conf *b,
 		return strcmp(ua->name, ub->name) == 0 &&
 		    strcmp(ua->password, ub->password) == 0;
 	case CONF_T_SECRET:
+	case CONF_T_PEER:
 		return strcmp(((char *const *)la)[j],
 		    ((char *const *)lb)[j]) == 0;
 	case CONF_T_PREFIX:

@@ -29,6 +29,7 @@ enum conf_type {
 	CONF_T_REALM,		/* printable ASCII but '"' '\\', min..max bytes */
 	CONF_T_USER,		/* NAME:PASSWORD into struct conf_user */
 	CONF_T_SECRET,		/* printable ASCII */
+	CONF_T_PEER,		/* HOST:PORT or [V6]:PORT, a name allowed; list */
 	CONF_T_PREFIX,		/* CIDR, addr_prefix_parse() */
 	CONF_T_EXTERNAL,	/* PUBLIC or PUBLIC/PRIVATE, one per family */
 	CONF_T_IP,		/* a numeric address, not a wildcard; one per

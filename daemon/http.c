@@ -42,6 +42,7 @@
 
 #include "api.h"
 #include "chorus.h"
+#include "net.h"
 #include "conf.h"
 #include "http.h"
 #include "log.h"
@@ -121,6 +122,8 @@ static enum MHD_Result	http_get_turn(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_rooms(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_nodes(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
@@ -138,6 +141,7 @@ static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/status",	0, NULL, http_get_status },
 	{ "GET",	"/api/v1/turn",		0, NULL, http_get_turn },
 	{ "GET",	"/api/v1/rooms",	0, NULL, http_get_rooms },
+	{ "GET",	"/api/v1/network/nodes", 0, NULL, http_get_nodes },
 	{ "GET",	"/metrics",		0, NULL, http_get_metrics },
 	{ "POST",	"/api/v1/drain",	ROUTE_ADMIN, drain_params,
 	    http_post_drain },
@@ -441,6 +445,22 @@ static enum MHD_Result
 http_get_turn(struct http_req *r, const char *url, json_t *body)
 {
 	return http_reply_json(r, MHD_HTTP_OK, api_turn(r->http->node),
+	    NULL, NULL);
+}
+
+/* GET /api/v1/network/nodes: 404 when the node is not in a network. */
+static enum MHD_Result
+http_get_nodes(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+
+	(void)url;
+	(void)body;
+	if (node->net == NULL)
+		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+		    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
+		    "(dht = no)"), NULL, NULL);
+	return http_reply_json(r, MHD_HTTP_OK, net_nodes_json(node->net),
 	    NULL, NULL);
 }
 

@@ -27,6 +27,7 @@
 #include "tls.h"
 #include "turn.h"
 #include "chorus.h"
+#include "net.h"
 #include "udp.h"
 
 #define NODE_FLUSH_SECS		60	/* totals reach SQLite this often */
@@ -239,6 +240,8 @@ node_new(struct conf *conf, const char *conf_path, char *const *opts,
 	    (node->chorus = chorus_new(node, err, errlen)) == NULL ||
 	    node_open_listeners(node, err, errlen) == -1)
 		goto fail;
+	if (conf->dht && (node->net = net_new(node, err, errlen)) == NULL)
+		goto fail;
 	if ((node->http = http_new(node, err, errlen)) == NULL)
 		goto fail;
 	log_info("http api on %s", http_name(node->http));
@@ -292,6 +295,8 @@ node_free(struct node *node)
 	}
 	turn_free(node->turn);
 	node->turn = NULL;
+	net_free(node->net);
+	node->net = NULL;
 	chorus_free(node->chorus);
 	node->chorus = NULL;
 	for (i = 0; i < NODE_MAX_LISTENERS; i++)

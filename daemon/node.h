@@ -27,6 +27,7 @@ struct udp;
 struct tcp;
 struct turn;
 struct chorus;
+struct net;
 struct ssl_ctx_st;
 
 struct node {
@@ -51,6 +52,7 @@ struct node {
 	struct http		*http;
 	struct turn		*turn;
 	struct chorus		*chorus;
+	struct net		*net;		/* NULL: dht = no */
 
 	struct metrics		 metrics;
 	struct metrics_hist	 fwd_delay;	/* UDP read to send */

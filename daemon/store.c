@@ -45,6 +45,9 @@ enum store_stmt {
 	STORE_USER_GET,
 	STORE_USER_GET_HASH,
 	STORE_USER_LIST,
+	STORE_NETREC_PUT,
+	STORE_NETREC_LIST,
+	STORE_NETREC_PRUNE,
 	STORE_NSTMT
 };
 
@@ -85,6 +88,16 @@ static const char *const store_sql[STORE_NSTMT] = {
 	    "created FROM users WHERE userhash = ?1",
 	[STORE_USER_LIST] = "SELECT name, realm, key_md5, key_sha256, created "
 	    "FROM users ORDER BY name",
+	/* A record replaces the same signer's older one about the subject. */
+	[STORE_NETREC_PUT] = "INSERT INTO netrecs(kind, signer, subject, "
+	    "issued, expires, received, rec) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+	    "ON CONFLICT(kind, signer, subject) DO UPDATE SET "
+	    "issued = excluded.issued, expires = excluded.expires, "
+	    "received = excluded.received, rec = excluded.rec "
+	    "WHERE excluded.issued > netrecs.issued",
+	[STORE_NETREC_LIST] = "SELECT rec FROM netrecs WHERE kind = ?1 "
+	    "AND expires > ?2 ORDER BY signer, subject",
+	[STORE_NETREC_PRUNE] = "DELETE FROM netrecs WHERE expires <= ?1",
 };
 
 /*
@@ -117,6 +130,21 @@ static const char *const store_migrations[] = {
 	"  userhash BLOB NOT NULL UNIQUE,"
 	"  created INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 2 -> 3: verified node network records (descriptors, reports,
+	 * vouches), the latest per signer and subject, as signed bytes.
+	 */
+	"CREATE TABLE netrecs ("
+	"  kind INTEGER NOT NULL,"
+	"  signer BLOB NOT NULL,"
+	"  subject BLOB NOT NULL,"
+	"  issued INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  received INTEGER NOT NULL,"
+	"  rec BLOB NOT NULL,"
+	"  PRIMARY KEY (kind, signer, subject)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX netrecs_expires ON netrecs(expires);",
 };
 
 _Static_assert(STORE_NITEMS(store_migrations) == STORE_SCHEMA_VERSION,
@@ -778,4 +806,80 @@ store_user_list(struct store *s,
 	}
 	store_done(s, STORE_USER_LIST);
 	return rc;
+}
+
+/*
+ * Keep a verified node network record: 1 if stored, 0 if an equal or
+ * newer one of the same signer about the subject is there, -1 on error.
+ */
+int
+store_netrec_put(struct store *s, const struct store_netrec *r)
+{
+	sqlite3_stmt *st = s->stmt[STORE_NETREC_PUT];
+
+	if (sqlite3_bind_int(st, 1, r->kind) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 2, r->signer, STORE_ID_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 3, r->subject, STORE_ID_LEN,
+	    SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, r->issued) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, r->expires) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, r->received) != SQLITE_OK ||
+	    sqlite3_bind_blob(st, 7, r->rec, (int)r->len,
+	    SQLITE_STATIC) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_NETREC_PUT);
+		store_done(s, STORE_NETREC_PUT);
+		return -1;
+	}
+	if (store_run(s, STORE_NETREC_PUT, __func__) == -1)
+		return -1;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+/* Call cb for each unexpired record of a kind (its signed bytes). */
+int
+store_netrec_list(struct store *s, int kind, int64_t now,
+    int (*cb)(const uint8_t *, size_t, void *), void *arg)
+{
+	sqlite3_stmt *st = s->stmt[STORE_NETREC_LIST];
+	const void *blob;
+	int rc, len;
+
+	if (sqlite3_bind_int(st, 1, kind) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_NETREC_LIST);
+		store_done(s, STORE_NETREC_LIST);
+		return -1;
+	}
+	for (;;) {
+		if ((rc = store_lookup(s, STORE_NETREC_LIST, __func__)) != 0) {
+			if (rc == 1)
+				rc = 0;
+			break;
+		}
+		blob = sqlite3_column_blob(st, 0);
+		len = sqlite3_column_bytes(st, 0);
+		if (blob == NULL || len <= 0)
+			continue;
+		if ((rc = cb(blob, (size_t)len, arg)) != 0)
+			break;
+	}
+	store_done(s, STORE_NETREC_LIST);
+	return rc;
+}
+
+/* Forget records expired at now; the number removed, or -1. */
+int
+store_netrec_prune(struct store *s, int64_t now)
+{
+	sqlite3_stmt *st = s->stmt[STORE_NETREC_PRUNE];
+
+	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_NETREC_PRUNE);
+		store_done(s, STORE_NETREC_PRUNE);
+		return -1;
+	}
+	if (store_run(s, STORE_NETREC_PRUNE, __func__) == -1)
+		return -1;
+	return sqlite3_changes(s->db);
 }

@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 #define STORE_FILE		"chorus.db"
-#define STORE_SCHEMA_VERSION	2	/* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version this build writes */
+#define STORE_ID_LEN		32	/* an Ed25519 ID */
 #define STORE_BUSY_TIMEOUT_MS	5000	/* wait for another writer's lock */
 #define STORE_USER_NAME_MAX	128	/* bytes in a TURN user name */
 #define STORE_USER_REALM_MAX	763	/* RFC 8489 §14.9: < 128 characters */
@@ -103,4 +104,17 @@ int	store_user_get_by_hash(struct store *,
 int	store_user_list(struct store *,
 	    int (*cb)(const struct store_user *, void *), void *arg);
 
+/* A verified node network record (netrec), as kept. */
+struct store_netrec {
+	int		 kind;
+	const uint8_t	*signer, *subject;	/* STORE_ID_LEN each */
+	int64_t		 issued, expires, received;
+	const uint8_t	*rec;			/* the signed bytes */
+	size_t		 len;
+};
+
+int	store_netrec_put(struct store *, const struct store_netrec *);
+int	store_netrec_list(struct store *, int kind, int64_t now,
+	    int (*cb)(const uint8_t *, size_t, void *), void *arg);
+int	store_netrec_prune(struct store *, int64_t now);
 #endif

@@ -26,7 +26,7 @@
 #endif
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#define TEST_NKEYS	38	/* keys in the table today */
+#define TEST_NKEYS	43	/* keys in the table today */
 #define REDACTED	"<redacted>"
 
 /* How a valid case is checked. */
@@ -816,10 +816,11 @@ expect_lines(const struct conf *c)
 	/* The single-valued keys; tls-cert and tls-key may be unset. */
 	size_t n = 1 + TEST_NKEYS - 7 - (c->tls_cert == NULL) -
 	    (c->tls_key == NULL) - (c->network_psk_file == NULL) -
-	    (c->member_keys_file == NULL);
+	    (c->member_keys_file == NULL) - (c->region == NULL) - 1;
 
 	return n + c->nlisten + c->nusers + c->nauth_secrets +
-	    c->nallowed_peers + c->ndenied_peers + c->nexternal + c->nrelay_ip;
+	    c->nallowed_peers + c->ndenied_peers + c->nexternal + c->nrelay_ip +
+	    c->nbootstrap;
 }
 
 /* Print c with its secrets, load the result, compare; count the lines. */

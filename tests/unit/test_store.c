@@ -109,7 +109,7 @@ test_create(const char *path)
 	pathf(side, "%s-shm", path);
 	tap_is_int(tap_file_mode(side), 0600, "create: -shm mode 0600");
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "2", "create: user_version 2");
+	tap_is_str(res, "3", "create: user_version 3");
 	side_sql(path, "PRAGMA journal_mode", res, sizeof(res));
 	tap_is_str(res, "wal", "create: journal_mode wal");
 	store_close(s);
@@ -493,7 +493,7 @@ test_upgrade(void)
 		tap_ok(0, "upgrade: opened (%s)", err);
 		return;
 	}
-	tap_is_int(store_version(s), 2, "upgrade: store_version 2");
+	tap_is_int(store_version(s), 3, "upgrade: store_version 3");
 	tap_ok(store_meta_get(s, "first_start", val, sizeof(val)) == 0 &&
 	    strcmp(val, "1700000000") == 0, "upgrade: meta kept");
 	tap_ok(store_total_get(s, "sessions", &v) == 0 && v == 42,
@@ -506,7 +506,7 @@ test_upgrade(void)
 	    user_same(&u, &vic, 5), "upgrade: users table works");
 	store_close(s);
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "2", "upgrade: user_version 2 on disk");
+	tap_is_str(res, "3", "upgrade: user_version 3 on disk");
 	side_sql(path, "SELECT sql FROM sqlite_master WHERE name = 'users'",
 	    res, sizeof(res));
 	tap_ok(strstr(res, "CREATE TABLE users") != NULL,
@@ -515,7 +515,7 @@ test_upgrade(void)
 		tap_ok(0, "upgrade: reopened (%s)", err);
 		return;
 	}
-	tap_ok(store_version(s) == 2 && store_user_get(s, "vic", &u) == 0,
+	tap_ok(store_version(s) == 3 && store_user_get(s, "vic", &u) == 0,
 	    "upgrade: reopen runs no migration again");
 	store_close(s);
 }
@@ -621,13 +621,69 @@ test_refused(void)
 	make_big(path);
 	side_sql(path, "PRAGMA user_version = 99", side, sizeof(side));
 	refused(path, "written by a newer chorusd (schema 99, this build "
-	    "knows 2); upgrade chorusd", "user_version 99");
+	    "knows 3); upgrade chorusd", "user_version 99");
 
 	tmp_path(path, "missing/dir/x.db");
 	refused(path, "x.db: ", "missing directory");
 }
 
 /* Run every test in a fresh temporary directory, then remove it. */
+/* netrec_list callback: count the records, keep the last one's size. */
+static int
+netrec_count(const uint8_t *rec, size_t len, void *arg)
+{
+	size_t *n = arg;
+
+	(void)rec;
+	n[0]++;
+	n[1] = len;
+	return 0;
+}
+
+/* Node network records: newest per signer and subject, expiry, pruning. */
+static void
+test_netrecs(const char *path)
+{
+	uint8_t a[STORE_ID_LEN], b[STORE_ID_LEN], rec[100];
+	struct store_netrec r;
+	char err[512];
+	struct store *s;
+	size_t n[2];
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "netrec: open (%s)", err);
+		return;
+	}
+	memset(a, 0xaa, sizeof(a));
+	memset(b, 0xbb, sizeof(b));
+	memset(rec, 1, sizeof(rec));
+	r = (struct store_netrec){ .kind = 1, .signer = a, .subject = a,
+	    .issued = 100, .expires = 200, .received = 100, .rec = rec,
+	    .len = 50 };
+	tap_is_int(store_netrec_put(s, &r), 1, "netrec: a descriptor kept");
+	r.len = 60;
+	tap_is_int(store_netrec_put(s, &r), 0,
+	    "netrec: the same issue time is not newer");
+	r.issued = 99;
+	tap_is_int(store_netrec_put(s, &r), 0, "netrec: an older one is not kept");
+	r.issued = 150;
+	r.len = 70;
+	tap_is_int(store_netrec_put(s, &r), 1, "netrec: a newer one replaces it");
+	r.subject = b;
+	r.kind = 2;
+	tap_is_int(store_netrec_put(s, &r), 1, "netrec: a report kept apart");
+	memset(n, 0, sizeof(n));
+	tap_is_int(store_netrec_list(s, 1, 120, netrec_count, n), 0,
+	    "netrec: list");
+	tap_ok(n[0] == 1 && n[1] == 70, "netrec: one descriptor, the newest "
+	    "(%zu, %zu bytes)", n[0], n[1]);
+	memset(n, 0, sizeof(n));
+	(void)store_netrec_list(s, 1, 200, netrec_count, n);
+	tap_is_int((long long)n[0], 0, "netrec: expired ones are not listed");
+	tap_is_int(store_netrec_prune(s, 200), 2, "netrec: pruning removes both");
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -649,6 +705,7 @@ main(void)
 	test_users_put(path);
 	test_users_list(path);
 	test_users_wiped();
+	test_netrecs(path);
 	test_upgrade();
 	test_refused();
 	store_close(NULL);

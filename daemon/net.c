@@ -1,0 +1,300 @@
+/*
+ * net.c - the node in the node network: it publishes its signed
+ * descriptor on the DHT, follows the network's directory, and keeps the
+ * records that verify (netrec_parse: signature, network, expiry) in
+ * SQLite; anything else is counted and dropped, never stored.
+ *
+ * DHT keys (doc/PROTOCOL.md "Node network records"): a node's own
+ * descriptor under netrec_dht_key(network, DESCRIPTOR, its ID), and the
+ * same bytes under the directory key netrec_dht_key(network, DESCRIPTOR,
+ * 32 zero bytes), which every node follows to find the others.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "chorus/encode.h"
+#include "chorus/netrec.h"
+#include "conf.h"
+#include "log.h"
+#include "net.h"
+#include "node.h"
+#include "overlay.h"
+#include "store.h"
+#include "tcp.h"
+#include "udp.h"
+
+#define NET_PUBLISH_SEC		600	/* descriptor refreshed this often */
+#define NET_LIFETIME_SEC	3600	/* ... and valid this long */
+#define NET_FIRST_SEC		1	/* first publication after start */
+
+struct net {
+	struct node		*node;
+	struct overlay		*ov;
+	uint8_t			 network_id[NETREC_NETWORK_ID_LEN];
+	uint8_t			 dir_key[NETREC_DHT_KEY_LEN];
+	struct event		*ev_publish;
+	uint64_t		 accepted, stored, published;
+	uint64_t		 rejected[NETREC_ERR_LIFETIME + 1];
+};
+
+/* A value from the DHT, on the loop thread: verify, then keep. */
+static void
+net_value(void *arg, const uint8_t key[OVERLAY_KEY_LEN], const uint8_t *data,
+    size_t len)
+{
+	struct net *n = arg;
+	struct store_netrec sr;
+	struct netrec r;
+	enum netrec_error e;
+	uint64_t now = (uint64_t)time(NULL);
+
+	(void)key;
+	if ((e = netrec_parse(data, len, now, n->network_id, &r)) !=
+	    NETREC_OK) {
+		n->rejected[e]++;
+		log_debug("net: record refused: %s", netrec_strerror(e));
+		return;
+	}
+	n->accepted++;
+	memset(&sr, 0, sizeof(sr));
+	sr.kind = r.kind;
+	sr.signer = r.signer;
+	sr.subject = netrec_subject(&r);
+	sr.issued = (int64_t)r.issued;
+	sr.expires = (int64_t)r.expires;
+	sr.received = (int64_t)now;
+	sr.rec = data;
+	sr.len = len;
+	if (n->node->store != NULL && store_netrec_put(n->node->store, &sr) ==
+	    1)
+		n->stored++;
+}
+
+/* The node's addresses as a descriptor lists them (listeners' own). */
+static void
+net_addrs(struct net *n, struct netrec_descriptor *d)
+{
+	const struct conf *c = n->node->conf;
+	size_t i;
+
+	for (i = 0; i < n->node->nlisteners && d->naddrs < NETREC_MAX_ADDRS;
+	    i++) {
+		const struct sockaddr_storage *ss = &c->listen[i].ss;
+		struct netrec_addr *a = &d->addrs[d->naddrs];
+
+		memset(a, 0, sizeof(*a));
+		if (ss->ss_family == AF_INET) {
+			a->family = 4;
+			memcpy(a->addr, &((const struct sockaddr_in *)ss)->
+			    sin_addr, 4);
+		} else if (ss->ss_family == AF_INET6) {
+			a->family = 6;
+			memcpy(a->addr, &((const struct sockaddr_in6 *)ss)->
+			    sin6_addr, 16);
+		} else
+			continue;
+		a->udp_port = (uint16_t)udp_port(n->node->udp[i]);
+		a->tcp_port = a->udp_port;
+		a->tls_port = n->node->ssl != NULL ? c->tls_port : 0;
+		d->naddrs++;
+	}
+}
+
+/* Sign and put the node's descriptor, under its key and the directory. */
+static void
+net_publish(struct net *n)
+{
+	const struct conf *c = n->node->conf;
+	uint8_t out[NETREC_MAX_LEN], key[NETREC_DHT_KEY_LEN];
+	uint64_t now = (uint64_t)time(NULL);
+	struct netrec r;
+	size_t len;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = NETREC_DESCRIPTOR;
+	memcpy(r.network_id, n->network_id, sizeof(r.network_id));
+	r.issued = now;
+	r.expires = now + NET_LIFETIME_SEC;
+	memcpy(r.u.desc.noise_key, n->node->id.x_pub, CRYPTO_X25519_LEN);
+	memcpy(r.u.desc.binding, n->node->id.binding, CRYPTO_ED25519_SIG_LEN);
+	r.u.desc.caps = NETREC_CAP_TURN | NETREC_CAP_SFU;
+	r.u.desc.max_sessions = c->max_sessions;
+	snprintf(r.u.desc.software, sizeof(r.u.desc.software), "chorusd %s",
+	    PACKAGE_VERSION);
+	if (c->region != NULL)
+		snprintf(r.u.desc.region, sizeof(r.u.desc.region), "%s",
+		    c->region);
+	net_addrs(n, &r.u.desc);
+	if (netrec_encode(&r, n->node->id.ed_seed, out, &len) == -1 ||
+	    netrec_dht_key(n->network_id, NETREC_DESCRIPTOR,
+	    n->node->id.ed_pub, key) == -1) {
+		log_warnx("net: cannot make the node's descriptor");
+		return;
+	}
+	(void)overlay_put(n->ov, key, out, len);
+	(void)overlay_put(n->ov, n->dir_key, out, len);
+	/* Our own descriptor is known to us without the network. */
+	net_value(n, key, out, len);
+	n->published++;
+}
+
+static void
+net_publish_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct net *n = arg;
+	struct timeval tv = { NET_PUBLISH_SEC, 0 };
+
+	(void)fd;
+	(void)what;
+	net_publish(n);
+	(void)overlay_get(n->ov, n->dir_key);
+	if (n->node->store != NULL)
+		(void)store_netrec_prune(n->node->store, (int64_t)time(NULL));
+	event_add(n->ev_publish, &tv);
+}
+
+struct net *
+net_new(struct node *node, char *err, size_t errlen)
+{
+	const struct conf *c = node->conf;
+	uint8_t zero[CRYPTO_ED25519_PUB_LEN];
+	struct timeval tv = { NET_FIRST_SEC, 0 };
+	struct net *n;
+
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		snprintf(err, errlen, "net: out of memory");
+		return NULL;
+	}
+	n->node = node;
+	memset(zero, 0, sizeof(zero));
+	if (netrec_network_id(c->network_id, n->network_id) == -1 ||
+	    netrec_dht_key(n->network_id, NETREC_DESCRIPTOR, zero,
+	    n->dir_key) == -1) {
+		snprintf(err, errlen, "net: cannot derive the network's keys");
+		goto fail;
+	}
+	if ((n->ov = overlay_new(node, c->dht_port, c->network_id,
+	    c->bootstrap, c->nbootstrap, net_value, n, err, errlen)) == NULL)
+		goto fail;
+	if (overlay_listen(n->ov, n->dir_key) == -1) {
+		snprintf(err, errlen, "net: cannot follow the directory");
+		goto fail;
+	}
+	if ((n->ev_publish = event_new(node->base, -1, 0, net_publish_cb,
+	    n)) == NULL || event_add(n->ev_publish, &tv) == -1) {
+		snprintf(err, errlen, "net: event_new failed");
+		goto fail;
+	}
+	log_info("node network %s: DHT on UDP port %u, %zu bootstrap nodes",
+	    c->network_id, overlay_port(n->ov), c->nbootstrap);
+	return n;
+fail:
+	net_free(n);
+	return NULL;
+}
+
+void
+net_free(struct net *n)
+{
+	if (n == NULL)
+		return;
+	if (n->ev_publish != NULL)
+		event_free(n->ev_publish);
+	overlay_free(n->ov);
+	free(n);
+}
+
+struct net_list {
+	struct net	*n;
+	json_t		*list;
+	uint64_t	 now;
+};
+
+/* A descriptor's addresses (the node's own, never a client's). */
+static json_t *
+net_addrs_json(const struct netrec_descriptor *d)
+{
+	char ip[INET6_ADDRSTRLEN];
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < d->naddrs; i++) {
+		const struct netrec_addr *x = &d->addrs[i];
+
+		if (inet_ntop(x->family == 4 ? AF_INET : AF_INET6, x->addr, ip,
+		    sizeof(ip)) == NULL)
+			continue;
+		json_array_append_new(a, json_pack("{s:s, s:i, s:i, s:i}",
+		    "ip", ip, "udp", x->udp_port, "tcp", x->tcp_port,
+		    "tls", x->tls_port));
+	}
+	return a;
+}
+
+/* One stored descriptor as JSON; stored records are parsed again. */
+static int
+net_node_json(const uint8_t *rec, size_t len, void *arg)
+{
+	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN];
+	struct net_list *l = arg;
+	const struct netrec_descriptor *d;
+	struct netrec r;
+
+	if (netrec_parse(rec, len, l->now, l->n->network_id, &r) != NETREC_OK)
+		return 0;
+	d = &r.u.desc;
+	identity_id_string(r.signer, id);
+	identity_fingerprint(r.signer, fpr);
+	json_array_append_new(l->list, json_pack("{s:s, s:s, s:b, s:s, s:s, "
+	    "s:{s:b, s:b, s:b}, s:I, s:{s:f, s:f, s:f, s:f}, s:o, s:I, s:I}",
+	    "id", id, "fingerprint", fpr,
+	    "self", memcmp(r.signer, l->n->node->id.ed_pub,
+	    CRYPTO_ED25519_PUB_LEN) == 0,
+	    "software", d->software, "region", d->region,
+	    "capabilities", "turn", (d->caps & NETREC_CAP_TURN) != 0,
+	    "sfu", (d->caps & NETREC_CAP_SFU) != 0,
+	    "mix", (d->caps & NETREC_CAP_MIX) != 0,
+	    "max_sessions", (json_int_t)d->max_sessions,
+	    "coordinates", "x", (double)d->x, "y", (double)d->y,
+	    "height", (double)d->height, "error", (double)d->error,
+	    "addresses", net_addrs_json(d),
+	    "issued", (json_int_t)r.issued, "expires", (json_int_t)r.expires));
+	return 0;
+}
+
+/* GET /api/v1/network/nodes: every node whose descriptor we hold. */
+json_t *
+net_nodes_json(struct net *n)
+{
+	struct net_list l = { n, json_array(), (uint64_t)time(NULL) };
+
+	if (l.list != NULL && n->node->store != NULL)
+		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,
+		    (int64_t)l.now, net_node_json, &l);
+	return json_pack("{s:s, s:o, s:o}", "network", n->node->conf->network_id,
+	    "nodes", l.list, "records", net_stats_json(n));
+}
+
+json_t *
+net_stats_json(const struct net *n)
+{
+	const struct overlay_stats *st = overlay_stats(n->ov);
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "published", (json_int_t)n->published,
+	    "accepted", (json_int_t)n->accepted,
+	    "stored", (json_int_t)n->stored,
+	    "dht_values_in", (json_int_t)st->values_in,
+	    "dht_dropped", (json_int_t)(st->dropped_big + st->dropped_queue),
+	    "dht_port", (json_int_t)overlay_port(n->ov));
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The node network: six nodes bootstrap into a private DHT network on
+# loopback, inside a network namespace this test makes (OpenDHT binds
+# every interface: nothing can leave the namespace), publish their signed
+# descriptors and find each other; a node of another network-id stays
+# apart.  Each node keeps the verified descriptors in SQLite.
+if [ -z "${CHORUS_NETNS:-}" ]; then
+	if ! unshare -rn true 2>/dev/null; then
+		echo "1..0 # SKIP cannot make a network namespace (unshare -rn)"
+		exit 0
+	fi
+	exec env CHORUS_NETNS=1 unshare -rn bash "$0" "$@"
+fi
+ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null
+. "$top_srcdir/tests/integ/lib.sh"
+plan 12
+
+N=6
+PIDS=()
+cleanup_extra() {
+	local p
+	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+}
+
+# node_up I NETWORK [BOOTSTRAP]: start node I with its own state and ports.
+node_up() {
+	local i=$1 d="$T_DIR/n$1"
+	mkdir -p "$d"
+	eval "HTTP$i=$(free_port) DHT$i=$(free_port)"
+	{
+		echo "state-dir = $d/state"
+		echo "listen-address = 127.0.0.1"
+		echo "port = $(free_port)"
+		echo "tls-port = 0"
+		echo "http-address = 127.0.0.1:$(eval echo \$HTTP$i)"
+		echo "log-level = debug"
+		echo "dht = yes"
+		echo "dht-port = $(eval echo \$DHT$i)"
+		echo "network-id = $2"
+		echo "region = test-$i"
+		[ -n "${3:-}" ] && echo "bootstrap = $3"
+	} >"$d/conf"
+	"$CHORUSD" -c "$d/conf" -f >"$d/log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 50); do
+		curl -sf -o /dev/null "http://127.0.0.1:$(eval echo \$HTTP$i)/api/v1/status" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+nodes() { curl -sf "http://127.0.0.1:$(eval echo \$HTTP$1)/api/v1/network/nodes"; }
+
+node_up 1 testnet; ok $? "node 1 starts its DHT"
+for i in $(seq 2 $N); do node_up $i testnet "127.0.0.1:$DHT1" || break; done
+ok $? "nodes 2-$N start and bootstrap through node 1"
+node_up 7 othernet "127.0.0.1:$DHT1"; ok $? "a node of another network starts"
+
+# Each node must come to hold all six descriptors.
+all=0
+for _ in $(seq 120); do
+	all=1
+	for i in $(seq $N); do
+		[ "$(nodes $i | jq '.nodes | length')" = $N ] || { all=0; break; }
+	done
+	[ $all = 1 ] && break
+	sleep 0.5
+done
+ok $((1 - all)) "every node found all $N nodes of its network"
+for i in 1 $N; do
+	nodes $i >"$T_DIR/nodes$i"
+	fpr=$(curl -sf "http://127.0.0.1:$(eval echo \$HTTP$i)/api/v1/status" | jq -r .node.fingerprint)
+	is "$(jq -r '.nodes[] | select(.self) | .fingerprint' "$T_DIR/nodes$i")" "$fpr" \
+	    "node $i lists itself once, with its own fingerprint"
+done
+is "$(jq -r '[.nodes[].region] | sort | join(",")' "$T_DIR/nodes1")" \
+    "test-1,test-2,test-3,test-4,test-5,test-6" "descriptors carry each node's region"
+is "$(jq '[.nodes[] | select(.region == "test-7")] | length' "$T_DIR/nodes1")" 0 \
+    "the other network's node is not listed"
+for _ in $(seq 40); do
+	[ "$(nodes 7 | jq '.nodes | length')" = 1 ] && break
+	sleep 0.25
+done
+sleep 2	# time for anything of the other network to arrive, if it could
+is "$(nodes 7 | jq '[.nodes[] | .region] | join(",")')" '"test-7"' \
+    "and it sees only itself"
+is "$(jq '[.records.accepted] | .[0] > 0' "$T_DIR/nodes1")" true "records were verified and accepted"
+is "$(sqlite3 "$T_DIR/n1/state/chorus.db" 'SELECT count(*) FROM netrecs WHERE kind = 1')" $N \
+    "node 1 keeps the $N descriptors in SQLite"
+is "$(jq '[.nodes[] | .addresses[0].ip] | unique | .[0]' "$T_DIR/nodes1")" '"127.0.0.1"' \
+    "descriptors name the nodes' own addresses"
+finish
