@@ -22,6 +22,8 @@ static const struct {
 	{ "kick", cmd_kick, "kick LINK CLIENT-ID" },
 	{ "ban", cmd_ban, "ban LINK CLIENT-ID [--for SECONDS]" },
 	{ "promote", cmd_promote, "promote LINK CLIENT-ID --room-key FILE" },
+	{ "probe", cmd_probe, "probe --node HOST:PORT --node-key KEY "
+	    "[--node-id ID]" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

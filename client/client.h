@@ -25,5 +25,6 @@ int	cmd_join(int argc, char *argv[]);
 int	cmd_kick(int argc, char *argv[]);
 int	cmd_ban(int argc, char *argv[]);
 int	cmd_promote(int argc, char *argv[]);
+int	cmd_probe(int argc, char *argv[]);
 
 #endif

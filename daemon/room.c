@@ -455,7 +455,8 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
  * Tests only (tests/chorusd-tamper, never installed): play a dishonest
  * node that alters what it forwards, so a test can show that receivers
  * refuse it.  CHORUS_TAMPER=header flips a bit of the sequence number,
- * =level changes the audio level, =payload flips a bit of the ciphertext.
+ * =level changes the audio level, =payload flips a bit of the ciphertext,
+ * =drop forwards only four frames in five.
  */
 static void
 room_test_tamper(uint8_t *frame, size_t len)
@@ -470,6 +471,16 @@ room_test_tamper(uint8_t *frame, size_t len)
 		frame[15] = (uint8_t)(frame[15] == 0 ? 1 : frame[15] - 1);
 	else if (strcmp(how, "payload") == 0)
 		frame[MEDIA_HEADER_LEN] ^= 0x80;
+}
+
+/* CHORUS_TAMPER=drop: forward only four frames in five. */
+static int
+room_test_drop(void)
+{
+	static unsigned n;
+	const char *how = getenv("CHORUS_TAMPER");
+
+	return how != NULL && strcmp(how, "drop") == 0 && ++n % 5 == 0;
 }
 #endif
 
@@ -488,6 +499,8 @@ room_forward(struct chorus *ch, struct room *r, struct member *from,
 		return;
 #ifdef CHORUS_TEST_HOOKS
 	room_test_tamper(pkt + FRAME_HDR_LEN, len);
+	if (room_test_drop())
+		return;
 #endif
 	for (i = 0; i < r->limit; i++) {
 		if ((to = r->members[i]) == NULL || to == from)
