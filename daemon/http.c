@@ -40,6 +40,7 @@
 #include <microhttpd.h>
 #include <openssl/crypto.h>
 
+#include "chorus/encode.h"
 #include "api.h"
 #include "chorus.h"
 #include "net.h"
@@ -124,12 +125,22 @@ static enum MHD_Result	http_get_rooms(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_nodes(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_leaderboard(struct http_req *,
+			    const char *, json_t *);
+static enum MHD_Result	http_post_report(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_file(struct http_req *, const char *,
 			    json_t *);
+
+/* A measurement report: {"report": base64 of the signed record}. */
+static const struct http_param report_params[] = {
+	{ "report", JSON_STRING, PARAM_REQUIRED },
+	{ NULL, JSON_NULL, 0 },
+};
 
 /* Drain takes no fields: an empty body or {}. */
 static const struct http_param drain_params[] = {
@@ -142,6 +153,8 @@ static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/turn",		0, NULL, http_get_turn },
 	{ "GET",	"/api/v1/rooms",	0, NULL, http_get_rooms },
 	{ "GET",	"/api/v1/network/nodes", 0, NULL, http_get_nodes },
+	{ "GET",	"/api/v1/leaderboard",	0, NULL, http_get_leaderboard },
+	{ "POST",	"/api/v1/reports",	0, report_params, http_post_report },
 	{ "GET",	"/metrics",		0, NULL, http_get_metrics },
 	{ "POST",	"/api/v1/drain",	ROUTE_ADMIN, drain_params,
 	    http_post_drain },
@@ -462,6 +475,48 @@ http_get_nodes(struct http_req *r, const char *url, json_t *body)
 		    "(dht = no)"), NULL, NULL);
 	return http_reply_json(r, MHD_HTTP_OK, net_nodes_json(node->net),
 	    NULL, NULL);
+}
+
+/* GET /api/v1/leaderboard: reputation of every known node, explained. */
+static enum MHD_Result
+http_get_leaderboard(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+
+	(void)url;
+	(void)body;
+	if (node->net == NULL)
+		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+		    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
+		    "(dht = no)"), NULL, NULL);
+	return http_reply_json(r, MHD_HTTP_OK,
+	    net_leaderboard_json(node->net), NULL, NULL);
+}
+
+/* POST /api/v1/reports: a signed measurement report to keep and share. */
+static enum MHD_Result
+http_post_report(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+	const char *b64 = json_string_value(json_object_get(body, "report"));
+	const char *why = NULL;
+	uint8_t rec[1024];
+	ssize_t n;
+
+	(void)url;
+	if (node->net == NULL)
+		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+		    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
+		    "(dht = no)"), NULL, NULL);
+	if (b64 == NULL || (n = encode_unbase64(b64, strlen(b64), rec,
+	    sizeof(rec))) <= 0)
+		return http_reply_json(r, MHD_HTTP_BAD_REQUEST, api_error(
+		    MHD_HTTP_BAD_REQUEST, "report: not base64"), NULL, NULL);
+	if (net_submit(node->net, rec, (size_t)n, &why) == -1)
+		return http_reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
+		    api_error(MHD_HTTP_UNPROCESSABLE_CONTENT, why), NULL, NULL);
+	return http_reply_json(r, MHD_HTTP_OK, json_pack("{s:b}", "stored",
+	    1), NULL, NULL);
 }
 
 /* GET /api/v1/rooms */

@@ -25,6 +25,7 @@
 #include "chorus/encode.h"
 #include "chorus/netrec.h"
 #include "conf.h"
+#include "ledger.h"
 #include "log.h"
 #include "net.h"
 #include "node.h"
@@ -36,6 +37,8 @@
 #define NET_PUBLISH_SEC		600	/* descriptor refreshed this often */
 #define NET_LIFETIME_SEC	3600	/* ... and valid this long */
 #define NET_FIRST_SEC		1	/* first publication after start */
+#define NET_MAX_FOLLOWED	128	/* nodes whose report keys we follow */
+#define NET_SUBMIT_PER_MIN	60	/* reports accepted through the API */
 
 struct net {
 	struct node		*node;
@@ -43,9 +46,30 @@ struct net {
 	uint8_t			 network_id[NETREC_NETWORK_ID_LEN];
 	uint8_t			 dir_key[NETREC_DHT_KEY_LEN];
 	struct event		*ev_publish;
-	uint64_t		 accepted, stored, published;
+	uint64_t		 accepted, stored, published, submitted;
+	uint8_t			 followed[NET_MAX_FOLLOWED][CRYPTO_ED25519_PUB_LEN];
+	size_t			 nfollowed;
+	uint64_t		 submit_minute;
+	unsigned		 submit_count;
 	uint64_t		 rejected[NETREC_ERR_LIFETIME + 1];
 };
+
+/* Follow the reports about a node we learnt of (a bounded number). */
+static void
+net_follow(struct net *n, const uint8_t *id)
+{
+	uint8_t key[NETREC_DHT_KEY_LEN];
+	size_t i;
+
+	for (i = 0; i < n->nfollowed; i++)
+		if (memcmp(n->followed[i], id, CRYPTO_ED25519_PUB_LEN) == 0)
+			return;
+	if (n->nfollowed == NET_MAX_FOLLOWED ||
+	    netrec_dht_key(n->network_id, NETREC_REPORT, id, key) == -1 ||
+	    overlay_listen(n->ov, key) == -1)
+		return;
+	memcpy(n->followed[n->nfollowed++], id, CRYPTO_ED25519_PUB_LEN);
+}
 
 /* A value from the DHT, on the loop thread: verify, then keep. */
 static void
@@ -78,6 +102,8 @@ net_value(void *arg, const uint8_t key[OVERLAY_KEY_LEN], const uint8_t *data,
 	if (n->node->store != NULL && store_netrec_put(n->node->store, &sr) ==
 	    1)
 		n->stored++;
+	if (r.kind == NETREC_DESCRIPTOR)
+		net_follow(n, r.signer);
 }
 
 /* The node's addresses as a descriptor lists them (listeners' own). */
@@ -161,6 +187,52 @@ net_publish_cb(evutil_socket_t fd, short what, void *arg)
 	if (n->node->store != NULL)
 		(void)store_netrec_prune(n->node->store, (int64_t)time(NULL));
 	event_add(n->ev_publish, &tv);
+}
+
+/*
+ * A measurement report handed to the node (POST /api/v1/reports): kept
+ * if it verifies, and published under its subject's report key.  0, or
+ * -1 with *why.
+ */
+int
+net_submit(struct net *n, const uint8_t *rec, size_t len, const char **why)
+{
+	uint8_t key[NETREC_DHT_KEY_LEN];
+	uint64_t now = (uint64_t)time(NULL);
+	enum netrec_error e;
+	struct netrec r;
+
+	if (now / 60 != n->submit_minute) {
+		n->submit_minute = now / 60;
+		n->submit_count = 0;
+	}
+	if (++n->submit_count > NET_SUBMIT_PER_MIN) {
+		*why = "too many reports this minute";
+		return -1;
+	}
+	if ((e = netrec_parse(rec, len, now, n->network_id, &r)) !=
+	    NETREC_OK) {
+		n->rejected[e]++;
+		*why = netrec_strerror(e);
+		return -1;
+	}
+	if (r.kind != NETREC_REPORT) {
+		*why = "not a measurement report";
+		return -1;
+	}
+	net_value(n, NULL, rec, len);
+	if (netrec_dht_key(n->network_id, NETREC_REPORT, r.u.report.subject,
+	    key) == 0)
+		(void)overlay_put(n->ov, key, rec, len);
+	n->submitted++;
+	return 0;
+}
+
+/* GET /api/v1/leaderboard */
+json_t *
+net_leaderboard_json(struct net *n)
+{
+	return ledger_leaderboard(n->node, n->network_id);
 }
 
 struct net *
@@ -290,8 +362,9 @@ net_stats_json(const struct net *n)
 {
 	const struct overlay_stats *st = overlay_stats(n->ov);
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "published", (json_int_t)n->published,
+	    "submitted", (json_int_t)n->submitted,
 	    "accepted", (json_int_t)n->accepted,
 	    "stored", (json_int_t)n->stored,
 	    "dht_values_in", (json_int_t)st->values_in,

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Reputation from verified work: three nodes in a private DHT network
+# (inside a network namespace this test makes), two honest and one that
+# drops a fifth of what it forwards (tests/chorusd-tamper).  Verifiers
+# probe them with chorus probe and hand the signed reports to one node,
+# which keeps them, shares them over the DHT, and scores every node: the
+# dropping node ends below half the honest ones' score.  Reports that do
+# not verify are refused.  A verifier first seen today counts nothing
+# (doc/REPUTATION.md), so the scoring node is the test build, told to
+# age verifiers by 60 days (CHORUS_TEST_VERIFIER_DAYS).
+if [ -z "${CHORUS_NETNS:-}" ]; then
+	if ! unshare -rn true 2>/dev/null; then
+		echo "1..0 # SKIP cannot make a network namespace (unshare -rn)"
+		exit 0
+	fi
+	exec env CHORUS_NETNS=1 unshare -rn bash "$0" "$@"
+fi
+. "$top_srcdir/tests/integ/lib.sh"
+{ ip link set lo up || ifconfig lo up; } 2>/dev/null ||
+	skip_all "cannot bring up loopback in the namespace (no ip or ifconfig)"
+: "${top_builddir:?}"
+TAMPER="$top_builddir/tests/chorusd-tamper"
+[ -x "$TAMPER" ] || skip_all "tests/chorusd-tamper was not built"
+plan 10
+
+PIDS=()
+cleanup_extra() {
+	local p
+	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+}
+
+# node_up I BINARY [BOOTSTRAP]
+node_up() {
+	local i=$1 d="$T_DIR/n$1"
+	mkdir -p "$d"
+	eval "HTTP$i=$(free_port) DHT$i=$(free_port) UDP$i=$(free_port)"
+	{
+		echo "state-dir = $d/state"
+		echo "listen-address = 127.0.0.1"
+		echo "port = $(eval echo \$UDP$i)"
+		echo "tls-port = 0"
+		echo "http-address = 127.0.0.1:$(eval echo \$HTTP$i)"
+		echo "dht = yes"
+		echo "dht-port = $(eval echo \$DHT$i)"
+		echo "network-id = ledgertest"
+		echo "region = n$i"
+		[ -n "${3:-}" ] && echo "bootstrap = $3"
+	} >"$d/conf"
+	CHORUS_TAMPER=${TAMPER_MODE:-} CHORUS_TEST_VERIFIER_DAYS=60 \
+	    "$2" -c "$d/conf" -f >"$d/log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 50); do
+		curl -sf -o /dev/null "http://127.0.0.1:$(eval echo \$HTTP$i)/api/v1/status" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+get() { curl -sf "http://127.0.0.1:$(eval echo \$HTTP$1)$2"; }
+
+node_up 1 "$TAMPER" && node_up 2 "$CHORUSD" "127.0.0.1:$DHT1" &&
+    TAMPER_MODE=drop node_up 3 "$TAMPER" "127.0.0.1:$DHT1"
+ok $? "two honest nodes and a dropping one start"
+for _ in $(seq 60); do
+	[ "$(get 1 /api/v1/network/nodes | jq '.nodes | length')" = 3 ] &&
+	    [ "$(get 2 /api/v1/network/nodes | jq '.nodes | length')" = 3 ] && break
+	sleep 0.5
+done
+is "$(get 1 /api/v1/network/nodes | jq '.nodes | length')" 3 "node 1 knows all three"
+
+# probe I: one verifier (a fresh identity) measures node I; report to node 1.
+probe() {
+	local id key out
+	id=$(get "$1" /api/v1/status | jq -r .node.id)
+	key=$(get "$1" /api/v1/status | jq -r .node.noise_key)
+	out=$("$CHORUS" probe --node "127.0.0.1:$(eval echo \$UDP$1)" --node-key "$key" \
+	    --node-id "$id" --network-id ledgertest --packets 200 --rate 200 \
+	    --size 300 2>>"$T_DIR/probe.err") || return 1
+	echo "$out" >>"$T_DIR/probes"
+	curl -sf -X POST -H 'Content-Type: application/json' \
+	    -d "{\"report\": \"$(echo "$out" | jq -r .report)\"}" \
+	    "http://127.0.0.1:$HTTP1/api/v1/reports" >/dev/null
+}
+rc=0
+for round in 1 2 3; do
+	for i in 2 3; do probe $i || rc=1; done
+done
+ok $rc "three verifiers probed nodes 2 and 3 and handed node 1 their reports"
+
+get 1 /api/v1/leaderboard >"$T_DIR/board1"
+score() { jq -r --arg r "n$2" '.leaderboard[] | select(.region == $r) | .score' "$1"; }
+s2=$(score "$T_DIR/board1" 2) s3=$(score "$T_DIR/board1" 3)
+diag "scores: honest $s2, dropping $s3"
+is "$(jq --arg r n2 '.leaderboard[] | select(.region == $r) | .reports' "$T_DIR/board1")" 3 \
+    "node 1 counts three reports on node 2"
+check "the honest node earned a score" awk -v s="$s2" 'BEGIN { exit !(s > 0) }'
+check "the dropping node ends below half of it" awk -v a="$s3" -v b="$s2" 'BEGIN { exit !(a < b / 2) }'
+is "$(jq -r --arg r n3 '.leaderboard[] | select(.region == $r) | .pass_median < 0.9' "$T_DIR/board1")" true \
+    "its reports show challenges it failed to forward"
+
+# The reports went out over the DHT: node 2 holds them too.
+for _ in $(seq 40); do
+	[ "$(get 2 /api/v1/leaderboard | jq '.reports')" -ge 6 ] 2>/dev/null && break
+	sleep 0.5
+done
+check "node 2 received the reports over the DHT" test "$(get 2 /api/v1/leaderboard | jq '.reports')" -ge 6
+
+# Reports that do not verify are refused and not kept.
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -d '{"report": "bm90IGEgcmVwb3J0"}' "http://127.0.0.1:$HTTP1/api/v1/reports")
+is "$code" 422 "a report that is not a signed record is refused"
+bad=$(head -1 "$T_DIR/probes" | jq -r .report | base64 -d | python3 -c '
+import base64, sys
+b = bytearray(sys.stdin.buffer.read()); b[100] ^= 1
+print(base64.b64encode(bytes(b)).decode())')
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    -d "{\"report\": \"$bad\"}" "http://127.0.0.1:$HTTP1/api/v1/reports")
+is "$code" 422 "a report altered after signing is refused"
+finish
