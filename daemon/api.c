@@ -24,6 +24,7 @@
 
 #include "api.h"
 #include "chorus.h"
+#include "net.h"
 #include "http.h"
 #include "metrics.h"
 #include "node.h"
@@ -286,6 +287,8 @@ api_metrics(struct node *node, size_t *len)
 	api_metrics_process(node, out);
 	if (node->chorus != NULL)
 		chorus_metrics(node->chorus, out);
+	if (node->net != NULL)
+		net_metrics(node->net, out);
 	metrics_render_hist(out, "chorus_udp_forward_delay_seconds",
 	    "Time from the kernel's arrival of a UDP datagram to the "
 	    "sending of each datagram it caused (forwarded media, replies).",

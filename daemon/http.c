@@ -129,6 +129,12 @@ static enum MHD_Result	http_get_leaderboard(struct http_req *,
 			    const char *, json_t *);
 static enum MHD_Result	http_post_report(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_topology(struct http_req *, const char *,
+			    json_t *);
+static enum MHD_Result	http_get_node(struct http_req *, const char *,
+			    json_t *);
+static enum MHD_Result	http_get_reports(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
@@ -154,6 +160,11 @@ static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/rooms",	0, NULL, http_get_rooms },
 	{ "GET",	"/api/v1/network/nodes", 0, NULL, http_get_nodes },
 	{ "GET",	"/api/v1/leaderboard",	0, NULL, http_get_leaderboard },
+	{ "GET",	"/api/v1/topology",	0, NULL, http_get_topology },
+	{ "GET",	"/api/v1/network/nodes/", ROUTE_PREFIX, NULL,
+	    http_get_node },
+	{ "GET",	"/api/v1/reports/",	ROUTE_PREFIX, NULL,
+	    http_get_reports },
 	{ "POST",	"/api/v1/reports",	0, report_params, http_post_report },
 	{ "GET",	"/metrics",		0, NULL, http_get_metrics },
 	{ "POST",	"/api/v1/drain",	ROUTE_ADMIN, drain_params,
@@ -491,6 +502,69 @@ http_get_leaderboard(struct http_req *r, const char *url, json_t *body)
 		    "(dht = no)"), NULL, NULL);
 	return http_reply_json(r, MHD_HTTP_OK,
 	    net_leaderboard_json(node->net), NULL, NULL);
+}
+
+/* The node network's routes answer 404 on a node that is not in one. */
+static enum MHD_Result
+http_no_network(struct http_req *r)
+{
+	return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+	    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
+	    "(dht = no)"), NULL, NULL);
+}
+
+/* GET /api/v1/topology */
+static enum MHD_Result
+http_get_topology(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+
+	(void)url;
+	(void)body;
+	if (node->net == NULL)
+		return http_no_network(r);
+	return http_reply_json(r, MHD_HTTP_OK, net_topology_json(node->net),
+	    NULL, NULL);
+}
+
+/* GET /api/v1/network/nodes/ID */
+static enum MHD_Result
+http_get_node(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+	const char *id = url + strlen("/api/v1/network/nodes/");
+	json_t *o;
+
+	(void)body;
+	if (node->net == NULL)
+		return http_no_network(r);
+	if ((o = net_node_json(node->net, id)) == NULL)
+		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+		    MHD_HTTP_NOT_FOUND, "no such node in this network"), NULL,
+		    NULL);
+	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
+}
+
+/* GET /api/v1/reports/PAGE */
+static enum MHD_Result
+http_get_reports(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+	const char *p = url + strlen("/api/v1/reports/");
+	unsigned long page;
+	char *end;
+	json_t *o;
+
+	(void)body;
+	if (node->net == NULL)
+		return http_no_network(r);
+	page = strtoul(p, &end, 10);
+	if (*p == '\0' || *end != '\0' || page == 0 || page > 100000 ||
+	    (o = net_reports_json(node->net, (unsigned)page)) == NULL)
+		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+		    MHD_HTTP_NOT_FOUND, "pages are numbered from 1"), NULL,
+		    NULL);
+	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
 }
 
 /* POST /api/v1/reports: a signed measurement report to keep and share. */

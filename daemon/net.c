@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "ledger.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "node.h"
 #include "overlay.h"
@@ -39,6 +40,7 @@
 #define NET_FIRST_SEC		1	/* first publication after start */
 #define NET_MAX_FOLLOWED	128	/* nodes whose report keys we follow */
 #define NET_SUBMIT_PER_MIN	60	/* reports accepted through the API */
+#define NET_PAGE		100	/* reports per API page */
 
 struct net {
 	struct node		*node;
@@ -315,7 +317,7 @@ net_addrs_json(const struct netrec_descriptor *d)
 
 /* One stored descriptor as JSON; stored records are parsed again. */
 static int
-net_node_json(const uint8_t *rec, size_t len, void *arg)
+net_node_entry(const uint8_t *rec, size_t len, void *arg)
 {
 	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN];
 	struct net_list *l = arg;
@@ -352,7 +354,7 @@ net_nodes_json(struct net *n)
 
 	if (l.list != NULL && n->node->store != NULL)
 		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,
-		    (int64_t)l.now, net_node_json, &l);
+		    (int64_t)l.now, net_node_entry, &l);
 	return json_pack("{s:s, s:o, s:o}", "network", n->node->conf->network_id,
 	    "nodes", l.list, "records", net_stats_json(n));
 }
@@ -370,4 +372,158 @@ net_stats_json(const struct net *n)
 	    "dht_values_in", (json_int_t)st->values_in,
 	    "dht_dropped", (json_int_t)(st->dropped_big + st->dropped_queue),
 	    "dht_port", (json_int_t)overlay_port(n->ov));
+}
+
+/* GET /api/v1/network/nodes/ID: one node's descriptor and its score. */
+json_t *
+net_node_json(struct net *n, const char *idtext)
+{
+	uint8_t id[CRYPTO_ED25519_PUB_LEN];
+	struct net_list l = { n, json_array(), (uint64_t)time(NULL) };
+	json_t *node = NULL, *board, *e, *out = NULL;
+	const char *eid;
+	size_t i;
+
+	if (l.list == NULL || strlen(idtext) != 52 ||
+	    encode_unbase32(idtext, 52, id, sizeof(id)) != sizeof(id))
+		goto done;
+	if (n->node->store != NULL)
+		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,
+		    (int64_t)l.now, net_node_entry, &l);
+	for (i = 0; i < json_array_size(l.list); i++) {
+		e = json_array_get(l.list, i);
+		if ((eid = json_string_value(json_object_get(e, "id"))) !=
+		    NULL && strcmp(eid, idtext) == 0)
+			node = e;
+	}
+	if (node == NULL)
+		goto done;
+	out = json_deep_copy(node);
+	board = ledger_leaderboard(n->node, n->network_id);
+	for (i = 0; board != NULL && out != NULL &&
+	    i < json_array_size(json_object_get(board, "leaderboard")); i++) {
+		e = json_array_get(json_object_get(board, "leaderboard"), i);
+		if ((eid = json_string_value(json_object_get(e, "id"))) !=
+		    NULL && strcmp(eid, idtext) == 0)
+			json_object_set(out, "reputation", e);
+	}
+	json_decref(board);
+done:
+	json_decref(l.list);
+	return out;
+}
+
+/* A report as JSON: who measured whom, and what (fingerprints only). */
+static int
+net_report_entry(const uint8_t *rec, size_t len, void *arg)
+{
+	char v[IDENTITY_FPR_STRLEN], s[IDENTITY_FPR_STRLEN];
+	struct net_list *l = arg;
+	const struct netrec_report *m;
+	struct netrec r;
+
+	if (netrec_parse(rec, len, l->now, l->n->network_id, &r) != NETREC_OK)
+		return 0;
+	m = &r.u.report;
+	identity_fingerprint(r.signer, v);
+	identity_fingerprint(m->subject, s);
+	json_array_append_new(l->list, json_pack("{s:s, s:s, s:I, s:I, s:I, "
+	    "s:I, s:I, s:I, s:I, s:I, s:I}",
+	    "verifier", v, "subject", s,
+	    "window_start", (json_int_t)m->window_start,
+	    "window_end", (json_int_t)m->window_end,
+	    "sent", (json_int_t)m->sent, "passed", (json_int_t)m->passed,
+	    "verified_bytes", (json_int_t)m->verified_bytes,
+	    "throughput_kbps", (json_int_t)m->throughput_kbps,
+	    "rtt_median_us", (json_int_t)m->rtt_median_us,
+	    "rtt_spread_us", (json_int_t)m->rtt_spread_us,
+	    "loss_ppm", (json_int_t)m->loss_ppm));
+	return 0;
+}
+
+/* GET /api/v1/reports/PAGE: NET_PAGE reports a page, page 1 first. */
+json_t *
+net_reports_json(struct net *n, unsigned page)
+{
+	struct net_list l = { n, json_array(), (uint64_t)time(NULL) };
+	json_t *items;
+	size_t total, i, from;
+
+	if (l.list == NULL || page == 0)
+		return NULL;
+	if (n->node->store != NULL)
+		(void)store_netrec_list(n->node->store, NETREC_REPORT,
+		    (int64_t)l.now, net_report_entry, &l);
+	total = json_array_size(l.list);
+	from = (size_t)(page - 1) * NET_PAGE;
+	items = json_array();
+	for (i = from; items != NULL && i < total && i < from + NET_PAGE; i++)
+		json_array_append(items, json_array_get(l.list, i));
+	json_decref(l.list);
+	return json_pack("{s:I, s:I, s:I, s:o}", "page", (json_int_t)page,
+	    "per_page", (json_int_t)NET_PAGE, "total", (json_int_t)total,
+	    "reports", items);
+}
+
+/* GET /api/v1/topology: coordinates, and the RTTs reports measured. */
+json_t *
+net_topology_json(struct net *n)
+{
+	struct net_list l = { n, json_array(), (uint64_t)time(NULL) };
+	json_t *nodes = json_array(), *edges = json_array(), *e;
+	size_t i;
+
+	if (l.list != NULL && n->node->store != NULL) {
+		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,
+		    (int64_t)l.now, net_node_entry, &l);
+		for (i = 0; i < json_array_size(l.list); i++) {
+			e = json_array_get(l.list, i);
+			json_array_append_new(nodes, json_pack("{s:O, s:O, s:O}",
+			    "fingerprint", json_object_get(e, "fingerprint"),
+			    "region", json_object_get(e, "region"),
+			    "coordinates", json_object_get(e, "coordinates")));
+		}
+		json_array_clear(l.list);
+		(void)store_netrec_list(n->node->store, NETREC_REPORT,
+		    (int64_t)l.now, net_report_entry, &l);
+		for (i = 0; i < json_array_size(l.list); i++) {
+			e = json_array_get(l.list, i);
+			json_array_append_new(edges, json_pack("{s:O, s:O, s:f}",
+			    "from", json_object_get(e, "verifier"),
+			    "to", json_object_get(e, "subject"),
+			    "rtt_ms", json_integer_value(json_object_get(e,
+			    "rtt_median_us")) / 1000.0));
+		}
+	}
+	json_decref(l.list);
+	return json_pack("{s:o, s:o}", "nodes", nodes, "measured", edges);
+}
+
+/* Prometheus lines for the node network. */
+void
+net_metrics(const struct net *n, FILE *out)
+{
+	const struct overlay_stats *st = overlay_stats(n->ov);
+	uint64_t rejected = 0;
+	size_t i;
+
+	for (i = 1; i < sizeof(n->rejected) / sizeof(n->rejected[0]); i++)
+		rejected += n->rejected[i];
+	metrics_render_one(out, "chorus_netrecs_total", METRIC_COUNTER,
+	    "Node network records received, by outcome.", "result",
+	    "accepted", (double)n->accepted);
+	metrics_render_one(out, "chorus_netrecs_total", METRIC_COUNTER, NULL,
+	    "result", "rejected", (double)rejected);
+	metrics_render_one(out, "chorus_netrecs_published_total",
+	    METRIC_COUNTER, "Descriptors this node published.", NULL, NULL,
+	    (double)n->published);
+	metrics_render_one(out, "chorus_reports_submitted_total",
+	    METRIC_COUNTER, "Measurement reports handed to the node.", NULL,
+	    NULL, (double)n->submitted);
+	metrics_render_one(out, "chorus_dht_values_total", METRIC_COUNTER,
+	    "Values the DHT handed to the node.", NULL, NULL,
+	    (double)st->values_in);
+	metrics_render_one(out, "chorus_dht_dropped_total", METRIC_COUNTER,
+	    "DHT values dropped before parsing (too large, queue full).",
+	    NULL, NULL, (double)(st->dropped_big + st->dropped_queue));
 }

@@ -5,6 +5,7 @@
 #define CHORUSD_NET_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -21,6 +22,14 @@ int		 net_submit(struct net *, const uint8_t *, size_t,
 		    const char **why);
 /* GET /api/v1/leaderboard */
 json_t		*net_leaderboard_json(struct net *);
+/* GET /api/v1/network/nodes/ID: descriptor and score, NULL if unknown. */
+json_t		*net_node_json(struct net *, const char *id);
+/* GET /api/v1/reports/PAGE (from 1); NULL for page 0. */
+json_t		*net_reports_json(struct net *, unsigned page);
+/* GET /api/v1/topology */
+json_t		*net_topology_json(struct net *);
+/* Prometheus lines. */
+void		 net_metrics(const struct net *, FILE *);
 /* Record and DHT counters. */
 json_t		*net_stats_json(const struct net *);
 

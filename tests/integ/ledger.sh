@@ -21,7 +21,7 @@ fi
 : "${top_builddir:?}"
 TAMPER="$top_builddir/tests/chorusd-tamper"
 [ -x "$TAMPER" ] || skip_all "tests/chorusd-tamper was not built"
-plan 10
+plan 17
 
 PIDS=()
 cleanup_extra() {
@@ -103,6 +103,26 @@ for _ in $(seq 40); do
 	sleep 0.5
 done
 check "node 2 received the reports over the DHT" test "$(get 2 /api/v1/leaderboard | jq '.reports')" -ge 6
+
+# The rest of the network API on node 1.
+id3=$(get 3 /api/v1/status | jq -r .node.id)
+get 1 "/api/v1/network/nodes/$id3" >"$T_DIR/node3"
+is "$(jq -r '.region + " " + (.reputation.score | tostring)' "$T_DIR/node3")" "n3 $s3" \
+    "/api/v1/network/nodes/ID: the descriptor and its score"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP1/api/v1/network/nodes/aaaa")
+is "$code" 404 "an unknown node is 404"
+get 1 /api/v1/reports/1 >"$T_DIR/reports"
+is "$(jq '.total >= 6 and (.reports | length) == .total' "$T_DIR/reports")" true \
+    "/api/v1/reports/1 lists the reports ($(jq .total "$T_DIR/reports"))"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HTTP1/api/v1/reports/0")
+is "$code" 404 "page 0 is 404"
+get 1 /api/v1/topology >"$T_DIR/topo"
+is "$(jq '(.nodes | length) == 3 and (.measured | length) >= 6' "$T_DIR/topo")" true \
+    "/api/v1/topology: nodes and the RTTs reports measured"
+get 1 /metrics >"$T_DIR/metrics"
+check "the metrics parse strictly" python3 "$top_srcdir/tests/integ/promparse.py" "$T_DIR/metrics"
+contains "$T_DIR/metrics" '^chorus_netrecs_total\{result="accepted"\} [1-9]' \
+    "records accepted are counted"
 
 # Reports that do not verify are refused and not kept.
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
