@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -29,6 +30,7 @@
 #include "chorus/hash.h"
 #include "chorus_priv.h"
 #include "conf.h"
+#include "net.h"
 #include "node.h"
 #include "tcp.h"
 
@@ -46,6 +48,7 @@ static const char *const chorus_drop_names[CD_NDROPS] = {
 	[CD_SPOOFED] = "spoofed_sender",
 	[CD_NOT_IN_ROOM] = "not_in_room",
 	[CD_SEND] = "send",
+	[CD_NEW_NODE] = "new_node_limit",
 };
 
 static void	chorus_tick_cb(evutil_socket_t, short, void *);
@@ -487,12 +490,39 @@ chorus_mac2_ok(struct chorus *ch, const struct transport *t,
 	return ok;
 }
 
+/*
+ * 1 if a node the network has not yet measured to standing has used up
+ * this hour's sessions (net_session_allowance, doc/REPUTATION.md).
+ */
+static int
+chorus_new_node_full(struct chorus *ch)
+{
+	uint64_t hour = (uint64_t)time(NULL) / 3600;
+	uint32_t allow;
+
+	if (ch->node->net == NULL || (allow = net_session_allowance(
+	    ch->node->net)) == UINT32_MAX)
+		return 0;
+	if (hour != ch->new_hour) {
+		ch->new_hour = hour;
+		ch->new_count = 0;
+	}
+	if (ch->new_count >= allow) {
+		chorus_drop(ch, CD_NEW_NODE);
+		return 1;
+	}
+	ch->new_count++;
+	return 0;
+}
+
 /* A new csess for an identity with no live one. */
 static struct csess *
 chorus_csess_new(struct chorus *ch)
 {
 	struct csess *cs;
 
+	if (chorus_new_node_full(ch))
+		return NULL;
 	if (ch->nsessions >= ch->node->conf->max_sessions ||
 	    node_session_may_open(ch->node) == -1 ||
 	    (cs = calloc(1, sizeof(*cs))) == NULL)

@@ -47,6 +47,7 @@ enum chorus_drop {
 	CD_SPOOFED,		/* media sender is not the member */
 	CD_NOT_IN_ROOM,		/* media from a session outside a room */
 	CD_SEND,		/* socket or connection full */
+	CD_NEW_NODE,		/* new-node-sessions-per-hour reached */
 	CD_NDROPS
 };
 
@@ -117,6 +118,9 @@ struct chorus {
 	}			*ids;		/* [CHORUS_ID_BUCKETS] */
 	uint64_t		 idkey[2];	/* SipHash key for ids */
 
+	/* new-node allowance: sessions opened in the current hour */
+	uint64_t		 new_hour;
+	unsigned		 new_count;
 	/* handshake load: initiations in the current second */
 	uint64_t		 hs_second;
 	unsigned		 hs_count;

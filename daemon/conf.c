@@ -183,6 +183,10 @@ const struct conf_key conf_keys[] = {
 	{ "region", CONF_T_STRING, 0, NULL,
 	    F(region), 0, 0, 0, NULL, "NAME",
 	    "where the node is, as the operator names it (optional)" },
+	{ "new-node-sessions-per-hour", CONF_T_UINT, 0, "20",
+	    F(new_node_sessions), 0, 0, 1000000, NULL, "N",
+	    "sessions an hour until the network gives the node standing "
+	    "(0: no limit)" },
 	{ "http-address", CONF_T_HOSTPORT, CONF_F_PORT0, "127.0.0.1:8440",
 	    F(http), 0, 0, 0, NULL, "ADDR:PORT",
 	    "HTTP API and dashboard address" },

@@ -103,6 +103,7 @@ struct conf {
 	size_t		 nbootstrap;
 	char		*network_id;
 	char		*region;			/* NULL: none */
+	unsigned	 new_node_sessions;		/* per hour, 0: no limit */
 };
 
 /* Parser state: one file (or the command line) at a time. */

@@ -245,49 +245,90 @@ ledger_cmp(const void *a, const void *b)
 	    memcmp(x->desc.signer, y->desc.signer, CRYPTO_ED25519_PUB_LEN);
 }
 
-json_t *
-ledger_leaderboard(struct node *node, const uint8_t *network_id)
+/* Load the records and score every node; 0, or -1 (l freed). */
+static int
+ledger_run(struct node *node, const uint8_t *network_id, struct ledger *l)
 {
-	struct ledger l;
 	struct rep_params par;
 	struct rep_report *rr = NULL;
 	struct rep_scratch *sc = NULL;
 	double *prev = NULL;
-	json_t *out = NULL;
 	size_t i, k;
+	int rc = -1;
 
-	memset(&l, 0, sizeof(l));
-	l.network_id = network_id;
-	l.now = (uint64_t)time(NULL);
+	memset(l, 0, sizeof(*l));
+	l->network_id = network_id;
+	l->now = (uint64_t)time(NULL);
 	rep_params_default(&par);
 	if (node->store == NULL ||
-	    (l.nodes = calloc(LEDGER_MAX_NODES, sizeof(*l.nodes))) == NULL ||
-	    (l.reports = calloc(LEDGER_MAX_REPORTS,
-	    sizeof(*l.reports))) == NULL)
+	    (l->nodes = calloc(LEDGER_MAX_NODES, sizeof(*l->nodes))) == NULL ||
+	    (l->reports = calloc(LEDGER_MAX_REPORTS,
+	    sizeof(*l->reports))) == NULL)
 		goto done;
 	(void)store_netrec_list(node->store, NETREC_DESCRIPTOR,
-	    (int64_t)l.now, ledger_add_node, &l);
-	(void)store_netrec_list(node->store, NETREC_REPORT, (int64_t)l.now,
-	    ledger_add_report, &l);
-	if ((rr = calloc(l.nreports + 1, sizeof(*rr))) == NULL ||
-	    (sc = calloc(l.nreports + 1, sizeof(*sc))) == NULL ||
-	    (prev = calloc(l.nnodes + 1, sizeof(*prev))) == NULL)
+	    (int64_t)l->now, ledger_add_node, l);
+	(void)store_netrec_list(node->store, NETREC_REPORT, (int64_t)l->now,
+	    ledger_add_report, l);
+	if ((rr = calloc(l->nreports + 1, sizeof(*rr))) == NULL ||
+	    (sc = calloc(l->nreports + 1, sizeof(*sc))) == NULL ||
+	    (prev = calloc(l->nnodes + 1, sizeof(*prev))) == NULL)
 		goto done;
 	for (k = 0; k < LEDGER_ROUNDS; k++) {
-		ledger_round(&l, &par, prev, rr, sc);
-		for (i = 0; i < l.nnodes; i++)
-			prev[i] = l.nodes[i].score;
+		ledger_round(l, &par, prev, rr, sc);
+		for (i = 0; i < l->nnodes; i++)
+			prev[i] = l->nodes[i].score;
 	}
+	rc = 0;
+done:
+	free(rr);
+	free(sc);
+	free(prev);
+	if (rc == -1) {
+		free(l->nodes);
+		free(l->reports);
+		memset(l, 0, sizeof(*l));
+	}
+	return rc;
+}
+
+/*
+ * The node's own score and measured age (days), for the new-node session
+ * allowance; 0, or -1 if it cannot be computed (both then 0).
+ */
+int
+ledger_self(struct node *node, const uint8_t *network_id, double *score,
+    double *age)
+{
+	struct ledger_node *me;
+	struct ledger l;
+
+	*score = *age = 0;
+	if (ledger_run(node, network_id, &l) == -1)
+		return -1;
+	if ((me = ledger_find(&l, node->id.ed_pub)) != NULL) {
+		*score = me->score;
+		if (me->first < l.now)
+			*age = (double)(l.now - me->first) / 86400.0;
+	}
+	free(l.nodes);
+	free(l.reports);
+	return 0;
+}
+
+json_t *
+ledger_leaderboard(struct node *node, const uint8_t *network_id)
+{
+	struct ledger l;
+	json_t *out;
+
+	if (ledger_run(node, network_id, &l) == -1)
+		return NULL;
 	qsort(l.nodes, l.nnodes, sizeof(*l.nodes), ledger_cmp);
 	out = json_pack("{s:I, s:I, s:o}",
 	    "nodes", (json_int_t)l.nnodes,
 	    "reports", (json_int_t)l.nreports,
 	    "leaderboard", ledger_json(&l));
-done:
 	free(l.nodes);
 	free(l.reports);
-	free(rr);
-	free(sc);
-	free(prev);
 	return out;
 }

@@ -24,6 +24,7 @@
 
 #include "chorus/encode.h"
 #include "chorus/netrec.h"
+#include "chorus/reputation.h"
 #include "conf.h"
 #include "ledger.h"
 #include "log.h"
@@ -53,6 +54,7 @@ struct net {
 	size_t			 nfollowed;
 	uint64_t		 submit_minute;
 	unsigned		 submit_count;
+	uint32_t		 allowance;	/* sessions/hour, or unlimited */
 	uint64_t		 rejected[NETREC_ERR_LIFETIME + 1];
 };
 
@@ -176,6 +178,32 @@ net_publish(struct net *n)
 	n->published++;
 }
 
+/*
+ * Until the network has measured the node to standing it takes at most
+ * new-node-sessions-per-hour sessions (doc/REPUTATION.md "New nodes").
+ */
+static void
+net_standing(struct net *n)
+{
+	struct rep_params par;
+	double score, age;
+
+	rep_params_default(&par);
+	par.new_node_sessions_per_hour = n->node->conf->new_node_sessions;
+	if (n->node->conf->new_node_sessions == 0 ||
+	    ledger_self(n->node, n->network_id, &score, &age) == -1) {
+		n->allowance = REP_SESSIONS_UNLIMITED;
+		return;
+	}
+	n->allowance = rep_session_allowance(&par, score, age);
+}
+
+uint32_t
+net_session_allowance(const struct net *n)
+{
+	return n->allowance;
+}
+
 static void
 net_publish_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -185,6 +213,7 @@ net_publish_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	net_publish(n);
+	net_standing(n);
 	(void)overlay_get(n->ov, n->dir_key);
 	if (n->node->store != NULL)
 		(void)store_netrec_prune(n->node->store, (int64_t)time(NULL));
@@ -250,6 +279,8 @@ net_new(struct node *node, char *err, size_t errlen)
 		return NULL;
 	}
 	n->node = node;
+	n->allowance = c->new_node_sessions != 0 ? c->new_node_sessions :
+	    REP_SESSIONS_UNLIMITED;
 	memset(zero, 0, sizeof(zero));
 	if (netrec_network_id(c->network_id, n->network_id) == -1 ||
 	    netrec_dht_key(n->network_id, NETREC_DESCRIPTOR, zero,

@@ -5,6 +5,7 @@
 #define CHORUSD_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <jansson.h>
@@ -28,6 +29,8 @@ json_t		*net_node_json(struct net *, const char *id);
 json_t		*net_reports_json(struct net *, unsigned page);
 /* GET /api/v1/topology */
 json_t		*net_topology_json(struct net *);
+/* Sessions a new node may take per hour (UINT32_MAX: no limit). */
+uint32_t	 net_session_allowance(const struct net *);
 /* Prometheus lines. */
 void		 net_metrics(const struct net *, FILE *);
 /* Record and DHT counters. */
