@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -221,16 +220,14 @@ cli_exit_conn(enum conn_error e)
 int
 cli_run(struct event_base *base, const int *done, unsigned timeout_ms)
 {
-	struct timespec t0, t;
+	uint64_t t0 = conn_now_usec();
 
 	/* Every conn ticks every few tens of ms, so the loop comes back. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!*done) {
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (timeout_ms != 0 && (t.tv_sec - t0.tv_sec) * 1000 +
-		    (t.tv_nsec - t0.tv_nsec) / 1000000 >= (long)timeout_ms)
+		if (timeout_ms != 0 &&
+		    conn_now_usec() - t0 >= (uint64_t)timeout_ms * 1000)
 			break;
 	}
 	return *done ? 0 : -1;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -57,14 +56,6 @@ join_sig(int sig)
 	join_stop = 1;
 }
 
-static uint64_t
-join_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 /* Encode and send input frame i (silence past the end is not sent). */
 static void
@@ -122,7 +113,7 @@ static void
 join_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct join *j = arg;
-	uint64_t now = join_now(), due;
+	uint64_t now = conn_now_usec(), due;
 	double end = j->a->duration;
 
 	(void)fd;
@@ -154,7 +145,7 @@ join_joined_cb(struct rclient *rc, void *arg)
 
 	(void)rc;
 	j->joined = 1;
-	j->t0 = join_now();
+	j->t0 = conn_now_usec();
 }
 
 static void
@@ -166,7 +157,7 @@ join_media_cb(struct rclient *rc, struct rpeer *p,
 	(void)arg;
 	if (p->user == NULL && (p->user = audio_rx_new()) == NULL)
 		return;
-	(void)audio_rx_put(p->user, h->seq, opus, len, join_now());
+	(void)audio_rx_put(p->user, h->seq, opus, len, conn_now_usec());
 }
 
 /* Add one sender's receive figures to the totals. */
@@ -253,7 +244,7 @@ join_stats(struct join *j)
 	    "s:f, s:f, s:f, s:I, s:I, s:I}",
 	    "member", (json_int_t)rclient_member(j->rc),
 	    "key_epoch", (json_int_t)rclient_epoch(j->rc),
-	    "duration_s", j->joined ? (double)(join_now() - j->t0) / 1e6 : 0.0,
+	    "duration_s", j->joined ? (double)(conn_now_usec() - j->t0) / 1e6 : 0.0,
 	    "sent", "frames", (json_int_t)j->sent_frames,
 	    "bytes", (json_int_t)j->sent_bytes,
 	    "dtx_frames", (json_int_t)j->dtx_frames,
@@ -406,8 +397,12 @@ join_args_parse(int argc, char *argv[], struct join_args *a)
 			a->link_text = o;
 			continue;
 		}
-		if (strcmp(o, "--tcp") == 0 || strcmp(o, "--music") == 0) {
-			*(o[2] == 't' ? &a->tcp : &a->music) = 1;
+		if (strcmp(o, "--tcp") == 0) {
+			a->tcp = 1;
+			continue;
+		}
+		if (strcmp(o, "--music") == 0) {
+			a->music = 1;
 			continue;
 		}
 		if (v == NULL)

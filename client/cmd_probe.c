@@ -52,14 +52,6 @@ struct probe_cmd {
 	struct event		*ev;
 };
 
-static uint64_t
-probe_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void
 probe_fail(struct probe_cmd *p, int code, const char *what)
@@ -120,7 +112,7 @@ probe_media_cb(struct rclient *rc, struct rpeer *peer,
 	(void)peer;
 	(void)h;
 	if (rc == p->b && p->tally != NULL)
-		(void)probe_check(&p->sess, p->tally, pkt, len, probe_now());
+		(void)probe_check(&p->sess, p->tally, pkt, len, conn_now_usec());
 }
 
 static const struct rclient_cb probe_cb = {
@@ -166,7 +158,7 @@ probe_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	uint8_t pkt[PROBE_MAX_SIZE];
 	struct probe_cmd *p = arg;
-	uint64_t now = probe_now();
+	uint64_t now = conn_now_usec();
 	size_t len;
 
 	(void)fd;

@@ -77,8 +77,8 @@ struct conn {
 	int			 up_called;
 };
 
-static uint64_t
-conn_now(void)
+uint64_t
+conn_now_usec(void)
 {
 	struct timespec ts;
 
@@ -223,7 +223,7 @@ conn_send_packet(struct conn *c, const uint8_t *pkt, size_t len)
 	size_t outlen;
 
 	if (c->state != CONN_UP ||
-	    session_seal(&c->cur, conn_now(), pkt, len, out, sizeof(out),
+	    session_seal(&c->cur, conn_now_usec(), pkt, len, out, sizeof(out),
 	    &outlen) == -1)
 		return -1;
 	return conn_write(c, out, outlen);
@@ -238,7 +238,7 @@ conn_flush(struct conn *c)
 
 	for (i = 0; i < 8 && c->state == CONN_UP; i++) {
 		buf_wr_init(&w, pkt, sizeof(pkt));
-		if (reliable_emit(&c->rel, conn_now(), &w) <= 0 ||
+		if (reliable_emit(&c->rel, conn_now_usec(), &w) <= 0 ||
 		    buf_wr_len(&w) == 0)
 			break;
 		(void)conn_send_packet(c, pkt, buf_wr_len(&w));
@@ -370,7 +370,7 @@ conn_input(struct conn *c, const uint8_t *p, size_t len)
 	uint8_t pkt[NOISE_MAX_MSG];
 	struct session *s;
 	struct wire_msg m;
-	uint64_t now = conn_now();
+	uint64_t now = conn_now_usec();
 	size_t plen;
 
 	c->st.rx_packets++;
@@ -462,7 +462,7 @@ conn_tcp_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
-		conn_initiate(c, conn_now());
+		conn_initiate(c, conn_now_usec());
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
@@ -492,7 +492,7 @@ static void
 conn_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
-	uint64_t now = conn_now();
+	uint64_t now = conn_now_usec();
 
 	(void)fd;
 	(void)what;
@@ -589,7 +589,7 @@ conn_open(struct conn *c, char *err, size_t errlen)
 	if ((c->ev_read = event_new(c->base, c->fd, EV_READ | EV_PERSIST,
 	    conn_read_cb, c)) == NULL || event_add(c->ev_read, NULL) == -1)
 		goto fail;
-	conn_initiate(c, conn_now());
+	conn_initiate(c, conn_now_usec());
 	return 0;
 fail:
 	snprintf(err, errlen, "%s port %u: %s", c->o.host, c->o.port,
@@ -619,7 +619,7 @@ conn_new(struct event_base *base, const struct identity *me,
 	if (c->o.timeout_ms == 0)
 		c->o.timeout_ms = 5000;
 	reliable_init(&c->rel);
-	c->start_usec = conn_now();
+	c->start_usec = conn_now_usec();
 	if (conn_resolve(c, err, errlen) == -1)
 		goto fail;
 	if ((c->ev_tick = event_new(base, -1, EV_PERSIST, conn_tick_cb, c)) ==

@@ -53,6 +53,9 @@ struct conn_opts {
 	unsigned	 rekey_ms;		/* rekey sooner (tests); 0: 120 s */
 };
 
+/* The client's clock: CLOCK_MONOTONIC in microseconds. */
+uint64_t	 conn_now_usec(void);
+
 struct conn	*conn_new(struct event_base *, const struct identity *,
 		    const struct conn_opts *, const struct conn_cb *, void *arg,
 		    char *err, size_t errlen);

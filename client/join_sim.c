@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/event.h>
 #include <jansson.h>
@@ -72,14 +71,6 @@ sim_sig(int sig)
 	sim_stop = 1;
 }
 
-static uint64_t
-sim_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void
 sim_joined_cb(struct rclient *rc, void *arg)
@@ -91,7 +82,7 @@ sim_joined_cb(struct rclient *rc, void *arg)
 	if (p->speaker >= 0)
 		s->speaker_member[p->speaker] = rclient_member(rc);
 	if (++s->joined == s->n)
-		s->start_usec = sim_now() + 1000000;	/* settle 1 s */
+		s->start_usec = conn_now_usec() + 1000000;	/* settle 1 s */
 }
 
 static void
@@ -101,7 +92,7 @@ sim_media_cb(struct rclient *rc, struct rpeer *peer,
 {
 	struct sim_part *p = arg;
 	struct sim *s = p->sim;
-	uint64_t now = sim_now(), t;
+	uint64_t now = conn_now_usec(), t;
 	unsigned i;
 
 	(void)rc;
@@ -156,7 +147,7 @@ sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	static const uint8_t payload[SIM_PAYLOAD] = { 0x78 };
 	struct sim *s = arg;
-	uint64_t now = sim_now(), due;
+	uint64_t now = conn_now_usec(), due;
 	struct sim_part *p;
 	unsigned i;
 
@@ -197,7 +188,7 @@ sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 		due = (now - s->start_usec + 20000 - 20000 * (uint64_t)p->speaker /
 		    s->a->speakers) / 20000;
 		while (p->seq < due) {
-			s->sent_at[p->speaker][p->seq % SIM_RING] = sim_now();
+			s->sent_at[p->speaker][p->seq % SIM_RING] = conn_now_usec();
 			if (rclient_send_media(p->rc, payload, sizeof(payload),
 			    1, (uint8_t)(10 + 3 * p->speaker),
 			    p->seq * 960) == 0)
@@ -344,7 +335,7 @@ join_simulate(struct join_args *a)
 		goto done;
 	signal(SIGINT, sim_sig);
 	signal(SIGTERM, sim_sig);
-	s.t0 = sim_now();
+	s.t0 = conn_now_usec();
 	if (sim_start(&s) == -1)
 		goto done;
 	(void)cli_run(s.base, &s.done, 0);

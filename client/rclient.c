@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/rand.h>
 
@@ -50,14 +49,6 @@ struct rclient {
 	struct rclient_stats	 st;
 };
 
-static uint64_t
-rclient_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec;
-}
 
 /* The media key of an epoch, or NULL. */
 static const uint8_t *
@@ -342,7 +333,7 @@ rclient_control(struct conn *c, const uint8_t *msg, size_t len, void *arg)
 static void
 rclient_heard(struct rclient *rc, struct rpeer *p)
 {
-	uint64_t sec = rclient_sec();
+	uint64_t sec = conn_now_usec() / 1000000;
 
 	if (sec != rc->stream_sec) {
 		rc->stream_sec = sec;

@@ -515,7 +515,7 @@ chorus_new_node_full(struct chorus *ch)
 	return 0;
 }
 
-/* A new csess for an identity with no live one. */
+/* A new session, or NULL (counted) when the node may not take one. */
 static struct csess *
 chorus_csess_new(struct chorus *ch)
 {
@@ -525,17 +525,15 @@ chorus_csess_new(struct chorus *ch)
 		return NULL;
 	if (ch->nsessions >= ch->node->conf->max_sessions ||
 	    node_session_may_open(ch->node) == -1 ||
-	    (cs = calloc(1, sizeof(*cs))) == NULL)
+	    (cs = calloc(1, sizeof(*cs))) == NULL) {
+		chorus_drop(ch, CD_FULL);
 		return NULL;
+	}
 	cs->ch = ch;
 	reliable_init(&cs->rel);
 	TAILQ_INSERT_TAIL(&ch->sessions, cs, entry);
 	ch->nsessions++;
-	if (!event_pending(ch->ev_tick, EV_TIMEOUT, NULL)) {
-		struct timeval tv = { 0, CHORUS_TICK_MS * 1000 };
-
-		event_add(ch->ev_tick, &tv);
-	}
+	chorus_tick_arm(ch);
 	node_session_opened(ch->node);
 	return cs;
 }
@@ -619,8 +617,7 @@ chorus_initiation(struct chorus *ch, const struct transport *t,
 	if (chorus_handshake(ch, t, p, len, m, &s,
 	    buf + CHORUS_STREAM_HDR) == -1)
 		return;
-	if ((cs = chorus_csess_new(ch)) == NULL) {
-		chorus_drop(ch, CD_FULL);
+	if ((cs = chorus_csess_new(ch)) == NULL) {	/* counted there */
 		session_wipe(&s);
 		return;
 	}
@@ -748,12 +745,10 @@ chorus_transport_in(struct chorus *ch, const struct transport *t,
 		chorus_drop(ch, CD_NO_SESSION);
 		return;
 	}
-	if (replay_check(&s->replay, m->counter) == -1) {
-		chorus_drop(ch, CD_REPLAY);
-		return;
-	}
+	/* session_open checks the window; a refusal is told apart after. */
 	if (session_open(s, now, m, pkt, sizeof(pkt), &len) == -1) {
-		chorus_drop(ch, CD_DECRYPT);
+		chorus_drop(ch, s->live && replay_check(&s->replay,
+		    m->counter) == -1 ? CD_REPLAY : CD_DECRYPT);
 		return;
 	}
 	cs->last_rx_usec = now;

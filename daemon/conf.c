@@ -502,30 +502,39 @@ conf_set_user(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	return 0;
 }
 
+/* Append a copy of value to k's string list: no repeats, at most k->max. */
+static int
+conf_list_add(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value, const char *what)
+{
+	char **list = conf_field(r->conf, k->off);
+	size_t *n = conf_field(r->conf, k->count_off), i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp(list[i], value) == 0)
+			return conf_fail(r, line, "%s: the same %s is listed "
+			    "twice", k->name, what);
+	if (*n >= k->max)
+		return conf_fail(r, line, "%s: more than %u %ss", k->name,
+		    k->max, what);
+	if ((list[*n] = strdup(value)) == NULL)
+		return conf_fail(r, line, "%s: %s", k->name, strerror(errno));
+	(*n)++;
+	return 0;
+}
+
 /* One auth-secret; a second, different one is for rotation. */
 static int
 conf_set_secret(struct conf_reader *r, unsigned line, const struct conf_key *k,
     const char *value)
 {
-	char **list = conf_field(r->conf, k->off), what[64];
-	size_t *n = conf_field(r->conf, k->count_off);
-	size_t i;
+	char what[64];
 
 	snprintf(what, sizeof(what), "%s: the secret", k->name);
 	if (conf_check_secret(r, line, what, value, value,
 	    CONF_MAX_SECRET) == -1)
 		return -1;
-	for (i = 0; i < *n; i++)
-		if (strcmp(list[i], value) == 0)
-			return conf_fail(r, line, "%s: the same secret is listed "
-			    "twice", k->name);
-	if (*n >= k->max)
-		return conf_fail(r, line, "%s: more than %u secrets", k->name,
-		    k->max);
-	if ((list[*n] = strdup(value)) == NULL)
-		return conf_fail(r, line, "%s: %s", k->name, strerror(errno));
-	(*n)++;
-	return 0;
+	return conf_list_add(r, line, k, value, "secret");
 }
 
 /* One HOST:PORT (a DHT bootstrap node): a name or a numeric address. */
@@ -533,9 +542,9 @@ static int
 conf_set_peer(struct conf_reader *r, unsigned line, const struct conf_key *k,
     const char *value)
 {
-	char **list = conf_field(r->conf, k->off), q[CONF_QUOTE_MAX + 4];
-	size_t *n = conf_field(r->conf, k->count_off), hl, i;
+	char q[CONF_QUOTE_MAX + 4];
 	const char *colon = strrchr(value, ':'), *h = value;
+	size_t hl;
 	uint16_t port;
 
 	if (colon != NULL && *value == '[') {
@@ -550,16 +559,7 @@ conf_set_peer(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	    "0123456789.-:") < hl)
 		return conf_fail(r, line, "%s: \"%s\" is not HOST:PORT",
 		    k->name, conf_quote(value, q));
-	for (i = 0; i < *n; i++)
-		if (strcmp(list[i], value) == 0)
-			return conf_fail(r, line, "%s: %s is listed twice",
-			    k->name, value);
-	if (*n >= k->max)
-		return conf_fail(r, line, "%s: more than %u", k->name, k->max);
-	if ((list[*n] = strdup(value)) == NULL)
-		return conf_fail(r, line, "%s: %s", k->name, strerror(errno));
-	(*n)++;
-	return 0;
+	return conf_list_add(r, line, k, value, "node");
 }
 
 /* One allowed-peer or denied-peer prefix. */

@@ -472,7 +472,16 @@ http_get_turn(struct http_req *r, const char *url, json_t *body)
 	    NULL, NULL);
 }
 
-/* GET /api/v1/network/nodes: 404 when the node is not in a network. */
+/* The node network's routes answer 404 on a node that is not in one. */
+static enum MHD_Result
+http_no_network(struct http_req *r)
+{
+	return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
+	    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
+	    "(dht = no)"), NULL, NULL);
+}
+
+/* GET /api/v1/network/nodes */
 static enum MHD_Result
 http_get_nodes(struct http_req *r, const char *url, json_t *body)
 {
@@ -481,9 +490,7 @@ http_get_nodes(struct http_req *r, const char *url, json_t *body)
 	(void)url;
 	(void)body;
 	if (node->net == NULL)
-		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-		    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
-		    "(dht = no)"), NULL, NULL);
+		return http_no_network(r);
 	return http_reply_json(r, MHD_HTTP_OK, net_nodes_json(node->net),
 	    NULL, NULL);
 }
@@ -497,20 +504,9 @@ http_get_leaderboard(struct http_req *r, const char *url, json_t *body)
 	(void)url;
 	(void)body;
 	if (node->net == NULL)
-		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-		    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
-		    "(dht = no)"), NULL, NULL);
+		return http_no_network(r);
 	return http_reply_json(r, MHD_HTTP_OK,
 	    net_leaderboard_json(node->net), NULL, NULL);
-}
-
-/* The node network's routes answer 404 on a node that is not in one. */
-static enum MHD_Result
-http_no_network(struct http_req *r)
-{
-	return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-	    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
-	    "(dht = no)"), NULL, NULL);
 }
 
 /* GET /api/v1/topology */
@@ -579,9 +575,7 @@ http_post_report(struct http_req *r, const char *url, json_t *body)
 
 	(void)url;
 	if (node->net == NULL)
-		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-		    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
-		    "(dht = no)"), NULL, NULL);
+		return http_no_network(r);
 	if (b64 == NULL || (n = encode_unbase64(b64, strlen(b64), rec,
 	    sizeof(rec))) <= 0)
 		return http_reply_json(r, MHD_HTTP_BAD_REQUEST, api_error(

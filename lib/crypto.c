@@ -215,24 +215,24 @@ fail:
 	return rc;
 }
 
-/* HMAC of a || b under key with the named digest (RFC 2104). */
+/*
+ * One EVP_MAC over a || b: the MAC named mac, set up with params, keyed
+ * with key, an outlen-byte result.  out is wiped on failure.
+ */
 static int
-crypto_hmac2(const char *name, const void *key, size_t keylen, const void *a,
-    size_t alen, const void *b, size_t blen, uint8_t *out, size_t outlen)
+crypto_mac2(const char *macname, const OSSL_PARAM *params, const void *key,
+    size_t keylen, const void *a, size_t alen, const void *b, size_t blen,
+    uint8_t *out, size_t outlen)
 {
 	EVP_MAC *mac = NULL;
 	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
 	size_t len = 0;
 	int rc = -1;
 
-	if ((mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL)) == NULL)
+	if ((mac = EVP_MAC_fetch(NULL, macname, NULL)) == NULL)
 		goto fail;
 	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
 		goto fail;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)name, 0);
-	params[1] = OSSL_PARAM_construct_end();
 	/* A NULL key would mean "keep the previous key" to EVP_MAC_init. */
 	if (EVP_MAC_init(ctx, crypto_nonnull(key), keylen, params) != 1)
 		goto fail;
@@ -253,6 +253,20 @@ fail:
 	return rc;
 }
 
+/* HMAC of a || b under key with the named digest (RFC 2104). */
+static int
+crypto_hmac2(const char *name, const void *key, size_t keylen, const void *a,
+    size_t alen, const void *b, size_t blen, uint8_t *out, size_t outlen)
+{
+	OSSL_PARAM params[2];
+
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)name, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	return crypto_mac2(OSSL_MAC_NAME_HMAC, params, key, keylen, a, alen,
+	    b, blen, out, outlen);
+}
+
 /*
  * Keyed BLAKE2s (RFC 7693 §2.5, OpenSSL's BLAKE2SMAC) with an outlen-byte
  * output: WireGuard's MAC(key, input), not HMAC.
@@ -261,37 +275,19 @@ int
 crypto_blake2s_mac(const void *key, size_t keylen, const void *in,
     size_t inlen, uint8_t *out, size_t outlen)
 {
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
 	OSSL_PARAM params[2];
-	size_t len = 0, size = outlen;
-	int rc = -1;
+	size_t size = outlen;
 
 	if (outlen < 1 || outlen > CRYPTO_BLAKE2S_LEN)
 		return -1;
-	if (key == NULL || keylen < 1 || keylen > CRYPTO_BLAKE2S_LEN)
-		goto fail;
-	if ((mac = EVP_MAC_fetch(NULL, CRYPTO_BLAKE2S_MAC_NAME, NULL)) == NULL)
-		goto fail;
-	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
-		goto fail;
+	if (key == NULL || keylen < 1 || keylen > CRYPTO_BLAKE2S_LEN) {
+		crypto_wipe(out, outlen);
+		return -1;
+	}
 	params[0] = OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &size);
 	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(ctx, key, keylen, params) != 1)
-		goto fail;
-	if (EVP_MAC_CTX_get_mac_size(ctx) != outlen)
-		goto fail;
-	if (inlen > 0 && EVP_MAC_update(ctx, in, inlen) != 1)
-		goto fail;
-	if (EVP_MAC_final(ctx, out, &len, outlen) != 1 || len != outlen)
-		goto fail;
-	rc = 0;
-fail:
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
-	if (rc == -1)
-		crypto_wipe(out, outlen);
-	return rc;
+	return crypto_mac2(CRYPTO_BLAKE2S_MAC_NAME, params, key, keylen, in,
+	    inlen, NULL, 0, out, outlen);
 }
 
 /* BLAKE2s-256 of a || b (RFC 7693). */

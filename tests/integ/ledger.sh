@@ -8,54 +8,15 @@
 # not verify are refused.  A verifier first seen today counts nothing
 # (doc/REPUTATION.md), so the scoring node is the test build, told to
 # age verifiers by 60 days (CHORUS_TEST_VERIFIER_DAYS).
-if [ -z "${CHORUS_NETNS:-}" ]; then
-	if ! unshare -rn true 2>/dev/null; then
-		echo "1..0 # SKIP cannot make a network namespace (unshare -rn)"
-		exit 0
-	fi
-	exec env CHORUS_NETNS=1 unshare -rn bash "$0" "$@"
-fi
-. "$top_srcdir/tests/integ/lib.sh"
-{ ip link set lo up || ifconfig lo up; } 2>/dev/null ||
-	skip_all "cannot bring up loopback in the namespace (no ip or ifconfig)"
+. "$top_srcdir/tests/integ/netns.sh"
 : "${top_builddir:?}"
 TAMPER="$top_builddir/tests/chorusd-tamper"
 [ -x "$TAMPER" ] || skip_all "tests/chorusd-tamper was not built"
 plan 17
 
-PIDS=()
-cleanup_extra() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-}
-
-# node_up I BINARY [BOOTSTRAP]
-node_up() {
-	local i=$1 d="$T_DIR/n$1"
-	mkdir -p "$d"
-	eval "HTTP$i=$(free_port) DHT$i=$(free_port) UDP$i=$(free_port)"
-	{
-		echo "state-dir = $d/state"
-		echo "listen-address = 127.0.0.1"
-		echo "port = $(eval echo \$UDP$i)"
-		echo "tls-port = 0"
-		echo "http-address = 127.0.0.1:$(eval echo \$HTTP$i)"
-		echo "dht = yes"
-		echo "dht-port = $(eval echo \$DHT$i)"
-		echo "network-id = ledgertest"
-		echo "region = n$i"
-		[ -n "${3:-}" ] && echo "bootstrap = $3"
-	} >"$d/conf"
-	CHORUS_TAMPER=${TAMPER_MODE:-} CHORUS_TEST_VERIFIER_DAYS=60 \
-	    "$2" -c "$d/conf" -f >"$d/log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 50); do
-		curl -sf -o /dev/null "http://127.0.0.1:$(eval echo \$HTTP$i)/api/v1/status" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-get() { curl -sf "http://127.0.0.1:$(eval echo \$HTTP$1)$2"; }
+export CHORUS_TEST_VERIFIER_DAYS=60
+node_up() { net_node "$1" ledgertest "$2" "${3:-}"; }
+get() { net_get "$@"; }
 
 node_up 1 "$TAMPER" && node_up 2 "$CHORUSD" "127.0.0.1:$DHT1" &&
     TAMPER_MODE=drop node_up 3 "$TAMPER" "127.0.0.1:$DHT1"

@@ -4,16 +4,7 @@
 # with SIGKILL part-way; after a restart the database passes SQLite's
 # integrity check and holds every report it had acknowledged.
 # OpenDHT binds every interface: the node runs in a namespace of its own.
-if [ -z "${CHORUS_NETNS:-}" ]; then
-	if ! unshare -rn true 2>/dev/null; then
-		echo "1..0 # SKIP cannot make a network namespace (unshare -rn)"
-		exit 0
-	fi
-	exec env CHORUS_NETNS=1 unshare -rn bash "$0" "$@"
-fi
-. "$top_srcdir/tests/integ/lib.sh"
-{ ip link set lo up || ifconfig lo up; } 2>/dev/null ||
-	skip_all "cannot bring up loopback in the namespace (no ip or ifconfig)"
+. "$top_srcdir/tests/integ/netns.sh"
 : "${top_builddir:?}"
 MKREPORT="$top_builddir/tests/tools/mkreport"
 [ -x "$MKREPORT" ] || skip_all "tests/tools/mkreport was not built"

@@ -4,52 +4,13 @@
 # every interface: nothing can leave the namespace), publish their signed
 # descriptors and find each other; a node of another network-id stays
 # apart.  Each node keeps the verified descriptors in SQLite.
-if [ -z "${CHORUS_NETNS:-}" ]; then
-	if ! unshare -rn true 2>/dev/null; then
-		echo "1..0 # SKIP cannot make a network namespace (unshare -rn)"
-		exit 0
-	fi
-	exec env CHORUS_NETNS=1 unshare -rn bash "$0" "$@"
-fi
-. "$top_srcdir/tests/integ/lib.sh"
-{ ip link set lo up || ifconfig lo up; } 2>/dev/null ||
-	skip_all "cannot bring up loopback in the namespace (no ip or ifconfig)"
+. "$top_srcdir/tests/integ/netns.sh"
 plan 12
 
 N=6
-PIDS=()
-cleanup_extra() {
-	local p
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-}
-
-# node_up I NETWORK [BOOTSTRAP]: start node I with its own state and ports.
-node_up() {
-	local i=$1 d="$T_DIR/n$1"
-	mkdir -p "$d"
-	eval "HTTP$i=$(free_port) DHT$i=$(free_port)"
-	{
-		echo "state-dir = $d/state"
-		echo "listen-address = 127.0.0.1"
-		echo "port = $(free_port)"
-		echo "tls-port = 0"
-		echo "http-address = 127.0.0.1:$(eval echo \$HTTP$i)"
-		echo "log-level = debug"
-		echo "dht = yes"
-		echo "dht-port = $(eval echo \$DHT$i)"
-		echo "network-id = $2"
-		echo "region = test-$i"
-		[ -n "${3:-}" ] && echo "bootstrap = $3"
-	} >"$d/conf"
-	"$CHORUSD" -c "$d/conf" -f >"$d/log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 50); do
-		curl -sf -o /dev/null "http://127.0.0.1:$(eval echo \$HTTP$i)/api/v1/status" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-nodes() { curl -sf "http://127.0.0.1:$(eval echo \$HTTP$1)/api/v1/network/nodes"; }
+NODE_REGION=test-
+node_up() { net_node "$1" "$2" "$CHORUSD" "${3:-}"; }
+nodes() { net_get "$1" /api/v1/network/nodes; }
 
 node_up 1 testnet; ok $? "node 1 starts its DHT"
 for i in $(seq 2 $N); do node_up $i testnet "127.0.0.1:$DHT1" || break; done
@@ -69,7 +30,7 @@ done
 ok $((1 - all)) "every node found all $N nodes of its network"
 for i in 1 $N; do
 	nodes $i >"$T_DIR/nodes$i"
-	fpr=$(curl -sf "http://127.0.0.1:$(eval echo \$HTTP$i)/api/v1/status" | jq -r .node.fingerprint)
+	fpr=$(net_get $i /api/v1/status | jq -r .node.fingerprint)
 	is "$(jq -r '.nodes[] | select(.self) | .fingerprint' "$T_DIR/nodes$i")" "$fpr" \
 	    "node $i lists itself once, with its own fingerprint"
 done

@@ -3,16 +3,7 @@
 # new-node-sessions-per-hour client sessions an hour; the next client
 # gets no answer (exit 4), and the refusal is counted.  The node is in a
 # DHT network, so it runs in a network namespace this test makes.
-if [ -z "${CHORUS_NETNS:-}" ]; then
-	if ! unshare -rn true 2>/dev/null; then
-		echo "1..0 # SKIP cannot make a network namespace (unshare -rn)"
-		exit 0
-	fi
-	exec env CHORUS_NETNS=1 unshare -rn bash "$0" "$@"
-fi
-. "$top_srcdir/tests/integ/lib.sh"
-{ ip link set lo up || ifconfig lo up; } 2>/dev/null ||
-	skip_all "cannot bring up loopback in the namespace (no ip or ifconfig)"
+. "$top_srcdir/tests/integ/netns.sh"
 . "$top_srcdir/tests/integ/roomlib.sh"
 plan 5
 

@@ -38,7 +38,8 @@ done
 scan "$PID"; ok $? "the live process is scanned too"
 contains "$T_DIR/scan" "^join_key found$" "live: the join key is there"
 contains "$T_DIR/scan" "^media_key absent$" "live: the media key is not"
-wait $S; wait $L
-ok 0 "clients done"
+wait $S; rs=$?
+wait $L; rl=$?
+ok $((rs | rl)) "the speaker and the listener end cleanly"
 rm -f "$T_DIR"/core.*
 finish
