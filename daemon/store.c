@@ -12,6 +12,7 @@
 
 #include <sys/stat.h>
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,34 +23,11 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_priv.h"
 
-#define STORE_NITEMS(a)		(sizeof(a) / sizeof((a)[0]))
 #define STORE_PRAGMA_MAX	256	/* longest pragma result kept */
 #define STORE_OPEN_FLAGS	(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | \
 				 SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE)
-
-/* The statements prepared at open, by index into store_sql. */
-enum store_stmt {
-	STORE_BEGIN,
-	STORE_COMMIT,
-	STORE_ROLLBACK,
-	STORE_META_GET,
-	STORE_META_SET,
-	STORE_TOTAL_GET,
-	STORE_TOTAL_ADD,
-	STORE_HISTORY_ADD,
-	STORE_HISTORY_GET,
-	STORE_HISTORY_PRUNE,
-	STORE_USER_PUT,
-	STORE_USER_DEL,
-	STORE_USER_GET,
-	STORE_USER_GET_HASH,
-	STORE_USER_LIST,
-	STORE_NETREC_PUT,
-	STORE_NETREC_LIST,
-	STORE_NETREC_PRUNE,
-	STORE_NSTMT
-};
 
 static const char *const store_sql[STORE_NSTMT] = {
 	[STORE_BEGIN] = "BEGIN IMMEDIATE",
@@ -98,6 +76,55 @@ static const char *const store_sql[STORE_NSTMT] = {
 	[STORE_NETREC_LIST] = "SELECT rec FROM netrecs WHERE kind = ?1 "
 	    "AND expires > ?2 ORDER BY signer, subject",
 	[STORE_NETREC_PRUNE] = "DELETE FROM netrecs WHERE expires <= ?1",
+	[STORE_CHALLENGE_ADD] = "INSERT INTO challenges(subject, started, "
+	    "ended, outcome, sent, passed, late, forged, bytes, "
+	    "throughput_kbps, rtt_median_us, rtt_spread_us, loss_ppm) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	/* count(*) walks the smallest index: milliseconds at the caps. */
+	[STORE_CHALLENGE_COUNT] = "SELECT count(*) FROM challenges",
+	[STORE_CHALLENGE_TRIM] = "DELETE FROM challenges WHERE id IN "
+	    "(SELECT id FROM challenges ORDER BY ended, id LIMIT ?1)",
+	/* The columns store_challenge_row() reads, in its order. */
+	[STORE_CHALLENGE_LIST] = "SELECT subject, started, ended, outcome, "
+	    "sent, passed, late, forged, bytes, throughput_kbps, "
+	    "rtt_median_us, rtt_spread_us, loss_ppm FROM challenges "
+	    "WHERE subject = ?1 ORDER BY ended DESC, id DESC LIMIT ?2",
+	[STORE_CHALLENGE_PRUNE] = "DELETE FROM challenges WHERE ended < ?1",
+	[STORE_SCORE_ADD] = "INSERT INTO score_history(node, ts, score, "
+	    "reliability, bandwidth, latency, stability, uptime, age, "
+	    "confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+	    "ON CONFLICT(node, ts) DO UPDATE SET score = excluded.score, "
+	    "reliability = excluded.reliability, "
+	    "bandwidth = excluded.bandwidth, latency = excluded.latency, "
+	    "stability = excluded.stability, uptime = excluded.uptime, "
+	    "age = excluded.age, confidence = excluded.confidence",
+	[STORE_SCORE_COUNT] = "SELECT count(*) FROM score_history",
+	[STORE_SCORE_TRIM] = "DELETE FROM score_history WHERE id IN "
+	    "(SELECT id FROM score_history ORDER BY ts, id LIMIT ?1)",
+	/* The columns store_score_row() reads, in its order. */
+	[STORE_SCORE_LIST] = "SELECT node, ts, score, reliability, bandwidth, "
+	    "latency, stability, uptime, age, confidence FROM score_history "
+	    "WHERE node = ?1 ORDER BY ts DESC LIMIT ?2",
+	[STORE_SCORE_PRUNE] = "DELETE FROM score_history WHERE ts < ?1",
+	[STORE_VOUCH_ADD] = "INSERT INTO vouches(voucher, vouchee, "
+	    "first_seen, state, stake, settled) VALUES(?1, ?2, ?3, 0, ?4, 0) "
+	    "ON CONFLICT(voucher, vouchee) DO NOTHING",
+	[STORE_VOUCH_COUNT] = "SELECT count(*) FROM vouches",
+	[STORE_VOUCH_SETTLE] = "UPDATE vouches SET state = ?3, settled = ?4 "
+	    "WHERE voucher = ?1 AND vouchee = ?2 AND state = 0",
+	/* The columns store_vouch_row() reads, in its order. */
+	[STORE_VOUCH_LIST] = "SELECT voucher, vouchee, first_seen, state, "
+	    "stake, settled FROM vouches ORDER BY voucher, first_seen, vouchee",
+	[STORE_VOUCH_PRUNE] = "DELETE FROM vouches WHERE "
+	    "(state = 1 AND settled < ?1) OR (state = 2 AND settled < ?2)",
+	[STORE_SEEN_TOUCH] = "INSERT INTO nodes_seen(node, first, last) "
+	    "VALUES(?1, ?2, ?2) ON CONFLICT(node) DO UPDATE SET "
+	    "last = max(last, excluded.last)",
+	[STORE_SEEN_COUNT] = "SELECT count(*) FROM nodes_seen",
+	[STORE_SEEN_TRIM] = "DELETE FROM nodes_seen WHERE node IN "
+	    "(SELECT node FROM nodes_seen ORDER BY last, first LIMIT ?1)",
+	[STORE_SEEN_LIST] = "SELECT node, first FROM nodes_seen",
+	[STORE_SEEN_PRUNE] = "DELETE FROM nodes_seen WHERE last < ?1",
 };
 
 /*
@@ -145,17 +172,63 @@ static const char *const store_migrations[] = {
 	"  PRIMARY KEY (kind, signer, subject)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX netrecs_expires ON netrecs(expires);",
+	/*
+	 * 3 -> 4: the ledger's own tables (store.h): this node's challenge
+	 * sessions as a verifier, score history, and vouch settlement.
+	 * Node IDs only, no addresses.
+	 */
+	"CREATE TABLE challenges ("
+	"  id INTEGER PRIMARY KEY,"
+	"  subject BLOB NOT NULL,"
+	"  started INTEGER NOT NULL,"
+	"  ended INTEGER NOT NULL,"
+	"  outcome INTEGER NOT NULL,"
+	"  sent INTEGER NOT NULL,"
+	"  passed INTEGER NOT NULL,"
+	"  late INTEGER NOT NULL,"
+	"  forged INTEGER NOT NULL,"
+	"  bytes INTEGER NOT NULL,"
+	"  throughput_kbps INTEGER NOT NULL,"
+	"  rtt_median_us INTEGER NOT NULL,"
+	"  rtt_spread_us INTEGER NOT NULL,"
+	"  loss_ppm INTEGER NOT NULL"
+	");"
+	"CREATE INDEX challenges_subject ON challenges(subject, ended);"
+	"CREATE INDEX challenges_ended ON challenges(ended);"
+	"CREATE TABLE score_history ("
+	"  id INTEGER PRIMARY KEY,"
+	"  node BLOB NOT NULL,"
+	"  ts INTEGER NOT NULL,"
+	"  score REAL NOT NULL,"
+	"  reliability REAL NOT NULL,"
+	"  bandwidth REAL NOT NULL,"
+	"  latency REAL NOT NULL,"
+	"  stability REAL NOT NULL,"
+	"  uptime REAL NOT NULL,"
+	"  age REAL NOT NULL,"
+	"  confidence REAL NOT NULL,"
+	"  UNIQUE (node, ts)"
+	");"
+	"CREATE INDEX score_history_ts ON score_history(ts);"
+	"CREATE TABLE vouches ("
+	"  voucher BLOB NOT NULL,"
+	"  vouchee BLOB NOT NULL,"
+	"  first_seen INTEGER NOT NULL,"
+	"  state INTEGER NOT NULL,"
+	"  stake REAL NOT NULL,"
+	"  settled INTEGER NOT NULL,"
+	"  PRIMARY KEY (voucher, vouchee)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE nodes_seen ("
+	"  node BLOB PRIMARY KEY,"
+	"  first INTEGER NOT NULL,"
+	"  last INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 _Static_assert(STORE_NITEMS(store_migrations) == STORE_SCHEMA_VERSION,
     "one migration per schema version");
 
-struct store {
-	sqlite3		*db;
-	char		*path;
-	int		 version;	/* PRAGMA user_version */
-	sqlite3_stmt	*stmt[STORE_NSTMT];
-};
 
 /* Say the database is corrupt, why, and what the operator can do. */
 static void
@@ -252,10 +325,12 @@ store_check(struct store *s, const char *pragma, char *err, size_t errlen)
  * the b-tree structure, page and record formats and NOT NULL constraints,
  * which is what a torn write or a bad disk leaves behind, in time linear
  * in the file size.  What integrity_check adds is matching each index
- * against its table, O(N log N); our tables are WITHOUT ROWID, and the
- * one secondary index (users.userhash) is checked by store_check_users()
- * once the table exists: the ledger grows while every start on a 1-vCPU
- * VPS pays for the check, the users table stays small.
+ * against its table, O(N log N).  The users.userhash index is checked by
+ * store_check_users() once the table exists: the ledger grows while
+ * every start on a 1-vCPU VPS pays for the check, the users table stays
+ * small.  The ledger's indexes (netrecs, challenges, score_history) are
+ * not: a stale entry there costs at worst a row listed or pruned late,
+ * and each table is rebuilt from the network or the next ticks anyway.
  *
  * secure_delete = FAST zeroes a deleted or replaced row within its page,
  * so that an old user key does not linger in the file (frames in the WAL
@@ -421,7 +496,7 @@ store_version(const struct store *s)
 }
 
 /* Log a failure at run time, while SQLite's message is still current. */
-static void
+void
 store_warn(struct store *s, const char *func, enum store_stmt i)
 {
 	log_warnx("%s: %s: %s: %s", func, s->path, store_sql[i],
@@ -429,7 +504,7 @@ store_warn(struct store *s, const char *func, enum store_stmt i)
 }
 
 /* Make statement i ready for its next use, holding no bound values. */
-static void
+void
 store_done(struct store *s, enum store_stmt i)
 {
 	sqlite3_reset(s->stmt[i]);
@@ -437,7 +512,7 @@ store_done(struct store *s, enum store_stmt i)
 }
 
 /* Step statement i (values already bound) to completion, then reset it. */
-static int
+int
 store_run(struct store *s, enum store_stmt i, const char *func)
 {
 	int rc;
@@ -452,7 +527,7 @@ store_run(struct store *s, enum store_stmt i, const char *func)
  * Step a one-column lookup (values already bound): 0 with the row
  * current, 1 if there is none, -1 on error.  The caller resets it.
  */
-static int
+int
 store_lookup(struct store *s, enum store_stmt i, const char *func)
 {
 	int rc;
@@ -685,7 +760,7 @@ store_user_del(struct store *s, const char *name)
 }
 
 /* Copy a text column of at most max bytes into out[max + 1]. */
-static int
+int
 store_text(sqlite3_stmt *st, int col, char *out, size_t max)
 {
 	const unsigned char *text;
@@ -701,7 +776,7 @@ store_text(sqlite3_stmt *st, int col, char *out, size_t max)
 }
 
 /* Copy a blob column of exactly len bytes into out. */
-static int
+int
 store_blob(sqlite3_stmt *st, int col, uint8_t *out, size_t len)
 {
 	const void *blob;

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define STORE_FILE		"chorus.db"
-#define STORE_SCHEMA_VERSION	3	/* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION	4	/* PRAGMA user_version this build writes */
 #define STORE_ID_LEN		32	/* an Ed25519 ID */
 #define STORE_BUSY_TIMEOUT_MS	5000	/* wait for another writer's lock */
 #define STORE_USER_NAME_MAX	128	/* bytes in a TURN user name */
@@ -117,4 +117,138 @@ int	store_netrec_put(struct store *, const struct store_netrec *);
 int	store_netrec_list(struct store *, int kind, int64_t now,
 	    int (*cb)(const uint8_t *, size_t, void *), void *arg);
 int	store_netrec_prune(struct store *, int64_t now);
+
+/*
+ * The ledger's own tables (daemon/ledger.c).  Each is bounded twice: by
+ * age (the prune functions, which the ledger calls with its retention)
+ * and by a hard row count the caller passes to the add functions, so
+ * that no flood of nodes, vouches or sessions can fill the disk between
+ * two prunes.  Node IDs only: no address is ever stored.
+ */
+
+/*
+ * One challenge session this node ran as a verifier.  outcome is the
+ * caller's (enum ledger_outcome), 0..STORE_OUTCOME_MAX.
+ */
+#define STORE_OUTCOME_MAX	2
+struct store_challenge {
+	uint8_t		subject[STORE_ID_LEN];
+	int64_t		started, ended;		/* caller's clock, seconds */
+	int		outcome;
+	uint32_t	sent, passed, late, forged;
+	uint64_t	bytes;			/* <= INT64_MAX */
+	uint32_t	throughput_kbps;
+	uint32_t	rtt_median_us, rtt_spread_us, loss_ppm;
+};
+
+/*
+ * Keep a challenge record.  If the table already holds max_rows rows,
+ * the oldest (by ended) are deleted first, in the same transaction.
+ * 0, or -1 (nothing changed) for an outcome out of range, bytes above
+ * INT64_MAX, max_rows 0, or an error.
+ */
+int	store_challenge_add(struct store *, const struct store_challenge *,
+	    size_t max_rows);
+/*
+ * Call cb for the newest max records about subject (by ended, newest
+ * first).  cb returns 0 to go on; any other value stops the walk and is
+ * returned.  Otherwise 0, or -1 on error.
+ */
+int	store_challenge_list(struct store *, const uint8_t *subject,
+	    size_t max, int (*cb)(const struct store_challenge *, void *),
+	    void *arg);
+/* Delete the records that ended before before_ts; deleted may be NULL. */
+int	store_challenge_prune(struct store *, int64_t before_ts,
+	    uint64_t *deleted);
+
+/* One point of a node's score history: the score and what made it. */
+#define STORE_NCOMP		6	/* REP_NCOMPONENTS, in its order */
+struct store_score {
+	uint8_t		node[STORE_ID_LEN];
+	int64_t		ts;
+	double		score;
+	double		comp[STORE_NCOMP];	/* component values */
+	double		confidence;
+};
+
+/*
+ * Append n points in one transaction, trimming the oldest (by ts) if
+ * the table would hold more than max_rows.  A point replaces one of the
+ * same node at the same ts.  0, or -1 (nothing changed) if a value is
+ * not finite, n > max_rows, or on error.
+ */
+int	store_scores_add(struct store *, const struct store_score *,
+	    size_t n, size_t max_rows);
+/* The node's newest point: 0 (*out filled), 1 if none, -1 on error. */
+int	store_score_last(struct store *, const uint8_t *node,
+	    struct store_score *out);
+/* Call cb for the node's newest max points, newest first (as above). */
+int	store_score_list(struct store *, const uint8_t *node, size_t max,
+	    int (*cb)(const struct store_score *, void *), void *arg);
+/* Delete the points older than before_ts; deleted may be NULL. */
+int	store_score_prune(struct store *, int64_t before_ts,
+	    uint64_t *deleted);
+
+/*
+ * A vouch as this node's ledger settled it: one row per voucher and
+ * vouchee, ever (until pruned), so a settled vouch is not made again by
+ * publishing the record anew.  stake is in score units, [0, 1].
+ */
+enum store_vouch_state {
+	STORE_VOUCH_HELD = 0,	/* values of enum rep_vouch_state */
+	STORE_VOUCH_RETURNED,
+	STORE_VOUCH_FORFEIT
+};
+struct store_vouch {
+	uint8_t		voucher[STORE_ID_LEN];
+	uint8_t		vouchee[STORE_ID_LEN];
+	int64_t		first_seen;
+	int		state;		/* enum store_vouch_state */
+	double		stake;
+	int64_t		settled;	/* 0 while held */
+};
+
+/*
+ * Add a held vouch: 1 if added, 0 if the pair already has a row (left
+ * as it is), -1 if the table holds max_rows rows (settled state is
+ * never evicted: a flood cannot erase a forfeit), the row is not a held
+ * one with a stake in [0, 1], or on error.
+ */
+int	store_vouch_add(struct store *, const struct store_vouch *,
+	    size_t max_rows);
+/*
+ * Settle a held vouch as RETURNED or FORFEIT at settled: 1 if it was
+ * held and is now settled, 0 if there is no held row for the pair, -1
+ * for a state that is not a settlement, or on error.
+ */
+int	store_vouch_settle(struct store *, const uint8_t *voucher,
+	    const uint8_t *vouchee, int state, int64_t settled);
+/*
+ * Call cb for every row, by voucher then first_seen (as above).  A row
+ * with a state or stake out of range is skipped and logged.
+ */
+int	store_vouch_list(struct store *,
+	    int (*cb)(const struct store_vouch *, void *), void *arg);
+/*
+ * Delete returned rows settled before returned_before and forfeit rows
+ * settled before forfeit_before; held rows are kept.  deleted may be
+ * NULL.
+ */
+int	store_vouch_prune(struct store *, int64_t returned_before,
+	    int64_t forfeit_before, uint64_t *deleted);
+/*
+ * When this node first saw each node of its network (a local
+ * observation no record can forge: a node's age is bounded by it).
+ * touch: for n IDs (32 bytes each), first = now for a new one, last =
+ * now for all, in one transaction, evicting the least recently seen rows
+ * beyond max_rows; 0 or -1.  list: cb(id, first) for every row, 0 or
+ * the first non-zero cb return, -1 on error.  prune: rows last seen
+ * before before_ts.
+ */
+int	store_seen_touch(struct store *, const uint8_t *ids, size_t n,
+	    int64_t now, size_t max_rows);
+int	store_seen_list(struct store *,
+	    int (*cb)(const uint8_t *, int64_t, void *), void *arg);
+int	store_seen_prune(struct store *, int64_t before_ts, uint64_t *deleted);
+
 #endif

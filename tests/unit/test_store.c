@@ -2,10 +2,13 @@
  * test_store.c - the SQLite store: creation (schema, WAL, mode 0600),
  * totals, meta and history across close and reopen, TURN users (keys by
  * name and by userhash, replace, delete, list order, malformed rows, no
- * key left in the file after a delete), the upgrade of a version 1 file,
- * and refusal of a garbage file, a damaged page and a database from a
- * newer chorusd.  The database is inspected through a second,
- * independent connection.
+ * key left in the file after a delete), node network records, the
+ * ledger's tables (challenge records, score history, vouch state: every
+ * field back, order and limits, refusals, the row caps, pruning by age
+ * and state, malformed rows, reopen), the upgrade of a version 1 and a
+ * version 3 file, and refusal of a garbage file, a damaged page and a
+ * database from a newer chorusd.  The database is inspected through a
+ * second, independent connection.
  */
 #include "config.h"
 
@@ -14,6 +17,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -109,7 +113,7 @@ test_create(const char *path)
 	pathf(side, "%s-shm", path);
 	tap_is_int(tap_file_mode(side), 0600, "create: -shm mode 0600");
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "3", "create: user_version 3");
+	tap_is_str(res, "4", "create: user_version 4");
 	side_sql(path, "PRAGMA journal_mode", res, sizeof(res));
 	tap_is_str(res, "wal", "create: journal_mode wal");
 	store_close(s);
@@ -493,7 +497,7 @@ test_upgrade(void)
 		tap_ok(0, "upgrade: opened (%s)", err);
 		return;
 	}
-	tap_is_int(store_version(s), 3, "upgrade: store_version 3");
+	tap_is_int(store_version(s), 4, "upgrade: store_version 4");
 	tap_ok(store_meta_get(s, "first_start", val, sizeof(val)) == 0 &&
 	    strcmp(val, "1700000000") == 0, "upgrade: meta kept");
 	tap_ok(store_total_get(s, "sessions", &v) == 0 && v == 42,
@@ -506,7 +510,7 @@ test_upgrade(void)
 	    user_same(&u, &vic, 5), "upgrade: users table works");
 	store_close(s);
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "3", "upgrade: user_version 3 on disk");
+	tap_is_str(res, "4", "upgrade: user_version 4 on disk");
 	side_sql(path, "SELECT sql FROM sqlite_master WHERE name = 'users'",
 	    res, sizeof(res));
 	tap_ok(strstr(res, "CREATE TABLE users") != NULL,
@@ -515,7 +519,7 @@ test_upgrade(void)
 		tap_ok(0, "upgrade: reopened (%s)", err);
 		return;
 	}
-	tap_ok(store_version(s) == 3 && store_user_get(s, "vic", &u) == 0,
+	tap_ok(store_version(s) == 4 && store_user_get(s, "vic", &u) == 0,
 	    "upgrade: reopen runs no migration again");
 	store_close(s);
 }
@@ -621,7 +625,7 @@ test_refused(void)
 	make_big(path);
 	side_sql(path, "PRAGMA user_version = 99", side, sizeof(side));
 	refused(path, "written by a newer chorusd (schema 99, this build "
-	    "knows 3); upgrade chorusd", "user_version 99");
+	    "knows 4); upgrade chorusd", "user_version 99");
 
 	tmp_path(path, "missing/dir/x.db");
 	refused(path, "x.db: ", "missing directory");
@@ -684,6 +688,532 @@ test_netrecs(const char *path)
 	store_close(s);
 }
 
+
+/* An ID whose every byte is b. */
+static const uint8_t *
+id_of(uint8_t out[STORE_ID_LEN], int b)
+{
+	memset(out, b, STORE_ID_LEN);
+	return out;
+}
+
+/* side_sql() as a number. */
+static long long
+side_int(const char *path, const char *sql)
+{
+	char res[64];
+
+	side_sql(path, sql, res, sizeof(res));
+	return strtoll(res, NULL, 10);
+}
+
+/* A challenge record about subject byte b, ended at ended. */
+static struct store_challenge
+challenge(int b, int64_t ended)
+{
+	struct store_challenge c;
+
+	memset(&c, 0, sizeof(c));
+	id_of(c.subject, b);
+	c.started = ended - 30;
+	c.ended = ended;
+	c.outcome = 0;
+	c.sent = 100;
+	c.passed = 97;
+	c.late = 2;
+	c.forged = 1;
+	c.bytes = (uint64_t)INT64_MAX;
+	c.throughput_kbps = 4000000000u;
+	c.rtt_median_us = 12345;
+	c.rtt_spread_us = 678;
+	c.loss_ppm = 1000000;
+	return c;
+}
+
+/* What a list callback saw: up to 8 items, their times. */
+struct seen {
+	int64_t	ts[8];
+	int	n;
+	int	stop_at;	/* return 5 at this call, -1: never */
+	struct store_challenge	c;	/* the first challenge */
+	struct store_vouch	v[8];
+};
+
+static int
+seen_stop(struct seen *seen)
+{
+	return seen->n++ == seen->stop_at ? 5 : 0;
+}
+
+static int
+seen_challenge(const struct store_challenge *c, void *arg)
+{
+	struct seen *seen = arg;
+
+	if (seen->n == 8)
+		return -1;
+	if (seen->n == 0)
+		seen->c = *c;
+	seen->ts[seen->n] = c->ended;
+	return seen_stop(seen);
+}
+
+static int
+seen_score(const struct store_score *p, void *arg)
+{
+	struct seen *seen = arg;
+
+	if (seen->n == 8)
+		return -1;
+	seen->ts[seen->n] = p->ts;
+	return seen_stop(seen);
+}
+
+static int
+seen_vouch(const struct store_vouch *v, void *arg)
+{
+	struct seen *seen = arg;
+
+	if (seen->n == 8)
+		return -1;
+	seen->v[seen->n] = *v;
+	return seen_stop(seen);
+}
+
+/* List a subject's challenges into seen (fresh). */
+static int
+list_challenges(struct store *s, int b, size_t max, struct seen *seen,
+    int stop_at)
+{
+	uint8_t id[STORE_ID_LEN];
+
+	memset(seen, 0, sizeof(*seen));
+	seen->stop_at = stop_at;
+	return store_challenge_list(s, id_of(id, b), max, seen_challenge, seen);
+}
+
+/* Challenge records: add, list, refusals, the cap, pruning. */
+static void
+test_challenges(const char *path)
+{
+	struct store_challenge c, want;
+	struct seen seen;
+	char err[ERRLEN];
+	struct store *s;
+	uint64_t n;
+	int64_t t;
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "challenges: opened (%s)", err);
+		return;
+	}
+	want = challenge(0x11, 1000);
+	tap_is_int(store_challenge_add(s, &want, 100), 0, "challenges: add");
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 1 &&
+	    memcmp(&seen.c, &want, sizeof(want)) == 0,
+	    "challenges: every field comes back");
+	for (t = 1001; t <= 1004; t++) {
+		c = challenge(t == 1003 ? 0x22 : 0x11, t);
+		if (store_challenge_add(s, &c, 100) == -1)
+			abort();
+	}
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 4 &&
+	    seen.ts[0] == 1004 && seen.ts[1] == 1002 && seen.ts[3] == 1000,
+	    "challenges: one subject's, newest first");
+	tap_ok(list_challenges(s, 0x11, 2, &seen, -1) == 0 && seen.n == 2 &&
+	    seen.ts[1] == 1002, "challenges: at most max");
+	tap_ok(list_challenges(s, 0x11, 10, &seen, 1) == 5 && seen.n == 2,
+	    "challenges: the callback's value stops the list");
+	tap_ok(list_challenges(s, 0x33, 10, &seen, -1) == 0 && seen.n == 0,
+	    "challenges: none about another node");
+
+	c = challenge(0x11, 2000);
+	c.outcome = STORE_OUTCOME_MAX + 1;
+	tap_is_int(store_challenge_add(s, &c, 100), -1,
+	    "challenges: outcome out of range refused");
+	c.outcome = -1;
+	tap_is_int(store_challenge_add(s, &c, 100), -1,
+	    "challenges: negative outcome refused");
+	c = challenge(0x11, 2000);
+	c.bytes = (uint64_t)INT64_MAX + 1;
+	tap_is_int(store_challenge_add(s, &c, 100), -1,
+	    "challenges: bytes over INT64_MAX refused");
+	c = challenge(0x11, 2000);
+	tap_is_int(store_challenge_add(s, &c, 0), -1,
+	    "challenges: max_rows 0 refused");
+	tap_is_int(side_int(path, "SELECT count(*) FROM challenges"), 5,
+	    "challenges: refusals wrote nothing");
+
+	/* The cap: 5 rows, at most 3, one added: the 3 oldest go. */
+	c = challenge(0x22, 900);
+	tap_is_int(store_challenge_add(s, &c, 3), 0, "challenges: add at a cap");
+	tap_is_int(side_int(path, "SELECT count(*) FROM challenges"), 3,
+	    "challenges: the cap holds");
+	tap_is_int(side_int(path, "SELECT min(ended) FROM challenges "
+	    "WHERE ended > 900"), 1003, "challenges: the oldest went first");
+	tap_ok(list_challenges(s, 0x22, 10, &seen, -1) == 0 && seen.n == 2 &&
+	    seen.ts[0] == 1003 && seen.ts[1] == 900,
+	    "challenges: the new one is kept, however old");
+
+	tap_ok(store_challenge_prune(s, 1004, &n) == 0 && n == 2,
+	    "challenges: prune before 1004 deletes 2");
+	tap_ok(store_challenge_prune(s, 1004, NULL) == 0,
+	    "challenges: prune again, deleted NULL");
+	store_close(s);
+}
+
+/* Challenge records across reopen; malformed rows. */
+static void
+test_challenges_reopen(const char *path)
+{
+	struct store_challenge c, want;
+	struct seen seen;
+	char err[ERRLEN];
+	struct store *s;
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "challenges: reopened (%s)", err);
+		return;
+	}
+	want = challenge(0x11, 1004);
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 1 &&
+	    memcmp(&seen.c, &want, sizeof(want)) == 0,
+	    "challenges: kept across reopen");
+	c = challenge(0x11, 1005);
+	if (store_challenge_add(s, &c, 100) == -1)
+		abort();
+	side_sql(path, "UPDATE challenges SET outcome = 9 WHERE ended = 1004",
+	    err, sizeof(err));
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 1 &&
+	    seen.ts[0] == 1005, "challenges: an unknown outcome is skipped");
+	side_sql(path, "UPDATE challenges SET outcome = 0, sent = -1 "
+	    "WHERE ended = 1004", err, sizeof(err));
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 1,
+	    "challenges: a negative count is malformed");
+	side_sql(path, "UPDATE challenges SET sent = 1, loss_ppm = 4294967296 "
+	    "WHERE ended = 1004", err, sizeof(err));
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 1,
+	    "challenges: a value over 32 bits is malformed");
+	side_sql(path, "UPDATE challenges SET loss_ppm = 0 WHERE ended = 1004",
+	    err, sizeof(err));
+	tap_ok(list_challenges(s, 0x11, 10, &seen, -1) == 0 && seen.n == 2,
+	    "challenges: and readable once repaired");
+	store_close(s);
+}
+
+/* A score point of node b at ts; every number derived from v. */
+static struct store_score
+point(int b, int64_t ts, double v)
+{
+	struct store_score p;
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	id_of(p.node, b);
+	p.ts = ts;
+	p.score = v;
+	for (i = 0; i < STORE_NCOMP; i++)
+		p.comp[i] = v / (double)(i + 2);
+	p.confidence = v / 7;
+	return p;
+}
+
+/* List a node's score points into seen (fresh). */
+static int
+list_scores(struct store *s, int b, size_t max, struct seen *seen,
+    int stop_at)
+{
+	uint8_t id[STORE_ID_LEN];
+
+	memset(seen, 0, sizeof(*seen));
+	seen->stop_at = stop_at;
+	return store_score_list(s, id_of(id, b), max, seen_score, seen);
+}
+
+/* Score history: add in batches, replace, last, cap, prune, reopen. */
+static void
+test_scores(const char *path)
+{
+	struct store_score p[4], got, want;
+	uint8_t id[STORE_ID_LEN];
+	struct seen seen;
+	char err[ERRLEN];
+	struct store *s;
+	uint64_t n;
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "scores: opened (%s)", err);
+		return;
+	}
+	tap_is_int(store_score_last(s, id_of(id, 0x44), &got), 1,
+	    "scores: none yet is 1");
+	p[0] = point(0x44, 100, 0.5);
+	p[1] = point(0x55, 100, 0.25);
+	p[2] = point(0x44, 160, 0.125);
+	tap_is_int(store_scores_add(s, p, 3, 100), 0, "scores: add 3");
+	want = point(0x44, 160, 0.125);
+	tap_ok(store_score_last(s, id_of(id, 0x44), &got) == 0 &&
+	    memcmp(&got, &want, sizeof(want)) == 0,
+	    "scores: last, every field");
+	p[0] = point(0x44, 160, 0.75);
+	tap_is_int(store_scores_add(s, p, 1, 100), 0, "scores: same ts again");
+	tap_ok(store_score_last(s, id_of(id, 0x44), &got) == 0 &&
+	    got.score == 0.75 && got.comp[5] == 0.75 / 7,
+	    "scores: the same node and ts is replaced");
+	tap_ok(list_scores(s, 0x44, 10, &seen, -1) == 0 && seen.n == 2 &&
+	    seen.ts[0] == 160 && seen.ts[1] == 100,
+	    "scores: one node's, newest first");
+	tap_ok(list_scores(s, 0x44, 1, &seen, -1) == 0 && seen.n == 1,
+	    "scores: at most max");
+	tap_ok(list_scores(s, 0x44, 10, &seen, 0) == 5 && seen.n == 1,
+	    "scores: the callback's value stops the list");
+
+	p[0] = point(0x44, 200, 0.5);
+	p[1] = point(0x44, 260, 0.5);
+	p[1].comp[3] = NAN;
+	tap_is_int(store_scores_add(s, p, 2, 100), -1, "scores: NaN refused");
+	p[1] = point(0x44, 260, INFINITY);
+	tap_is_int(store_scores_add(s, p, 2, 100), -1,
+	    "scores: infinity refused");
+	p[1] = point(0x44, 260, 0.5);
+	tap_is_int(store_scores_add(s, p, 2, 1), -1,
+	    "scores: more points than the cap refused");
+	tap_is_int(side_int(path, "SELECT count(*) FROM score_history"), 3,
+	    "scores: refused batches wrote nothing");
+	tap_is_int(store_scores_add(s, p, 0, 0), 0, "scores: none is fine");
+
+	/* 3 rows, at most 4, two added: the oldest (ts 100, either node). */
+	tap_is_int(store_scores_add(s, p, 2, 4), 0, "scores: add at a cap");
+	tap_is_int(side_int(path, "SELECT count(*) FROM score_history"), 4,
+	    "scores: the cap holds");
+	tap_is_int(side_int(path, "SELECT min(ts) FROM score_history"), 100,
+	    "scores: one of the oldest went");
+	tap_is_int(side_int(path, "SELECT count(*) FROM score_history "
+	    "WHERE ts = 100"), 1, "scores: only one");
+
+	tap_ok(store_score_prune(s, 200, &n) == 0 && n == 2,
+	    "scores: prune before 200 deletes 2");
+	store_close(s);
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "scores: reopened (%s)", err);
+		return;
+	}
+	want = point(0x44, 260, 0.5);
+	tap_ok(store_score_last(s, id_of(id, 0x44), &got) == 0 &&
+	    memcmp(&got, &want, sizeof(want)) == 0, "scores: kept across reopen");
+	tap_is_int(store_score_last(s, id_of(id, 0x55), &got), 1,
+	    "scores: the pruned node has none");
+	side_sql(path, "UPDATE score_history SET score = 'x' WHERE ts = 260",
+	    err, sizeof(err));
+	tap_ok(list_scores(s, 0x44, 10, &seen, -1) == 0 && seen.n == 1 &&
+	    seen.ts[0] == 200, "scores: a malformed row is skipped");
+	store_close(s);
+}
+
+/* A held vouch by voucher byte a for vouchee byte b. */
+static struct store_vouch
+vouch(int a, int b, int64_t first, double stake)
+{
+	struct store_vouch v;
+
+	memset(&v, 0, sizeof(v));
+	id_of(v.voucher, a);
+	id_of(v.vouchee, b);
+	v.first_seen = first;
+	v.state = STORE_VOUCH_HELD;
+	v.stake = stake;
+	return v;
+}
+
+/* All vouch rows into seen (fresh). */
+static int
+list_vouches(struct store *s, struct seen *seen, int stop_at)
+{
+	memset(seen, 0, sizeof(*seen));
+	seen->stop_at = stop_at;
+	return store_vouch_list(s, seen_vouch, seen);
+}
+
+/* Vouch state: add, refusals, the cap, list, settle. */
+static void
+test_vouches(const char *path)
+{
+	struct store_vouch v, w;
+	uint8_t a[STORE_ID_LEN], b[STORE_ID_LEN];
+	struct seen seen;
+	char err[ERRLEN];
+	struct store *s;
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "vouches: opened (%s)", err);
+		return;
+	}
+	v = vouch(0x66, 0x77, 500, 0.125);
+	tap_is_int(store_vouch_add(s, &v, 10), 1, "vouches: add");
+	w = v;
+	w.stake = 0.5;
+	w.first_seen = 600;
+	tap_is_int(store_vouch_add(s, &w, 10), 0,
+	    "vouches: the pair again is 0");
+	tap_ok(list_vouches(s, &seen, -1) == 0 && seen.n == 1 &&
+	    memcmp(&seen.v[0], &v, sizeof(v)) == 0,
+	    "vouches: the first row kept unchanged");
+	w = vouch(0x66, 0x88, 400, 1);
+	tap_is_int(store_vouch_add(s, &w, 10), 1, "vouches: a stake of 1");
+	w = vouch(0x55, 0x88, 700, 0);
+	tap_is_int(store_vouch_add(s, &w, 10), 1, "vouches: a stake of 0");
+	w = vouch(0x56, 0x88, 700, 1.0001);
+	tap_is_int(store_vouch_add(s, &w, 10), -1, "vouches: stake > 1 refused");
+	w.stake = -0.1;
+	tap_is_int(store_vouch_add(s, &w, 10), -1, "vouches: stake < 0 refused");
+	w.stake = NAN;
+	tap_is_int(store_vouch_add(s, &w, 10), -1, "vouches: NaN refused");
+	w.stake = 0.1;
+	w.state = STORE_VOUCH_FORFEIT;
+	tap_is_int(store_vouch_add(s, &w, 10), -1,
+	    "vouches: only held ones are added");
+	w.state = STORE_VOUCH_HELD;
+	tap_is_int(store_vouch_add(s, &w, 3), -1,
+	    "vouches: a full table refuses");
+	tap_is_int(side_int(path, "SELECT count(*) FROM vouches"), 3,
+	    "vouches: refusals wrote nothing");
+	tap_ok(list_vouches(s, &seen, -1) == 0 && seen.n == 3 &&
+	    seen.v[0].voucher[0] == 0x55 && seen.v[1].first_seen == 400 &&
+	    seen.v[2].first_seen == 500,
+	    "vouches: by voucher, then first seen");
+	tap_ok(list_vouches(s, &seen, 1) == 5 && seen.n == 2,
+	    "vouches: the callback's value stops the list");
+
+	tap_is_int(store_vouch_settle(s, id_of(a, 0x66), id_of(b, 0x77),
+	    STORE_VOUCH_FORFEIT, 900), 1, "vouches: forfeit");
+	tap_is_int(store_vouch_settle(s, a, b, STORE_VOUCH_RETURNED, 950), 0,
+	    "vouches: a settled vouch is not settled again");
+	tap_is_int(store_vouch_settle(s, a, id_of(b, 0x88),
+	    STORE_VOUCH_HELD, 950), -1, "vouches: held is not a settlement");
+	tap_is_int(store_vouch_settle(s, a, b, STORE_VOUCH_RETURNED, 950), 1,
+	    "vouches: returned");
+	tap_is_int(store_vouch_settle(s, a, id_of(b, 0x99),
+	    STORE_VOUCH_RETURNED, 950), 0, "vouches: no such pair is 0");
+	store_close(s);
+}
+
+/* Vouches across reopen, pruning by state, malformed rows. */
+static void
+test_vouches_settled(const char *path)
+{
+	struct store_vouch w;
+	struct seen seen;
+	char err[ERRLEN];
+	struct store *s;
+	uint64_t n;
+
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "vouches: reopened (%s)", err);
+		return;
+	}
+	tap_ok(list_vouches(s, &seen, -1) == 0 && seen.n == 3 &&
+	    seen.v[0].state == STORE_VOUCH_HELD && seen.v[0].settled == 0 &&
+	    seen.v[1].state == STORE_VOUCH_RETURNED &&
+	    seen.v[1].settled == 950 && seen.v[1].stake == 1 &&
+	    seen.v[2].state == STORE_VOUCH_FORFEIT &&
+	    seen.v[2].settled == 900 && seen.v[2].stake == 0.125,
+	    "vouches: states and stakes kept across reopen");
+	tap_ok(store_vouch_prune(s, 950, 901, &n) == 0 && n == 1,
+	    "vouches: a forfeit past its time is pruned");
+	tap_ok(store_vouch_prune(s, 951, 0, &n) == 0 && n == 1,
+	    "vouches: a returned one past its time is pruned");
+	tap_ok(store_vouch_prune(s, INT64_MAX, INT64_MAX, NULL) == 0 &&
+	    list_vouches(s, &seen, -1) == 0 && seen.n == 1 &&
+	    seen.v[0].state == STORE_VOUCH_HELD,
+	    "vouches: a held one is never pruned");
+	w = vouch(0x66, 0x77, 1000, 0.25);
+	tap_is_int(store_vouch_add(s, &w, 10), 1,
+	    "vouches: a pruned pair can vouch again");
+	side_sql(path, "UPDATE vouches SET stake = 2 WHERE first_seen = 700",
+	    err, sizeof(err));
+	tap_ok(list_vouches(s, &seen, -1) == 0 && seen.n == 1 &&
+	    seen.v[0].first_seen == 1000,
+	    "vouches: a row with a stake out of range is skipped");
+	side_sql(path, "UPDATE vouches SET stake = 0.5, state = 3 "
+	    "WHERE first_seen = 700", err, sizeof(err));
+	tap_ok(list_vouches(s, &seen, -1) == 0 && seen.n == 1,
+	    "vouches: a row with an unknown state is skipped");
+	store_close(s);
+	tap_is_int(side_int(path, "SELECT count(*) FROM sqlite_master WHERE "
+	    "sql LIKE '%addr%' OR sql LIKE '% ip %' OR sql LIKE '%port%'"), 0,
+	    "no table has an address column");
+}
+
+/* The schema chorusd wrote at version 3 (v1 plus users and netrecs). */
+static const char *const v3_tables =
+	"CREATE TABLE users ("
+	"  name TEXT PRIMARY KEY,"
+	"  realm TEXT NOT NULL,"
+	"  key_md5 BLOB NOT NULL,"
+	"  key_sha256 BLOB NOT NULL,"
+	"  userhash BLOB NOT NULL UNIQUE,"
+	"  created INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE netrecs ("
+	"  kind INTEGER NOT NULL,"
+	"  signer BLOB NOT NULL,"
+	"  subject BLOB NOT NULL,"
+	"  issued INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  received INTEGER NOT NULL,"
+	"  rec BLOB NOT NULL,"
+	"  PRIMARY KEY (kind, signer, subject)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX netrecs_expires ON netrecs(expires);"
+	"INSERT INTO netrecs VALUES(2, x'aa', x'bb', 10, 5000000000, 10, "
+	"  x'0102030405');"
+	"PRAGMA user_version = 3;";
+
+/* A version 3 database gains the ledger's tables, its records kept. */
+static void
+test_upgrade_v3(void)
+{
+	char err[ERRLEN], path[PATH_MAX], res[64];
+	struct store_challenge c = challenge(0x11, 10);
+	struct store_vouch v = vouch(1, 2, 3, 0.5);
+	struct store_score p = point(0x44, 10, 0.5);
+	struct store *s;
+	sqlite3 *db;
+	size_t n[2] = { 0, 0 };
+
+	tmp_path(path, "v3.db");
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, v1_db, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, v3_tables, NULL, NULL, NULL) != SQLITE_OK) {
+		tap_diag("v3: %s", sqlite3_errmsg(db));
+		abort();
+	}
+	sqlite3_close(db);
+	side_sql(path, "PRAGMA user_version", res, sizeof(res));
+	tap_is_str(res, "3", "upgrade v3: made a version 3 file");
+	if ((s = store_open(path, err, sizeof(err))) == NULL) {
+		tap_ok(0, "upgrade v3: opened (%s)", err);
+		return;
+	}
+	tap_is_int(store_version(s), 4, "upgrade v3: store_version 4");
+	tap_ok(store_netrec_list(s, 2, 100, netrec_count, n) == 0 &&
+	    n[0] == 1 && n[1] == 5, "upgrade v3: the stored record kept");
+	tap_ok(store_challenge_add(s, &c, 10) == 0 &&
+	    store_scores_add(s, &p, 1, 10) == 0 &&
+	    store_vouch_add(s, &v, 10) == 1,
+	    "upgrade v3: the ledger's tables work");
+	store_close(s);
+	side_sql(path, "PRAGMA user_version", res, sizeof(res));
+	tap_is_str(res, "4", "upgrade v3: user_version 4 on disk");
+	tap_is_int(side_int(path, "SELECT (SELECT count(*) FROM challenges) + "
+	    "(SELECT count(*) FROM score_history) + "
+	    "(SELECT count(*) FROM vouches)"), 3,
+	    "upgrade v3: one row in each new table");
+	side_sql(path, "PRAGMA integrity_check", res, sizeof(res));
+	tap_is_str(res, "ok", "upgrade v3: integrity_check");
+}
+
 int
 main(void)
 {
@@ -706,7 +1236,13 @@ main(void)
 	test_users_list(path);
 	test_users_wiped();
 	test_netrecs(path);
+	test_challenges(path);
+	test_challenges_reopen(path);
+	test_scores(path);
+	test_vouches(path);
+	test_vouches_settled(path);
 	test_upgrade();
+	test_upgrade_v3();
 	test_refused();
 	store_close(NULL);
 	tap_ok(1, "store_close(NULL)");
