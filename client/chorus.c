@@ -16,14 +16,16 @@ static const struct {
 	{ "keygen", cmd_keygen, "keygen [--out FILE]" },
 	{ "status", cmd_status, "status [--json] URL" },
 	{ "room", cmd_room, "room create --node HOST:PORT --node-key KEY "
-	    "[--password P]" },
+	    "[--node ...] [--api URL] [--password P]" },
 	{ "join", cmd_join, "join LINK [--send F.wav] [--record F.wav] "
-	    "[--duration S] [--stats json]" },
+	    "[--duration S] [--stats json] [--api URL]" },
 	{ "kick", cmd_kick, "kick LINK CLIENT-ID" },
 	{ "ban", cmd_ban, "ban LINK CLIENT-ID [--for SECONDS]" },
 	{ "promote", cmd_promote, "promote LINK CLIENT-ID --room-key FILE" },
 	{ "probe", cmd_probe, "probe --node HOST:PORT --node-key KEY "
 	    "[--node-id ID]" },
+	{ "nodes", cmd_nodes, "nodes --api URL [--near] [--participant X,Y,H]"
+	    "... [--draws N] [--json]" },
 };
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

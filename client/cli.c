@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <openssl/rand.h>
 
 #include "chorus/crypto.h"
@@ -19,6 +21,8 @@
 #include "chorus/encode.h"
 #include "cli.h"
 #include "client.h"
+
+#define CLI_HTTP_TIMEOUT_SECS	5
 
 int
 cli_load_identity(const char *path, struct identity *id, char *err,
@@ -171,11 +175,21 @@ cli_host_type(const char *host)
 }
 
 void
-cli_link_conn(const struct room_link *l, struct conn_opts *o)
+cli_link_conn(const struct room_link *l, size_t i, struct conn_opts *o)
 {
-	o->host = l->nodes[0].host;
-	o->port = l->nodes[0].port;
-	memcpy(o->node_key, l->node_key, sizeof(o->node_key));
+	o->host = l->nodes[i].host;
+	o->port = l->nodes[i].port;
+	memcpy(o->node_key, room_link_key(l, i), sizeof(o->node_key));
+}
+
+void
+cli_link_node_text(const struct room_link *l, size_t i, char *out,
+    size_t outlen)
+{
+	const struct room_link_node *nd = &l->nodes[i];
+
+	snprintf(out, outlen, nd->type == ROOM_HOST_IPV6 ? "[%s]:%u" :
+	    "%s:%u", nd->host, nd->port);
 }
 
 int
@@ -244,4 +258,82 @@ cli_seconds(const char *s, double *out)
 	    *out > 86400 * 7)
 		return -1;
 	return 0;
+}
+
+struct cli_http_req {
+	struct cli_http		*h;
+	struct event_base	*base;
+};
+
+/* The response arrived (or the request failed: req is NULL). */
+static void
+cli_http_done_cb(struct evhttp_request *req, void *arg)
+{
+	struct cli_http_req *r = arg;
+	struct cli_http *h = r->h;
+	struct evbuffer *in;
+	size_t len;
+
+	/* Done: do not wait for a kept-alive connection to time out. */
+	event_base_loopexit(r->base, NULL);
+	if (req == NULL || evhttp_request_get_response_code(req) == 0)
+		return;
+	h->code = evhttp_request_get_response_code(req);
+	in = evhttp_request_get_input_buffer(req);
+	len = evbuffer_get_length(in);
+	if (len > h->max || (h->body = malloc(len + 1)) == NULL)
+		return;
+	evbuffer_remove(in, h->body, len);
+	h->body[len] = '\0';
+	h->len = len;
+}
+
+int
+cli_http_get(const char *url, const char *path, struct cli_http *h,
+    const char *who)
+{
+	struct evhttp_uri *uri = NULL;
+	struct event_base *base = NULL;
+	struct evhttp_connection *conn = NULL;
+	struct evhttp_request *req;
+	struct cli_http_req r = { h, NULL };
+	const char *host, *upath;
+	char full[1024];
+	int port, rc = -1;
+
+	h->code = 0;
+	h->body = NULL;
+	h->len = 0;
+	if ((uri = evhttp_uri_parse(url)) == NULL ||
+	    evhttp_uri_get_scheme(uri) == NULL ||
+	    strcmp(evhttp_uri_get_scheme(uri), "http") != 0 ||
+	    (host = evhttp_uri_get_host(uri)) == NULL) {
+		fprintf(stderr, "%s: \"%s\" is not an http:// URL\n", who,
+		    url);
+		goto done;
+	}
+	port = evhttp_uri_get_port(uri) == -1 ? 80 : evhttp_uri_get_port(uri);
+	upath = evhttp_uri_get_path(uri);
+	snprintf(full, sizeof(full), "%s%s",
+	    upath != NULL && strcmp(upath, "/") != 0 ? upath : "", path);
+	rc = 0;
+	if ((base = event_base_new()) == NULL ||
+	    (conn = evhttp_connection_base_new(base, NULL, host, port)) == NULL)
+		goto done;
+	evhttp_connection_set_timeout(conn, CLI_HTTP_TIMEOUT_SECS);
+	r.base = base;
+	if ((req = evhttp_request_new(cli_http_done_cb, &r)) == NULL)
+		goto done;
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", host);
+	if (evhttp_make_request(conn, req, EVHTTP_REQ_GET, full) == -1)
+		goto done;
+	event_base_dispatch(base);
+done:
+	if (conn != NULL)
+		evhttp_connection_free(conn);
+	if (base != NULL)
+		event_base_free(base);
+	if (uri != NULL)
+		evhttp_uri_free(uri);
+	return rc;
 }

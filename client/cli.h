@@ -31,8 +31,11 @@ int	cli_parse_hostport(const char *, char *host, size_t hostlen,
 	    uint16_t *port);
 /* How a link names a host: IPv4 or IPv6 literal, or a name. */
 enum room_host_type cli_host_type(const char *);
-/* conn options for the first node of a link. */
-void	cli_link_conn(const struct room_link *, struct conn_opts *);
+/* conn options for node i of a link: its address and its key. */
+void	cli_link_conn(const struct room_link *, size_t i, struct conn_opts *);
+/* "HOST:PORT" of node i, with brackets for IPv6. */
+void	cli_link_node_text(const struct room_link *, size_t i, char *out,
+	    size_t outlen);
 /* Exit status for a node's refusal (enum ctrl_code) and a conn failure. */
 int	cli_exit_code(unsigned code);
 int	cli_exit_conn(enum conn_error);
@@ -40,5 +43,30 @@ int	cli_exit_conn(enum conn_error);
 int	cli_run(struct event_base *, const int *done, unsigned timeout_ms);
 /* Parse a number of seconds ("2.5"); -1 on error. */
 int	cli_seconds(const char *, double *);
+
+/* One HTTP GET's answer. */
+struct cli_http {
+	int	 code;		/* HTTP status; 0: no answer */
+	char	*body;		/* NUL-terminated (free it), or NULL */
+	size_t	 len;
+	size_t	 max;		/* a longer body is dropped */
+};
+/*
+ * GET url's path + path (libevent, a few seconds at most) into h.  -1
+ * (message naming who on stderr) if url is not an http:// URL.
+ */
+int	cli_http_get(const char *url, const char *path, struct cli_http *h,
+	    const char *who);
+
+/*
+ * Node choice (cmd_nodes.c): measure the nodes of a link (several timed
+ * Noise handshakes to each, psk the network key), rank them with
+ * nodesel_rank by reputation (from the API at api_url, or equal if it is
+ * NULL) and predicted RTT, and write the ranking to order[l->nnodes],
+ * best first, nodes that did not answer last.  0, or -1 on failure.
+ */
+int	nodes_choose(const struct room_link *l, const char *api_url,
+	    const uint8_t psk[32], unsigned timeout_ms, size_t *order,
+	    const char *who);
 
 #endif

@@ -26,5 +26,6 @@ int	cmd_kick(int argc, char *argv[]);
 int	cmd_ban(int argc, char *argv[]);
 int	cmd_promote(int argc, char *argv[]);
 int	cmd_probe(int argc, char *argv[]);
+int	cmd_nodes(int argc, char *argv[]);
 
 #endif

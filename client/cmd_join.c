@@ -2,7 +2,9 @@
  * cmd_join.c - chorus join: one participant in a room.  Sends a WAV file
  * as 20 ms Opus frames in real time, receives the others through a
  * jitter buffer per sender, mixes and records what it hears, and prints
- * its statistics (RTT, loss, jitter, latency) as JSON at the end.
+ * its statistics (RTT, loss, jitter, latency) as JSON at the end.  A link
+ * that names several nodes is ranked first (nodes_choose), and the nodes
+ * are tried in turn.
  *
  * Frames are clocked from CLOCK_MONOTONIC, not counted timer firings, so
  * a late wake-up sends the frames that are due rather than drifting.
@@ -142,10 +144,15 @@ static void
 join_joined_cb(struct rclient *rc, void *arg)
 {
 	struct join *j = arg;
+	char node[ROOM_HOST_MAX + 16];
 
 	(void)rc;
 	j->joined = 1;
 	j->t0 = conn_now_usec();
+	if (j->a->link.nnodes > 1) {
+		cli_link_node_text(&j->a->link, j->a->node, node, sizeof(node));
+		fprintf(stderr, "chorus join: joined node %s\n", node);
+	}
 }
 
 static void
@@ -222,6 +229,7 @@ join_stats(struct join *j)
 	const struct rclient_stats *rs = rclient_stats(j->rc);
 	struct join_totals *t = &j->tot;
 	double jit = 0, target = 0;
+	char node[ROOM_HOST_MAX + 16];
 	struct rpeer *p;
 	size_t i, n;
 	json_t *o;
@@ -269,6 +277,9 @@ join_stats(struct join *j)
 	    "speaker_events", (json_int_t)rs->speaker_events,
 	    "keys_received", (json_int_t)rs->keys_received,
 	    "rekeys", (json_int_t)cs->rekeys);
+	cli_link_node_text(&j->a->link, j->a->node, node, sizeof(node));
+	if (o != NULL)
+		json_object_set_new(o, "node", json_string(node));
 	if (o != NULL) {
 		json_dumpf(o, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
@@ -328,6 +339,14 @@ join_cleanup(struct join *j)
 	identity_wipe(&j->me);
 }
 
+/* 1 if another node may have the room, or answer, when this one failed. */
+static int
+join_next_node(int rc)
+{
+	return rc == CLIENT_EXIT_UNREACHABLE || rc == CLIENT_EXIT_HANDSHAKE ||
+	    rc == CLIENT_EXIT_NO_ROOM;
+}
+
 static int
 join_one(struct join_args *a)
 {
@@ -349,7 +368,7 @@ join_one(struct join_args *a)
 		fprintf(stderr, "chorus join: %s\n", err);
 		goto done;
 	}
-	cli_link_conn(&a->link, &o.conn);
+	cli_link_conn(&a->link, a->node, &o.conn);
 	memcpy(o.conn.psk, a->psk, sizeof(o.conn.psk));
 	o.conn.tcp = a->tcp;
 	o.conn.timeout_ms = (unsigned)(a->timeout * 1000);
@@ -375,11 +394,49 @@ join_one(struct join_args *a)
 	(void)cli_run(j.base, &j.done, 0);
 	if (j.joined && j.exit == CLIENT_EXIT_OK)
 		rclient_leave(j.rc);
-	if (a->stats_json && j.rc != NULL)
+	a->joined = j.joined;
+	/* No figures for a node that is only passed over. */
+	if (a->stats_json && j.rc != NULL &&
+	    (j.joined || !a->more || !join_next_node(j.exit)))
 		join_stats(&j);
 done:
 	join_cleanup(&j);
 	return j.exit;
+}
+
+/*
+ * One node: as it was always done.  Several: rank them (nodes_choose),
+ * then join the best, moving on to the next one while a node is
+ * unreachable, refuses the handshake or does not know the room.  The
+ * status is the best-ranked answering node's, or unreachable.
+ */
+static int
+join_nodes(struct join_args *a)
+{
+	size_t order[ROOM_MAX_NODES], i;
+	int rc, first = CLIENT_EXIT_UNREACHABLE;
+
+	if (a->link.nnodes == 1)
+		return a->simulate > 0 ? join_simulate(a) : join_one(a);
+	if (nodes_choose(&a->link, a->api, a->psk,
+	    (unsigned)(a->timeout * 1000), order, "chorus join") == -1) {
+		fprintf(stderr, "chorus join: cannot rank the nodes\n");
+		return CLIENT_EXIT_FAILED;
+	}
+	if (a->simulate > 0) {
+		a->node = order[0];
+		return join_simulate(a);
+	}
+	for (i = 0; i < a->link.nnodes && !join_stop; i++) {
+		a->node = order[i];
+		a->more = i + 1 < a->link.nnodes;
+		rc = join_one(a);
+		if (a->joined || !join_next_node(rc))
+			return rc;
+		if (first == CLIENT_EXIT_UNREACHABLE)
+			first = rc;
+	}
+	return first;
 }
 
 static int
@@ -418,6 +475,8 @@ join_args_parse(int argc, char *argv[], struct join_args *a)
 			a->password = v;
 		else if (strcmp(o, "--network-key") == 0)
 			a->network_key = v;
+		else if (strcmp(o, "--api") == 0)
+			a->api = v;
 		else if (strcmp(o, "--stats") == 0 && strcmp(v, "json") == 0)
 			a->stats_json = 1;
 		else if (strcmp(o, "--duration") == 0) {
@@ -461,7 +520,7 @@ cmd_join(int argc, char *argv[])
 		    "       [--stats json] [--identity FILE] [--password P] "
 		    "[--network-key FILE]\n"
 		    "       [--bitrate BPS] [--music] [--tcp | --tls PORT] "
-		    "[--timeout S]\n"
+		    "[--timeout S] [--api URL]\n"
 		    "       chorus join LINK --simulate N [--speakers K] "
 		    "[--duration S] [--stats json]\n");
 		return CLIENT_EXIT_USAGE;
@@ -483,7 +542,7 @@ cmd_join(int argc, char *argv[])
 		room_link_wipe(&a.link);
 		return CLIENT_EXIT_FAILED;
 	}
-	rc = a.simulate > 0 ? join_simulate(&a) : join_one(&a);
+	rc = join_nodes(&a);
 	room_link_wipe(&a.link);
 	crypto_wipe(a.psk, sizeof(a.psk));
 	return rc;

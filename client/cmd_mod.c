@@ -202,7 +202,7 @@ mod_run(struct mod *m)
 	}
 	if ((rc = mod_sign(m, &l, &me)) != CLIENT_EXIT_OK)
 		goto done;
-	cli_link_conn(&l, &o.conn);
+	cli_link_conn(&l, 0, &o.conn);
 	o.conn.tcp = m->tcp;
 	o.conn.timeout_ms = (unsigned)(m->timeout * 1000);
 	o.me = &me;

@@ -129,7 +129,7 @@ probe_client(struct probe_cmd *p)
 	struct rclient *rc;
 
 	memset(&o, 0, sizeof(o));
-	cli_link_conn(&p->link, &o.conn);
+	cli_link_conn(&p->link, 0, &o.conn);
 	o.conn.tcp = p->tcp;
 	o.me = &p->me;
 	o.link = &p->link;

@@ -2,10 +2,12 @@
  * cmd_room.c - chorus room create: make a room on a node and print its
  * invite link.
  *
- * The owner's room key (Ed25519) names the room and signs its records;
- * it is written to a file (0600) so the owner can promote moderators
- * later.  The creator's identity is promoted to moderator in the creation
- * itself, so it can kick and rotate keys from `chorus join`.
+ * With several nodes it ranks them (nodes_choose) and makes the room on
+ * the best one that takes it.  The owner's room key (Ed25519) names the
+ * room and signs its records; it is written to a file (0600) so the
+ * owner can promote moderators later.  The creator's identity is
+ * promoted to moderator in the creation itself, so it can kick and
+ * rotate keys from `chorus join`.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,13 +28,15 @@
 #include "rclient.h"
 
 #define ROOM_USAGE	"usage: chorus room create --node HOST:PORT " \
-			"--node-key KEY [--password P] [--identity FILE]\n" \
-			"       [--room-key FILE] [--network-key FILE] [--tcp] " \
-			"[--timeout S]\n"
+			"--node-key KEY [--node HOST:PORT [--node-key KEY]]...\n" \
+			"       [--api URL] [--password P] [--identity FILE] " \
+			"[--room-key FILE]\n" \
+			"       [--network-key FILE] [--tcp] [--timeout S]\n"
 
 struct room_create {
-	const char	*node, *node_key, *password, *identity, *room_key;
-	const char	*network_key;
+	const char	*node[ROOM_MAX_NODES], *node_key[ROOM_MAX_NODES];
+	size_t		 nnodes, nkeys;
+	const char	*password, *identity, *room_key, *network_key, *api;
 	int		 tcp;
 	double		 timeout;
 	int		 done, exit;
@@ -89,11 +93,15 @@ room_args(int argc, char *argv[], struct room_create *a)
 		}
 		if (v == NULL)
 			return -1;
-		if (strcmp(o, "--node") == 0)
-			a->node = v;
-		else if (strcmp(o, "--node-key") == 0)
-			a->node_key = v;
-		else if (strcmp(o, "--password") == 0)
+		if (strcmp(o, "--node") == 0) {
+			if (a->nnodes == ROOM_MAX_NODES)
+				return -1;
+			a->node[a->nnodes++] = v;
+		} else if (strcmp(o, "--node-key") == 0) {
+			if (a->nkeys == ROOM_MAX_NODES)
+				return -1;
+			a->node_key[a->nkeys++] = v;
+		} else if (strcmp(o, "--password") == 0)
 			a->password = v;
 		else if (strcmp(o, "--identity") == 0)
 			a->identity = v;
@@ -101,6 +109,8 @@ room_args(int argc, char *argv[], struct room_create *a)
 			a->room_key = v;
 		else if (strcmp(o, "--network-key") == 0)
 			a->network_key = v;
+		else if (strcmp(o, "--api") == 0)
+			a->api = v;
 		else if (strcmp(o, "--timeout") == 0) {
 			if (cli_seconds(v, &a->timeout) == -1)
 				return -1;
@@ -108,7 +118,42 @@ room_args(int argc, char *argv[], struct room_create *a)
 			return -1;
 		i++;
 	}
-	return a->node == NULL || a->node_key == NULL ? -1 : 0;
+	/* One key for every node, or one per node in the same order. */
+	return a->nnodes == 0 || (a->nkeys != 1 && a->nkeys != a->nnodes) ?
+	    -1 : 0;
+}
+
+/* The nodes and their keys into the link; a CLIENT_EXIT_* status. */
+static int
+room_nodes(struct room_create *a, struct room_link *l)
+{
+	struct room_link_node *nd;
+	uint8_t *key;
+	size_t i;
+
+	for (i = 0; i < a->nnodes; i++) {
+		nd = &l->nodes[i];
+		if (cli_parse_hostport(a->node[i], nd->host, sizeof(nd->host),
+		    &nd->port) == -1) {
+			fprintf(stderr, "chorus room create: --node %s: "
+			    "expected HOST:PORT\n", a->node[i]);
+			return CLIENT_EXIT_USAGE;
+		}
+		nd->type = cli_host_type(nd->host);
+		l->nnodes++;
+	}
+	for (i = 0; i < a->nkeys; i++) {
+		key = a->nkeys == 1 ? l->node_key : l->nodes[i].key;
+		l->nodes[i].has_key = a->nkeys > 1;
+		if (strlen(a->node_key[i]) != 52 || encode_unbase32(
+		    a->node_key[i], 52, key, ROOM_NODE_KEY_LEN) != 32) {
+			fprintf(stderr, "chorus room create: --node-key: "
+			    "expected the 52-character node key (\"noise_key\" "
+			    "in the node's /api/v1/status)\n");
+			return CLIENT_EXIT_USAGE;
+		}
+	}
+	return CLIENT_EXIT_OK;
 }
 
 /* The owner's PROMOTE record for the creator's identity. */
@@ -133,23 +178,11 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 {
 	uint8_t pub[ROOM_PUB_LEN];
 	char path[64], id[ROOM_ID_STRLEN], err[512];
+	int rc;
 
 	memset(l, 0, sizeof(*l));
-	if (cli_parse_hostport(a->node, l->nodes[0].host,
-	    sizeof(l->nodes[0].host), &l->nodes[0].port) == -1) {
-		fprintf(stderr, "chorus room create: --node %s: expected "
-		    "HOST:PORT\n", a->node);
-		return CLIENT_EXIT_USAGE;
-	}
-	l->nodes[0].type = cli_host_type(l->nodes[0].host);
-	l->nnodes = 1;
-	if (strlen(a->node_key) != 52 || encode_unbase32(a->node_key, 52,
-	    l->node_key, sizeof(l->node_key)) != 32) {
-		fprintf(stderr, "chorus room create: --node-key: expected the "
-		    "52-character node key (\"noise_key\" in the node's "
-		    "/api/v1/status)\n");
-		return CLIENT_EXIT_USAGE;
-	}
+	if ((rc = room_nodes(a, l)) != CLIENT_EXIT_OK)
+		return rc;
 	if (RAND_priv_bytes(seed, 32) != 1 ||
 	    RAND_priv_bytes(l->secret, sizeof(l->secret)) != 1 ||
 	    crypto_ed25519_public(seed, pub) == -1 ||
@@ -172,53 +205,129 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 	return CLIENT_EXIT_OK;
 }
 
+/* The secrets one creation attempt needs. */
+struct room_secrets {
+	uint8_t			 seed[32];
+	uint8_t			 rec[RECORD_LEN];
+	struct room_keys	 k;
+	struct identity		 me;
+	uint8_t			 psk[32];
+};
+
+/* Create the room on node i of the link; a CLIENT_EXIT_* status. */
 static int
-room_create(struct room_create *a)
+room_try(struct room_create *a, const struct room_link *l, size_t i,
+    const struct room_secrets *sec)
 {
 	static const struct rclient_cb cb = {
 		.created = room_created_cb, .error = room_error_cb,
 		.failed = room_failed_cb,
 	};
-	uint8_t seed[32], rec[RECORD_LEN];
-	char err[512], link[ROOM_LINK_MAX + 1];
 	struct rclient_opts o;
-	struct room_link l;
-	struct room_keys k;
-	struct identity me;
-	struct event_base *base = NULL;
-	int rc;
+	struct event_base *base;
+	char err[512] = "out of memory";
+	int rc = CLIENT_EXIT_FAILED;
 
 	memset(&o, 0, sizeof(o));
-	memset(&k, 0, sizeof(k));
-	memset(&l, 0, sizeof(l));
-	if (cli_load_identity(a->identity, &me, err, sizeof(err)) == -1) {
-		fprintf(stderr, "chorus room create: %s\n", err);
-		return CLIENT_EXIT_FAILED;
-	}
-	if (a->network_key != NULL && cli_read_key(a->network_key,
-	    "network key", o.conn.psk, err, sizeof(err)) == -1) {
-		fprintf(stderr, "chorus room create: %s\n", err);
-		rc = CLIENT_EXIT_FAILED;
-		goto done;
-	}
-	if ((rc = room_prepare(a, &l, seed, &k, &me, rec)) != CLIENT_EXIT_OK)
-		goto done;
-	cli_link_conn(&l, &o.conn);
+	cli_link_conn(l, i, &o.conn);
+	memcpy(o.conn.psk, sec->psk, sizeof(o.conn.psk));
 	o.conn.tcp = a->tcp;
 	o.conn.timeout_ms = (unsigned)(a->timeout * 1000);
-	o.me = &me;
-	rc = CLIENT_EXIT_FAILED;
+	o.me = &sec->me;
+	a->done = 0;
+	a->rc = NULL;
 	if ((base = event_base_new()) == NULL ||
 	    (a->rc = rclient_new(base, &o, &cb, a, err, sizeof(err))) ==
 	    NULL) {
 		fprintf(stderr, "chorus room create: %s\n", err);
 		goto done;
 	}
-	if (rclient_create(a->rc, seed, k.join_key, rec, 1) == -1)
+	if (rclient_create(a->rc, sec->seed, sec->k.join_key, sec->rec, 1) ==
+	    -1)
 		goto done;
 	a->exit = CLIENT_EXIT_UNREACHABLE;
 	(void)cli_run(base, &a->done, (unsigned)(a->timeout * 1000) + 2000);
 	rc = a->exit;
+done:
+	rclient_free(a->rc);
+	a->rc = NULL;
+	if (base != NULL)
+		event_base_free(base);
+	crypto_wipe(o.conn.psk, sizeof(o.conn.psk));
+	return rc;
+}
+
+/* 1 if another node may take the room when this one did not. */
+static int
+room_next_node(int rc)
+{
+	return rc == CLIENT_EXIT_UNREACHABLE || rc == CLIENT_EXIT_HANDSHAKE ||
+	    rc == CLIENT_EXIT_FULL;
+}
+
+/*
+ * Several nodes: rank them, create the room on the best one that takes
+ * it, and put that node first in the link, the others after it in
+ * ranked order.  The status is the best-ranked answering node's.
+ */
+static int
+room_try_ranked(struct room_create *a, struct room_link *l,
+    const struct room_secrets *sec)
+{
+	struct room_link_node nodes[ROOM_MAX_NODES];
+	size_t order[ROOM_MAX_NODES], i, j;
+	char text[ROOM_HOST_MAX + 16];
+	int rc = CLIENT_EXIT_FAILED, first = CLIENT_EXIT_UNREACHABLE;
+
+	if (nodes_choose(l, a->api, sec->psk, (unsigned)(a->timeout * 1000),
+	    order, "chorus room create") == -1)
+		return CLIENT_EXIT_FAILED;
+	for (i = 0; i < l->nnodes; i++) {
+		if ((rc = room_try(a, l, order[i], sec)) == CLIENT_EXIT_OK ||
+		    !room_next_node(rc))
+			break;
+		if (first == CLIENT_EXIT_UNREACHABLE)
+			first = rc;
+	}
+	if (rc != CLIENT_EXIT_OK)
+		return room_next_node(rc) ? first : rc;
+	cli_link_node_text(l, order[i], text, sizeof(text));
+	fprintf(stderr, "chorus room create: room created on node %s\n",
+	    text);
+	nodes[0] = l->nodes[order[i]];
+	for (j = 0; j < l->nnodes; j++)
+		if (j != i)
+			nodes[j < i ? j + 1 : j] = l->nodes[order[j]];
+	memcpy(l->nodes, nodes, l->nnodes * sizeof(nodes[0]));
+	crypto_wipe(nodes, sizeof(nodes));
+	return CLIENT_EXIT_OK;
+}
+
+static int
+room_create(struct room_create *a)
+{
+	struct room_secrets sec;
+	char err[512], link[ROOM_LINK_MAX + 1];
+	struct room_link l;
+	int rc;
+
+	memset(&sec, 0, sizeof(sec));
+	memset(&l, 0, sizeof(l));
+	if (cli_load_identity(a->identity, &sec.me, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus room create: %s\n", err);
+		return CLIENT_EXIT_FAILED;
+	}
+	if (a->network_key != NULL && cli_read_key(a->network_key,
+	    "network key", sec.psk, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus room create: %s\n", err);
+		rc = CLIENT_EXIT_FAILED;
+		goto done;
+	}
+	if ((rc = room_prepare(a, &l, sec.seed, &sec.k, &sec.me, sec.rec)) !=
+	    CLIENT_EXIT_OK)
+		goto done;
+	rc = l.nnodes == 1 ? room_try(a, &l, 0, &sec) :
+	    room_try_ranked(a, &l, &sec);
 	if (rc == CLIENT_EXIT_OK &&
 	    room_link_format(&l, link, sizeof(link)) > 0) {
 		printf("%s\n", link);
@@ -226,16 +335,12 @@ room_create(struct room_create *a)
 		    "the room's records)\n", a->room_key);
 	} else if (rc == CLIENT_EXIT_OK)
 		rc = CLIENT_EXIT_FAILED;
-	if (rc != CLIENT_EXIT_OK)
+	if (rc != CLIENT_EXIT_OK && a->room_key != NULL)
 		unlink(a->room_key);
 done:
-	rclient_free(a->rc);
-	if (base != NULL)
-		event_base_free(base);
-	crypto_wipe(seed, sizeof(seed));
-	room_keys_wipe(&k);
+	crypto_wipe(&sec, sizeof(sec));
 	room_link_wipe(&l);
-	identity_wipe(&me);
+	crypto_wipe(link, sizeof(link));
 	return rc;
 }
 

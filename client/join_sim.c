@@ -282,7 +282,7 @@ sim_start(struct sim *s)
 	unsigned i;
 
 	memset(&o, 0, sizeof(o));
-	cli_link_conn(&s->a->link, &o.conn);
+	cli_link_conn(&s->a->link, s->a->node, &o.conn);
 	memcpy(o.conn.psk, s->a->psk, sizeof(o.conn.psk));
 	o.conn.tcp = s->a->tcp;
 	o.conn.timeout_ms = (unsigned)(s->a->timeout * 1000);

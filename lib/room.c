@@ -33,13 +33,6 @@
 #define ROOM_PROOF_MSG_LEN	(sizeof(ROOM_PROOF_LABEL) - 1 + ROOM_ID_LEN + \
 	ROOM_CLIENT_ID_LEN + ROOM_NODE_ID_LEN + ROOM_CHALLENGE_LEN)
 
-/* Query parameters, in the only order a link may give them. */
-enum room_param {
-	ROOM_PARAM_NODE = 0,
-	ROOM_PARAM_KEY,
-	ROOM_PARAM_ROOM,
-};
-
 /* BLAKE2s-256 of the label and the room public key. */
 int
 room_id_from_key(const uint8_t pub[ROOM_PUB_LEN], uint8_t id[ROOM_ID_LEN])
@@ -374,57 +367,132 @@ room_param_split(struct buf_reader *param, struct buf_reader *name,
 	return 0;
 }
 
-/* The query: node=... (1..4), key=..., room=..., in that order. */
+/* What the query parser has seen so far. */
+struct room_query {
+	size_t	nkeys;
+	size_t	keyed;		/* nodes before the last key= */
+	int	per_node;	/* a key= follows each node= */
+	int	have_room;
+};
+
+/*
+ * node=: before any key=, or (keys per node) after the previous node's
+ * key.  A second node after a key that followed exactly one node makes
+ * that key the first node's own.
+ */
+static enum room_link_error
+room_query_node(struct room_query *q, struct buf_reader *val,
+    struct room_link *out)
+{
+	enum room_link_error e;
+
+	if (q->have_room)
+		return ROOM_LINK_ERR_ORDER;
+	if (q->nkeys > 0 && !q->per_node) {
+		if (q->keyed != 1)
+			return ROOM_LINK_ERR_ORDER;
+		q->per_node = 1;
+		out->nodes[0].has_key = 1;
+		memcpy(out->nodes[0].key, out->node_key, ROOM_NODE_KEY_LEN);
+	}
+	if (q->per_node && q->keyed != out->nnodes)
+		return ROOM_LINK_ERR_NODE_KEY;
+	if (out->nnodes == ROOM_MAX_NODES)
+		return ROOM_LINK_ERR_TOO_MANY_NODES;
+	e = room_parse_node(val, &out->nodes[out->nnodes]);
+	if (e != ROOM_LINK_OK)
+		return e;
+	out->nnodes++;
+	return ROOM_LINK_OK;
+}
+
+/* key=: one after all nodes, or one after each; never two in a row. */
+static enum room_link_error
+room_query_key(struct room_query *q, struct buf_reader *val,
+    struct room_link *out)
+{
+	struct room_link_node *nd;
+
+	if (q->nkeys > 0 && q->keyed == out->nnodes)
+		return ROOM_LINK_ERR_DUPLICATE;
+	if (q->have_room)
+		return ROOM_LINK_ERR_ORDER;
+	if (q->per_node) {
+		nd = &out->nodes[out->nnodes - 1];
+		if (room_unbase32(val, nd->key) == -1)
+			return ROOM_LINK_ERR_BAD_KEY;
+		nd->has_key = 1;
+	} else if (room_unbase32(val, out->node_key) == -1)
+		return ROOM_LINK_ERR_BAD_KEY;
+	q->nkeys++;
+	q->keyed = out->nnodes;
+	return ROOM_LINK_OK;
+}
+
+/* room=: once, last, and (keys per node) after the last node's key. */
+static enum room_link_error
+room_query_room(struct room_query *q, struct buf_reader *val,
+    struct room_link *out)
+{
+	if (q->have_room)
+		return ROOM_LINK_ERR_DUPLICATE;
+	if (q->per_node && q->keyed != out->nnodes)
+		return ROOM_LINK_ERR_NODE_KEY;
+	if (room_unbase32(val, out->room_id) == -1)
+		return ROOM_LINK_ERR_BAD_ROOM;
+	q->have_room = 1;
+	return ROOM_LINK_OK;
+}
+
+/* Keys per node must not all be one key: that link has a shorter form. */
+static enum room_link_error
+room_query_end(const struct room_query *q, struct room_link *out)
+{
+	size_t i;
+
+	if (out->nnodes == 0 || q->nkeys == 0 || !q->have_room)
+		return ROOM_LINK_ERR_MISSING;
+	if (!q->per_node)
+		return ROOM_LINK_OK;
+	for (i = 1; i < out->nnodes; i++)
+		if (memcmp(out->nodes[i].key, out->nodes[0].key,
+		    ROOM_NODE_KEY_LEN) != 0)
+			break;
+	if (i == out->nnodes)
+		return ROOM_LINK_ERR_SAME_KEYS;
+	memcpy(out->node_key, out->nodes[0].key, ROOM_NODE_KEY_LEN);
+	return ROOM_LINK_OK;
+}
+
+/*
+ * The query: node=... (1..4), then key= once, or key= after each node,
+ * then room=.
+ */
 static enum room_link_error
 room_parse_query(struct buf_reader *q, struct room_link *out)
 {
 	struct buf_reader param, name, val;
+	struct room_query st;
 	enum room_link_error e;
-	enum room_param kind, phase = ROOM_PARAM_NODE;
-	int have_key = 0, have_room = 0, more = 1;
+	int more = 1;
 
+	memset(&st, 0, sizeof(st));
 	while (more) {
 		more = room_span(q, '&', &param);
 		if (room_param_split(&param, &name, &val) == -1)
 			return ROOM_LINK_ERR_SYNTAX;
 		if (room_is(&name, "node"))
-			kind = ROOM_PARAM_NODE;
+			e = room_query_node(&st, &val, out);
 		else if (room_is(&name, "key"))
-			kind = ROOM_PARAM_KEY;
+			e = room_query_key(&st, &val, out);
 		else if (room_is(&name, "room"))
-			kind = ROOM_PARAM_ROOM;
+			e = room_query_room(&st, &val, out);
 		else
-			return ROOM_LINK_ERR_UNKNOWN;
-		if ((kind == ROOM_PARAM_KEY && have_key) ||
-		    (kind == ROOM_PARAM_ROOM && have_room))
-			return ROOM_LINK_ERR_DUPLICATE;
-		if (kind < phase)
-			return ROOM_LINK_ERR_ORDER;
-		phase = kind;
-		switch (kind) {
-		case ROOM_PARAM_NODE:
-			if (out->nnodes == ROOM_MAX_NODES)
-				return ROOM_LINK_ERR_TOO_MANY_NODES;
-			e = room_parse_node(&val, &out->nodes[out->nnodes]);
-			if (e != ROOM_LINK_OK)
-				return e;
-			out->nnodes++;
-			break;
-		case ROOM_PARAM_KEY:
-			if (room_unbase32(&val, out->node_key) == -1)
-				return ROOM_LINK_ERR_BAD_KEY;
-			have_key = 1;
-			break;
-		case ROOM_PARAM_ROOM:
-			if (room_unbase32(&val, out->room_id) == -1)
-				return ROOM_LINK_ERR_BAD_ROOM;
-			have_room = 1;
-			break;
-		}
+			e = ROOM_LINK_ERR_UNKNOWN;
+		if (e != ROOM_LINK_OK)
+			return e;
 	}
-	if (out->nnodes == 0 || !have_key || !have_room)
-		return ROOM_LINK_ERR_MISSING;
-	return ROOM_LINK_OK;
+	return room_query_end(&st, out);
 }
 
 /* The fragment: s=<secret>, then optionally p=1. */
@@ -535,6 +603,7 @@ room_link_format(const struct room_link *l, char *out, size_t outlen)
 {
 	struct buf_writer wr;
 	size_t i, cap;
+	int per_node = 0;
 
 	if (outlen == 0)
 		return -1;
@@ -547,15 +616,26 @@ room_link_format(const struct room_link *l, char *out, size_t outlen)
 		    (l->nodes[i].type != ROOM_HOST_IPV4 &&
 		    room_numeric(l->nodes[i].host)))
 			return -1;
+	for (i = 1; i < l->nnodes; i++)
+		if (memcmp(room_link_key(l, i), room_link_key(l, 0),
+		    ROOM_NODE_KEY_LEN) != 0)
+			per_node = 1;
 	cap = outlen - 1 < ROOM_LINK_MAX ? outlen - 1 : ROOM_LINK_MAX;
 	buf_wr_init(&wr, out, cap);
 	buf_put_bytes(&wr, ROOM_LINK_PREFIX, sizeof(ROOM_LINK_PREFIX) - 1);
 	for (i = 0; i < l->nnodes; i++) {
 		room_put_node(&wr, &l->nodes[i]);
 		buf_put_u8(&wr, '&');
+		if (per_node) {
+			room_put_b32(&wr, "key=", room_link_key(l, i));
+			buf_put_u8(&wr, '&');
+		}
 	}
-	room_put_b32(&wr, "key=", l->node_key);
-	room_put_b32(&wr, "&room=", l->room_id);
+	if (!per_node) {
+		room_put_b32(&wr, "key=", room_link_key(l, 0));
+		buf_put_u8(&wr, '&');
+	}
+	room_put_b32(&wr, "room=", l->room_id);
 	room_put_b32(&wr, "#s=", l->secret);
 	if (l->password)
 		buf_put_bytes(&wr, "&p=1", 4);
@@ -566,6 +646,15 @@ room_link_format(const struct room_link *l, char *out, size_t outlen)
 	}
 	out[buf_wr_len(&wr)] = '\0';
 	return (int)buf_wr_len(&wr);
+}
+
+/* The node's own key, or the link's one key. */
+const uint8_t *
+room_link_key(const struct room_link *l, size_t i)
+{
+	if (i >= ROOM_MAX_NODES)
+		return NULL;
+	return l->nodes[i].has_key ? l->nodes[i].key : l->node_key;
 }
 
 /* Names for logs. */
@@ -603,6 +692,10 @@ room_link_error_name(enum room_link_error e)
 		return "bad password flag";
 	case ROOM_LINK_ERR_MISSING:
 		return "missing part";
+	case ROOM_LINK_ERR_NODE_KEY:
+		return "a node without its key";
+	case ROOM_LINK_ERR_SAME_KEYS:
+		return "the same key for every node given per node";
 	}
 	return "unknown error";
 }

@@ -6,10 +6,10 @@
  * key.  The room secret (32 random bytes from the caller), optionally
  * strengthened by a password, yields a join key (the node learns it, to
  * check membership proofs) and a media key (the node never learns it).
- * Invite links carry node addresses, the node's static key and the room
- * ID in the query, and the secret in the fragment, which a client never
- * sends to a node.  Pure functions; see doc/PROTOCOL.md "Rooms: IDs,
- * secrets and invite links".
+ * Invite links carry node addresses, the nodes' static keys (one for all
+ * or one per node) and the room ID in the query, and the secret in the
+ * fragment, which a client never sends to a node.  Pure functions; see
+ * doc/PROTOCOL.md "Rooms: IDs, secrets and invite links".
  */
 #ifndef CHORUS_ROOM_H
 #define CHORUS_ROOM_H
@@ -88,9 +88,17 @@ struct room_link_node {
 	enum room_host_type	type;
 	char			host[ROOM_HOST_MAX + 1];
 	uint16_t		port;		/* 1..65535 */
+	int			has_key;	/* 1: key is this node's own */
+	uint8_t			key[ROOM_NODE_KEY_LEN];
 };
 
-/* A parsed invite link. */
+/*
+ * A parsed invite link.  A node's static key is its own key if has_key,
+ * else node_key (room_link_key).  The parser gives either no node a key
+ * of its own (one key= for all) or every node one, and then sets
+ * node_key to the first node's, so code that reads only nodes[0] and
+ * node_key stays right.
+ */
 struct room_link {
 	struct room_link_node	nodes[ROOM_MAX_NODES];
 	size_t			nnodes;		/* 1..ROOM_MAX_NODES */
@@ -117,6 +125,8 @@ enum room_link_error {
 	ROOM_LINK_ERR_BAD_SECRET,	/* s= not base32 of 32 bytes */
 	ROOM_LINK_ERR_BAD_FLAG,		/* p= other than 1 */
 	ROOM_LINK_ERR_MISSING,		/* a required part is absent */
+	ROOM_LINK_ERR_NODE_KEY,		/* key per node, but one has none */
+	ROOM_LINK_ERR_SAME_KEYS,	/* key per node, all equal: use one */
 };
 
 /* Parse a NUL-terminated link strictly; out is wiped unless ROOM_LINK_OK. */
@@ -124,9 +134,12 @@ enum room_link_error room_link_parse(const char *, struct room_link *out);
 /*
  * Write the link text (NUL-terminated) to out; its length, or -1 if the
  * struct is not a valid link, the text would exceed ROOM_LINK_MAX, or
- * outlen is too small.
+ * outlen is too small.  If every node's key (room_link_key) is the same
+ * the link gives it once, else it gives one key after each node.
  */
 int	room_link_format(const struct room_link *, char *out, size_t outlen);
+/* The static key of node i (< nnodes): its own, or the link's one key. */
+const uint8_t	*room_link_key(const struct room_link *, size_t i);
 /* Short name of an error, for logs and messages. */
 const char	*room_link_error_name(enum room_link_error);
 /* Wipe the link (it holds the room secret). */

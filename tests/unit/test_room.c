@@ -54,13 +54,15 @@ static uint8_t client[32], node[32], challenge[ROOM_CHALLENGE_LEN];
 /* Base32 texts used to build links: node key, room ID, secret. */
 static char b32_key[ENCODE_BASE32_LEN(32)], b32_room[ENCODE_BASE32_LEN(32)];
 static char b32_secret[ENCODE_BASE32_LEN(32)];
+/* Two more node keys, for links that give one key per node. */
+static uint8_t nkey[32], nkey2[32], nkey3[32];
+static char b32_key2[ENCODE_BASE32_LEN(32)], b32_key3[ENCODE_BASE32_LEN(32)];
 
 
 /* The inputs of the known-answer tests. */
 static void
 make_inputs(void)
 {
-	uint8_t nkey[32];
 	size_t i;
 
 	for (i = 0; i < 32; i++) {
@@ -68,10 +70,14 @@ make_inputs(void)
 		client[i] = (uint8_t)(0x40 + i);
 		node[i] = (uint8_t)(0x80 + i);
 		nkey[i] = (uint8_t)(0xa0 + i);
+		nkey2[i] = (uint8_t)(0x20 + i);
+		nkey3[i] = (uint8_t)(0xe0 - i);
 	}
 	for (i = 0; i < ROOM_CHALLENGE_LEN; i++)
 		challenge[i] = (uint8_t)(0xc0 + i);
 	encode_base32(nkey, 32, b32_key, sizeof(b32_key));
+	encode_base32(nkey2, 32, b32_key2, sizeof(b32_key2));
+	encode_base32(nkey3, 32, b32_key3, sizeof(b32_key3));
 	encode_base32(secret, 32, b32_secret, sizeof(b32_secret));
 }
 
@@ -215,7 +221,10 @@ test_proof(void)
 	room_keys_wipe(&k2);
 }
 
-/* Replace {K}, {R} and {S} in tmpl with the base32 texts. */
+/*
+ * Replace {K}, {R} and {S} in tmpl with the base32 texts ({L} and {M}:
+ * the second and third node keys).
+ */
 static void
 expand(const char *tmpl, char *out, size_t outlen)
 {
@@ -226,6 +235,10 @@ expand(const char *tmpl, char *out, size_t outlen)
 		sub = NULL;
 		if (strncmp(tmpl, "{K}", 3) == 0)
 			sub = b32_key;
+		else if (strncmp(tmpl, "{L}", 3) == 0)
+			sub = b32_key2;
+		else if (strncmp(tmpl, "{M}", 3) == 0)
+			sub = b32_key3;
 		else if (strncmp(tmpl, "{R}", 3) == 0)
 			sub = b32_room;
 		else if (strncmp(tmpl, "{S}", 3) == 0)
@@ -534,6 +547,201 @@ test_link_format(void)
 	tap_ok(tap_is_zero(&good, sizeof(good)), "room_link_wipe zeroes the link");
 }
 
+/* One key per node: parse, the keys of each node, format back exactly. */
+static void
+multi_trip(const char *tmpl, size_t nnodes, const uint8_t *const *keys,
+    int per_node)
+{
+	struct room_link l;
+	char in[TEST_BUF], out[TEST_BUF];
+	enum room_link_error e;
+	size_t i;
+	int keys_ok = 1, flags_ok = 1;
+
+	expand(tmpl, in, sizeof(in));
+	e = room_link_parse(in, &l);
+	if (!tap_is_int(e, ROOM_LINK_OK, "parse keys per node"))
+		tap_diag("%s: %s", in, room_link_error_name(e));
+	tap_is_int((int)l.nnodes, (int)nnodes, "node count");
+	for (i = 0; i < nnodes; i++) {
+		if (room_link_key(&l, i) == NULL ||
+		    memcmp(room_link_key(&l, i), keys[i], 32) != 0)
+			keys_ok = 0;
+		if (l.nodes[i].has_key != per_node)
+			flags_ok = 0;
+	}
+	tap_ok(keys_ok, "every node has its key");
+	tap_ok(flags_ok, "has_key is %d on every node", per_node);
+	tap_is_mem(l.node_key, keys[0], 32, "node_key is the first node's");
+	tap_ok(room_link_format(&l, out, sizeof(out)) == (int)strlen(in),
+	    "format length");
+	tap_is_str(out, in, "round trip is exact");
+	room_link_wipe(&l);
+}
+
+static void
+test_link_multi_trips(void)
+{
+	const uint8_t *kl[] = { nkey, nkey2 };
+	const uint8_t *klmk[] = { nkey, nkey2, nkey3, nkey };
+	const uint8_t *kkl[] = { nkey, nkey, nkey2 };
+	const uint8_t *kkkk[] = { nkey, nkey, nkey, nkey };
+
+	multi_trip("chorus://JOIN?node=192.0.2.1:443&key={K}"
+	    "&node=[2001:db8::1]:3478&key={L}&room={R}#s={S}", 2, kl, 1);
+	multi_trip("chorus://JOIN?node=a.example:1&key={K}&node=b.example:2"
+	    "&key={L}&node=10.0.0.1:3&key={M}&node=[::1]:4&key={K}&room={R}"
+	    "#s={S}&p=1", 4, klmk, 1);
+	multi_trip("chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={K}"
+	    "&node=a.b:3&key={L}&room={R}#s={S}", 3, kkl, 1);
+	/* The old form: one key for all, no node has its own. */
+	multi_trip("chorus://JOIN?node=a.b:1&node=a.b:2&node=a.b:3&node=a.b:4"
+	    "&key={K}&room={R}#s={S}", 4, kkkk, 0);
+}
+
+static const struct {
+	const char		*link;
+	enum room_link_error	 want;
+} multi_rejects[] = {
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&room={R}#s={S}",
+	    ROOM_LINK_ERR_NODE_KEY },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&node=a.b:3&key={L}"
+	    "&room={R}#s={S}", ROOM_LINK_ERR_NODE_KEY },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&node=a.b:3"
+	    "&room={R}#s={S}", ROOM_LINK_ERR_NODE_KEY },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={K}&room={R}"
+	    "#s={S}", ROOM_LINK_ERR_SAME_KEYS },
+	{ "chorus://JOIN?node=a.b:1&key={L}&node=a.b:2&key={L}&node=a.b:3"
+	    "&key={L}&node=a.b:4&key={L}&room={R}#s={S}",
+	    ROOM_LINK_ERR_SAME_KEYS },
+	{ "chorus://JOIN?node=a.b:1&node=a.b:2&key={K}&node=a.b:3&key={L}"
+	    "&room={R}#s={S}", ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}"
+	    "&node=a.b:3&key={M}#s={S}", ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?key={K}&node=a.b:1&key={L}&room={R}#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&key={M}"
+	    "&room={R}#s={S}", ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}"
+	    "&key={M}#s={S}", ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}"
+	    "&room={R}#s={S}", ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key=x{L}&room={R}"
+	    "#s={S}", ROOM_LINK_ERR_BAD_KEY },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room=x{R}"
+	    "#s={S}", ROOM_LINK_ERR_BAD_ROOM },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&node=a.b:3"
+	    "&key={M}&node=a.b:4&key={K}&node=a.b:5&key={L}&room={R}#s={S}",
+	    ROOM_LINK_ERR_TOO_MANY_NODES },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:0&key={L}&room={R}"
+	    "#s={S}", ROOM_LINK_ERR_BAD_PORT },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2#s={S}",
+	    ROOM_LINK_ERR_MISSING },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}#s={S}",
+	    ROOM_LINK_ERR_MISSING },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}",
+	    ROOM_LINK_ERR_MISSING },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}"
+	    "#s={S}&p=2", ROOM_LINK_ERR_BAD_FLAG },
+};
+
+/* Links with keys per node refused for their reason, output wiped. */
+static void
+test_link_multi_rejects(void)
+{
+	struct room_link l;
+	char in[TEST_BUF];
+	size_t i;
+	enum room_link_error e;
+
+	for (i = 0; i < sizeof(multi_rejects) / sizeof(multi_rejects[0]);
+	    i++) {
+		expand(multi_rejects[i].link, in, sizeof(in));
+		memset(&l, 0xaa, sizeof(l));
+		e = room_link_parse(in, &l);
+		if (!tap_is_int(e, multi_rejects[i].want, room_link_error_name(
+		    multi_rejects[i].want)))
+			tap_diag("%s: got %s", in, room_link_error_name(e));
+		if (!tap_is_zero(&l, sizeof(l)))
+			tap_ok(0, "output wiped after %s", in);
+	}
+	tap_ok(strcmp(room_link_error_name(ROOM_LINK_ERR_NODE_KEY),
+	    "unknown error") != 0 && strcmp(room_link_error_name(
+	    ROOM_LINK_ERR_SAME_KEYS), "unknown error") != 0 &&
+	    strcmp(room_link_error_name(ROOM_LINK_ERR_NODE_KEY),
+	    room_link_error_name(ROOM_LINK_ERR_SAME_KEYS)) != 0,
+	    "the new errors have names of their own");
+}
+
+/* A hostname of n characters (n >= 2) in labels of at most 63. */
+static void
+long_host(char *host, size_t n)
+{
+	size_t i;
+
+	memset(host, 'a', n);
+	for (i = 63; i < n - 1; i += 64)
+		host[i] = '.';
+	host[n] = '\0';
+}
+
+/* The formatter picks the form from the keys, and checks the length. */
+static void
+test_link_multi_format(void)
+{
+	struct room_link l, good, back;
+	char in[TEST_BUF], out[TEST_BUF], want[TEST_BUF];
+	size_t i;
+
+	expand("chorus://JOIN?node=a.b:1&node=a.b:2&key={K}&room={R}#s={S}",
+	    in, sizeof(in));
+	tap_is_int(room_link_parse(in, &good), ROOM_LINK_OK, "parse");
+
+	/* Every node its own key, all equal: the one-key form. */
+	l = good;
+	for (i = 0; i < l.nnodes; i++) {
+		l.nodes[i].has_key = 1;
+		memcpy(l.nodes[i].key, nkey, 32);
+	}
+	memset(l.node_key, 0, 32);
+	tap_ok(room_link_format(&l, out, sizeof(out)) > 0 &&
+	    strcmp(out, in) == 0, "equal own keys are written once");
+
+	/* Node 0 takes node_key, node 1 has its own: keys per node. */
+	l = good;
+	l.nodes[1].has_key = 1;
+	memcpy(l.nodes[1].key, nkey2, 32);
+	expand("chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}"
+	    "&room={R}#s={S}", want, sizeof(want));
+	tap_ok(room_link_format(&l, out, sizeof(out)) > 0 &&
+	    strcmp(out, want) == 0, "a node with a key of its own: per node");
+	tap_ok(room_link_parse(out, &back) == ROOM_LINK_OK &&
+	    memcmp(room_link_key(&back, 0), nkey, 32) == 0 &&
+	    memcmp(room_link_key(&back, 1), nkey2, 32) == 0,
+	    "and it parses back to the same keys");
+	tap_ok(room_link_key(&back, ROOM_MAX_NODES) == NULL,
+	    "room_link_key past the table is NULL");
+
+	/* 4 nodes of 200 characters: one key fits, four do not. */
+	l = good;
+	l.nnodes = ROOM_MAX_NODES;
+	for (i = 0; i < ROOM_MAX_NODES; i++) {
+		l.nodes[i].type = ROOM_HOST_NAME;
+		l.nodes[i].port = 1;
+		l.nodes[i].has_key = 0;
+		long_host(l.nodes[i].host, 200);
+	}
+	tap_is_int(room_link_format(&l, out, sizeof(out)), 4 * 200 + 215,
+	    "one key: 1015 characters");
+	l.nodes[3].has_key = 1;
+	memcpy(l.nodes[3].key, nkey3, 32);
+	tap_is_int(room_link_format(&l, out, sizeof(out)), -1,
+	    "keys per node: over ROOM_LINK_MAX, refused");
+	room_link_wipe(&l);
+	room_link_wipe(&good);
+	room_link_wipe(&back);
+}
+
 int
 main(void)
 {
@@ -545,5 +753,8 @@ main(void)
 	test_link_round_trips();
 	test_link_rejects();
 	test_link_format();
+	test_link_multi_trips();
+	test_link_multi_rejects();
+	test_link_multi_format();
 	return tap_done();
 }
