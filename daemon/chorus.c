@@ -273,6 +273,12 @@ chorus_reload(struct chorus *ch, const struct conf *conf, char *err,
 	return 0;
 }
 
+const uint8_t *
+chorus_psk(const struct chorus *ch)
+{
+	return ch->psk;
+}
+
 unsigned
 chorus_sessions(const struct chorus *ch)
 {
@@ -493,15 +499,17 @@ chorus_mac2_ok(struct chorus *ch, const struct transport *t,
 /*
  * 1 if a node the network has not yet measured to standing has used up
  * this hour's sessions (net_session_allowance, doc/REPUTATION.md).
+ * Sessions of other nodes of the network (measuring this one) do not
+ * count: they are how a new node earns standing.
  */
 static int
-chorus_new_node_full(struct chorus *ch)
+chorus_new_node_full(struct chorus *ch, const uint8_t *ed_pub)
 {
 	uint64_t hour = (uint64_t)time(NULL) / 3600;
 	uint32_t allow;
 
 	if (ch->node->net == NULL || (allow = net_session_allowance(
-	    ch->node->net)) == UINT32_MAX)
+	    ch->node->net)) == UINT32_MAX || net_is_node(ch->node->net, ed_pub))
 		return 0;
 	if (hour != ch->new_hour) {
 		ch->new_hour = hour;
@@ -517,11 +525,11 @@ chorus_new_node_full(struct chorus *ch)
 
 /* A new session, or NULL (counted) when the node may not take one. */
 static struct csess *
-chorus_csess_new(struct chorus *ch)
+chorus_csess_new(struct chorus *ch, const uint8_t *ed_pub)
 {
 	struct csess *cs;
 
-	if (chorus_new_node_full(ch))
+	if (chorus_new_node_full(ch, ed_pub))
 		return NULL;
 	if (ch->nsessions >= ch->node->conf->max_sessions ||
 	    node_session_may_open(ch->node) == -1 ||
@@ -617,7 +625,8 @@ chorus_initiation(struct chorus *ch, const struct transport *t,
 	if (chorus_handshake(ch, t, p, len, m, &s,
 	    buf + CHORUS_STREAM_HDR) == -1)
 		return;
-	if ((cs = chorus_csess_new(ch)) == NULL) {	/* counted there */
+	if ((cs = chorus_csess_new(ch, s.peer_ed_pub)) == NULL) {
+		/* counted there */
 		session_wipe(&s);
 		return;
 	}

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "chorus/crypto.h"
+#include "chorus/encode.h"
 #include "chorus/turn_auth.h"
 #include "conf.h"
 #include "conf_priv.h"
@@ -187,6 +188,18 @@ const struct conf_key conf_keys[] = {
 	    F(new_node_sessions), 0, 0, 1000000, NULL, "N",
 	    "sessions an hour until the network gives the node standing "
 	    "(0: no limit)" },
+	{ "probe-budget", CONF_T_UINT, 0, "20",
+	    F(probe_budget), 0, 0, 1000000, NULL, "MB",
+	    "megabytes a day spent measuring other nodes (0: none)" },
+	{ "probe-interval", CONF_T_DURATION, 0, "900s",
+	    F(probe_interval), 0, 1, 86400, NULL, "TIME",
+	    "mean time between measurements of other nodes" },
+	{ "vouch", CONF_T_NODEID, CONF_F_REPEAT, NULL,
+	    F(vouch), F(nvouch), 0, CONF_MAX_VOUCH, NULL, "NODE-ID",
+	    "stake part of this node's score on another node; repeatable" },
+	{ "ledger-retention", CONF_T_UINT, 0, "30",
+	    F(ledger_retention), 0, 1, 3650, NULL, "DAYS",
+	    "days of score history and challenge records kept" },
 	{ "http-address", CONF_T_HOSTPORT, CONF_F_PORT0, "127.0.0.1:8440",
 	    F(http), 0, 0, 0, NULL, "ADDR:PORT",
 	    "HTTP API and dashboard address" },
@@ -676,6 +689,22 @@ conf_set_ip(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	return 0;
 }
 
+/* One node ID (vouch): 52 base32 characters naming 32 bytes. */
+static int
+conf_set_nodeid(struct conf_reader *r, unsigned line, const struct conf_key *k,
+    const char *value)
+{
+	char q[CONF_QUOTE_MAX + 4];
+	uint8_t id[32];
+
+	if (strlen(value) != 52 || encode_unbase32(value, 52, id,
+	    sizeof(id)) != (int)sizeof(id))
+		return conf_fail(r, line, "%s: \"%s\" is not a node ID (52 "
+		    "base32 characters)", k->name,
+		    conf_quote(value, q));
+	return conf_list_add(r, line, k, value, "node ID");
+}
+
 /* Empty the list of a repeatable key, wiping the secrets it holds. */
 static void
 conf_list_clear(struct conf *c, const struct conf_key *k)
@@ -691,7 +720,8 @@ conf_list_clear(struct conf *c, const struct conf_key *k)
 			free(u->name);
 			conf_free_secret(u->password);
 			u->name = u->password = NULL;
-		} else if (k->type == CONF_T_PEER) {
+		} else if (k->type == CONF_T_PEER ||
+		    k->type == CONF_T_NODEID) {
 			s = (char **)conf_field(c, k->off) + i;
 			free(*s);
 			*s = NULL;
@@ -732,6 +762,8 @@ conf_apply(struct conf_reader *r, unsigned line, const struct conf_key *k,
 		return conf_set_secret(r, line, k, value);
 	case CONF_T_PEER:
 		return conf_set_peer(r, line, k, value);
+	case CONF_T_NODEID:
+		return conf_set_nodeid(r, line, k, value);
 	case CONF_T_PREFIX:
 		return conf_set_prefix(r, line, k, value);
 	case CONF_T_EXTERNAL:

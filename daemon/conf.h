@@ -25,6 +25,7 @@
 #define CONF_MAX_USERS		64	/* user = NAME:PASSWORD lines */
 #define CONF_MAX_SECRETS	8	/* auth-secret lines (rotation) */
 #define CONF_MAX_BOOTSTRAP	8	/* bootstrap lines */
+#define CONF_MAX_VOUCH		16	/* vouch lines */
 #define CONF_MAX_FAMILIES	2	/* external-ip / relay-ip: one per family */
 #define CONF_MAX_USER_NAME	128	/* user = NAME:..., characters */
 #define CONF_MAX_PASSWORD	256	/* user = ...:PASSWORD, characters */
@@ -104,6 +105,11 @@ struct conf {
 	char		*network_id;
 	char		*region;			/* NULL: none */
 	unsigned	 new_node_sessions;		/* per hour, 0: no limit */
+	unsigned	 probe_budget;			/* MB a day, 0: none */
+	unsigned	 probe_interval;		/* s, mean between probes */
+	char		*vouch[CONF_MAX_VOUCH];		/* node IDs, base32 */
+	size_t		 nvouch;
+	unsigned	 ledger_retention;		/* days of history kept */
 };
 
 /* Parser state: one file (or the command line) at a time. */

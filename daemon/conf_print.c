@@ -56,6 +56,7 @@ conf_print_value(const struct conf *c, const struct conf_key *k, char *buf,
 	case CONF_T_USER:
 	case CONF_T_SECRET:
 	case CONF_T_PEER:
+	case CONF_T_NODEID:
 	case CONF_T_PREFIX:
 	case CONF_T_EXTERNAL:
 		break;		/* lists only: conf_print_item */
@@ -99,6 +100,7 @@ conf_print_item(const struct conf *c, const struct conf_key *k, size_t j,
 		    show ? ((char *const *)list)[j] : CONF_REDACTED);
 		return;
 	case CONF_T_PEER:
+	case CONF_T_NODEID:
 		fprintf(f, "%s = %s\n", k->name, ((char *const *)list)[j]);
 		return;
 	case CONF_T_PREFIX:
@@ -140,6 +142,7 @@ conf_print_item_equal(const struct conf *a, const struct conf *b,
 		    strcmp(ua->password, ub->password) == 0;
 	case CONF_T_SECRET:
 	case CONF_T_PEER:
+	case CONF_T_NODEID:
 		return strcmp(((char *const *)la)[j],
 		    ((char *const *)lb)[j]) == 0;
 	case CONF_T_PREFIX:

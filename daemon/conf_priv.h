@@ -35,6 +35,7 @@ enum conf_type {
 	CONF_T_IP,		/* a numeric address, not a wildcard; one per
 				   family */
 	CONF_T_RATE,		/* uint64_t, suffix k, M or G (decimal) */
+	CONF_T_NODEID,		/* a node ID, 52 base32 characters; list */
 };
 
 #define CONF_F_REPEAT	0x01	/* may be given several times per source */

@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "chorus/encode.h"
 #include "chorus/netrec.h"
 #include "chorus/reputation.h"
+#include "chorus/vivaldi.h"
 #include "conf.h"
 #include "ledger.h"
 #include "log.h"
@@ -32,23 +34,27 @@
 #include "net.h"
 #include "node.h"
 #include "overlay.h"
+#include "prober.h"
 #include "store.h"
 #include "tcp.h"
 #include "udp.h"
 
-#define NET_PUBLISH_SEC		600	/* descriptor refreshed this often */
+#define NET_PUBLISH_SEC		300	/* own records put again this often */
 #define NET_LIFETIME_SEC	3600	/* ... and valid this long */
 #define NET_FIRST_SEC		1	/* first publication after start */
 #define NET_MAX_FOLLOWED	128	/* nodes whose report keys we follow */
 #define NET_SUBMIT_PER_MIN	60	/* reports accepted through the API */
 #define NET_PAGE		100	/* reports per API page */
+#define NET_LEDGER_SEC		60	/* ledger_tick() this often */
+#define NET_OWN_MAX		64	/* own reports and vouches re-put */
+#define NET_MOVED_MIN_SEC	60	/* a moved coordinate: republish after */
 
 struct net {
 	struct node		*node;
 	struct overlay		*ov;
 	uint8_t			 network_id[NETREC_NETWORK_ID_LEN];
 	uint8_t			 dir_key[NETREC_DHT_KEY_LEN];
-	struct event		*ev_publish;
+	struct event		*ev_publish, *ev_ledger;
 	uint64_t		 accepted, stored, published, submitted;
 	uint8_t			 followed[NET_MAX_FOLLOWED][CRYPTO_ED25519_PUB_LEN];
 	size_t			 nfollowed;
@@ -56,9 +62,26 @@ struct net {
 	unsigned		 submit_count;
 	uint32_t		 allowance;	/* sessions/hour, or unlimited */
 	uint64_t		 rejected[NETREC_ERR_LIFETIME + 1];
+	struct vivaldi		 viv;		/* the node's coordinate */
+	int			 moved;		/* since the last descriptor */
+	uint64_t		 published_at;
+	struct net_own {
+		uint8_t		 rec[NETREC_MAX_LEN];
+		size_t		 len;
+		uint64_t	 expires;
+		uint8_t		 key[NETREC_DHT_KEY_LEN];
+	}			 own[NET_OWN_MAX];
+	size_t			 nown;		/* ring: next slot nown % MAX */
+	struct prober		*prober;
+	uint64_t		 vouches;	/* vouch records published */
 };
 
-/* Follow the reports about a node we learnt of (a bounded number). */
+static void	net_reput(struct net *);
+
+/*
+ * Follow the reports about a node we learnt of, and the vouches for it
+ * (a bounded number of nodes).
+ */
 static void
 net_follow(struct net *n, const uint8_t *id)
 {
@@ -70,6 +93,8 @@ net_follow(struct net *n, const uint8_t *id)
 			return;
 	if (n->nfollowed == NET_MAX_FOLLOWED ||
 	    netrec_dht_key(n->network_id, NETREC_REPORT, id, key) == -1 ||
+	    overlay_listen(n->ov, key) == -1 ||
+	    netrec_dht_key(n->network_id, NETREC_VOUCH, id, key) == -1 ||
 	    overlay_listen(n->ov, key) == -1)
 		return;
 	memcpy(n->followed[n->nfollowed++], id, CRYPTO_ED25519_PUB_LEN);
@@ -164,6 +189,10 @@ net_publish(struct net *n)
 	if (c->region != NULL)
 		snprintf(r.u.desc.region, sizeof(r.u.desc.region), "%s",
 		    c->region);
+	r.u.desc.x = (float)n->viv.coord.pos[0];
+	r.u.desc.y = (float)n->viv.coord.pos[1];
+	r.u.desc.height = (float)n->viv.coord.height;
+	r.u.desc.error = (float)n->viv.error;
 	net_addrs(n, &r.u.desc);
 	if (netrec_encode(&r, n->node->id.ed_seed, out, &len) == -1 ||
 	    netrec_dht_key(n->network_id, NETREC_DESCRIPTOR,
@@ -176,6 +205,8 @@ net_publish(struct net *n)
 	/* Our own descriptor is known to us without the network. */
 	net_value(n, key, out, len);
 	n->published++;
+	n->published_at = now;
+	n->moved = 0;
 }
 
 /*
@@ -198,10 +229,62 @@ net_standing(struct net *n)
 	n->allowance = rep_session_allowance(&par, score, age);
 }
 
+/* 1 if id is a node of the network whose descriptor we hold. */
+int
+net_is_node(const struct net *n, const uint8_t *id)
+{
+	size_t i;
+
+	for (i = 0; i < n->nfollowed; i++)
+		if (memcmp(n->followed[i], id, CRYPTO_ED25519_PUB_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 uint32_t
 net_session_allowance(const struct net *n)
 {
 	return n->allowance;
+}
+
+/*
+ * Sign and put a vouch for every node the operator names (vouch = ID),
+ * staking what the node's score allows (doc/REPUTATION.md 3.8); a node
+ * below vouch_min_score has nothing to stake and publishes none.
+ */
+static void
+net_vouch(struct net *n)
+{
+	const struct conf *c = n->node->conf;
+	uint8_t out[NETREC_MAX_LEN];
+	uint64_t now = (uint64_t)time(NULL);
+	struct rep_params par;
+	struct netrec r;
+	double score, age, stake;
+	size_t i, len;
+
+	if (c->nvouch == 0 ||
+	    ledger_self(n->node, n->network_id, &score, &age) == -1)
+		return;
+	rep_params_default(&par);
+	if ((stake = rep_vouch_stake(&par, score)) <= 0)
+		return;
+	for (i = 0; i < c->nvouch; i++) {
+		memset(&r, 0, sizeof(r));
+		r.kind = NETREC_VOUCH;
+		memcpy(r.network_id, n->network_id, sizeof(r.network_id));
+		r.issued = now;
+		r.expires = now + NET_LIFETIME_SEC;
+		r.u.vouch.stake = (uint32_t)lround(stake * NETREC_STAKE_ONE);
+		if (r.u.vouch.stake == 0 ||
+		    encode_unbase32(c->vouch[i], 52, r.u.vouch.vouchee,
+		    sizeof(r.u.vouch.vouchee)) != 32 ||
+		    memcmp(r.u.vouch.vouchee, n->node->id.ed_pub, 32) == 0 ||
+		    netrec_encode(&r, n->node->id.ed_seed, out, &len) == -1)
+			continue;
+		net_own_record(n, out, len);
+		n->vouches++;
+	}
 }
 
 static void
@@ -214,10 +297,53 @@ net_publish_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	net_publish(n);
 	net_standing(n);
+	net_vouch(n);
+	net_reput(n);
 	(void)overlay_get(n->ov, n->dir_key);
 	if (n->node->store != NULL)
 		(void)store_netrec_prune(n->node->store, (int64_t)time(NULL));
 	event_add(n->ev_publish, &tv);
+}
+
+/*
+ * Seconds between ledger ticks; tests (tests/chorusd-tamper) may shorten
+ * it with CHORUS_TEST_LEDGER_SEC.
+ */
+static long
+net_ledger_sec(void)
+{
+#ifdef CHORUS_TEST_HOOKS
+	const char *s = getenv("CHORUS_TEST_LEDGER_SEC");
+
+	if (s != NULL && atol(s) > 0)
+		return atol(s);
+#endif
+	return NET_LEDGER_SEC;
+}
+
+/* Seconds a moved coordinate waits; tests shorten it with the above. */
+static long
+net_moved_sec(void)
+{
+	long t = net_ledger_sec();
+
+	return t < NET_MOVED_MIN_SEC ? t : NET_MOVED_MIN_SEC;
+}
+
+static void
+net_ledger_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct net *n = arg;
+
+	(void)fd;
+	(void)what;
+	if (n->node->store != NULL &&
+	    ledger_tick(n->node, n->network_id) == -1)
+		log_warnx("net: the ledger's periodic round failed");
+	/* A coordinate that moved goes out sooner than the next refresh. */
+	if (n->moved && (uint64_t)time(NULL) >= n->published_at +
+	    (uint64_t)net_moved_sec())
+		net_publish(n);
 }
 
 /*
@@ -247,16 +373,91 @@ net_submit(struct net *n, const uint8_t *rec, size_t len, const char **why)
 		*why = netrec_strerror(e);
 		return -1;
 	}
-	if (r.kind != NETREC_REPORT) {
-		*why = "not a measurement report";
+	if (r.kind != NETREC_REPORT && r.kind != NETREC_VOUCH) {
+		*why = "not a measurement report or a vouch";
 		return -1;
 	}
 	net_value(n, NULL, rec, len);
-	if (netrec_dht_key(n->network_id, NETREC_REPORT, r.u.report.subject,
+	if (netrec_dht_key(n->network_id, r.kind, netrec_subject(&r),
 	    key) == 0)
 		(void)overlay_put(n->ov, key, rec, len);
 	n->submitted++;
 	return 0;
+}
+
+/* A record this node signed (a report, a vouch): keep it and put it. */
+void
+net_own_record(struct net *n, const uint8_t *rec, size_t len)
+{
+	uint8_t key[NETREC_DHT_KEY_LEN];
+	struct net_own *o = NULL;
+	struct netrec r;
+	size_t i;
+
+	if (netrec_parse(rec, len, (uint64_t)time(NULL), n->network_id, &r) !=
+	    NETREC_OK)
+		return;
+	net_value(n, NULL, rec, len);
+	if (netrec_dht_key(n->network_id, r.kind, netrec_subject(&r),
+	    key) == -1)
+		return;
+	(void)overlay_put(n->ov, key, rec, len);
+	for (i = 0; i < NET_OWN_MAX && i < n->nown; i++) {
+		o = &n->own[i];
+		/*
+		 * Our newer report on a node, or vouch for it, replaces the
+		 * older one (the ledger keeps one per signer and subject).
+		 */
+		if (memcmp(o->key, key, sizeof(key)) == 0)
+			break;
+	}
+	if (i == NET_OWN_MAX || i == n->nown)
+		o = &n->own[n->nown++ % NET_OWN_MAX];
+	memcpy(o->rec, rec, len);
+	o->len = len;
+	o->expires = r.expires;
+	memcpy(o->key, key, sizeof(key));
+}
+
+/* Put our own unexpired reports and vouches again (the DHT forgets). */
+static void
+net_reput(struct net *n)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	size_t i;
+
+	for (i = 0; i < NET_OWN_MAX && i < n->nown; i++)
+		if (n->own[i].expires > now)
+			(void)overlay_put(n->ov, n->own[i].key, n->own[i].rec,
+			    n->own[i].len);
+}
+
+/*
+ * An RTT the node measured to another node: one Vivaldi sample against
+ * the coordinate that node publishes.  The next descriptor carries the
+ * result.
+ */
+void
+net_rtt_sample(struct net *n, const struct netrec_descriptor *d,
+    double rtt_ms)
+{
+	struct vivaldi_coord remote;
+
+	remote.pos[0] = d->x;
+	remote.pos[1] = d->y;
+	remote.height = d->height;
+	if (vivaldi_coord_valid(&remote) &&
+	    vivaldi_update(&n->viv, &remote, d->error, rtt_ms) == 0 &&
+	    ++n->moved > 0)
+		log_debug("net: coordinate (%.2f, %.2f, %.2f) error %.3f",
+		    n->viv.coord.pos[0], n->viv.coord.pos[1],
+		    n->viv.coord.height, n->viv.error);
+}
+
+const uint8_t *
+net_network_id(const struct net *n)
+{
+	return n->network_id;
 }
 
 /* GET /api/v1/leaderboard */
@@ -266,12 +467,25 @@ net_leaderboard_json(struct net *n)
 	return ledger_leaderboard(n->node, n->network_id);
 }
 
+/* The Vivaldi direction generator's seed: any bits of the node ID. */
+static uint64_t
+net_seed(const struct node *node)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | node->id.ed_pub[i];
+	return v;
+}
+
 struct net *
 net_new(struct node *node, char *err, size_t errlen)
 {
 	const struct conf *c = node->conf;
 	uint8_t zero[CRYPTO_ED25519_PUB_LEN];
 	struct timeval tv = { NET_FIRST_SEC, 0 };
+	struct timeval ltv = { net_ledger_sec(), 0 };
 	struct net *n;
 
 	if ((n = calloc(1, sizeof(*n))) == NULL) {
@@ -279,6 +493,7 @@ net_new(struct node *node, char *err, size_t errlen)
 		return NULL;
 	}
 	n->node = node;
+	vivaldi_init(&n->viv, net_seed(node));
 	n->allowance = c->new_node_sessions != 0 ? c->new_node_sessions :
 	    REP_SESSIONS_UNLIMITED;
 	memset(zero, 0, sizeof(zero));
@@ -296,10 +511,16 @@ net_new(struct node *node, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((n->ev_publish = event_new(node->base, -1, 0, net_publish_cb,
-	    n)) == NULL || event_add(n->ev_publish, &tv) == -1) {
+	    n)) == NULL || event_add(n->ev_publish, &tv) == -1 ||
+	    (n->ev_ledger = event_new(node->base, -1, EV_PERSIST,
+	    net_ledger_cb, n)) == NULL ||
+	    event_add(n->ev_ledger, &ltv) == -1) {
 		snprintf(err, errlen, "net: event_new failed");
 		goto fail;
 	}
+	if (c->probe_budget > 0 &&
+	    (n->prober = prober_new(node, n, err, errlen)) == NULL)
+		goto fail;
 	log_info("node network %s: DHT on UDP port %u, %zu bootstrap nodes",
 	    c->network_id, overlay_port(n->ov), c->nbootstrap);
 	return n;
@@ -315,6 +536,9 @@ net_free(struct net *n)
 		return;
 	if (n->ev_publish != NULL)
 		event_free(n->ev_publish);
+	if (n->ev_ledger != NULL)
+		event_free(n->ev_ledger);
+	prober_free(n->prober);
 	overlay_free(n->ov);
 	free(n);
 }
@@ -350,7 +574,7 @@ net_addrs_json(const struct netrec_descriptor *d)
 static int
 net_node_entry(const uint8_t *rec, size_t len, void *arg)
 {
-	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN];
+	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN], key[64];
 	struct net_list *l = arg;
 	const struct netrec_descriptor *d;
 	struct netrec r;
@@ -360,9 +584,13 @@ net_node_entry(const uint8_t *rec, size_t len, void *arg)
 	d = &r.u.desc;
 	identity_id_string(r.signer, id);
 	identity_fingerprint(r.signer, fpr);
-	json_array_append_new(l->list, json_pack("{s:s, s:s, s:b, s:s, s:s, "
-	    "s:{s:b, s:b, s:b}, s:I, s:{s:f, s:f, s:f, s:f}, s:o, s:I, s:I}",
-	    "id", id, "fingerprint", fpr,
+	if (encode_base32(d->noise_key, sizeof(d->noise_key), key,
+	    sizeof(key)) < 0)
+		return 0;
+	json_array_append_new(l->list, json_pack("{s:s, s:s, s:s, s:b, s:s, "
+	    "s:s, s:{s:b, s:b, s:b}, s:I, s:{s:f, s:f, s:f, s:f}, s:o, s:I, "
+	    "s:I}",
+	    "id", id, "fingerprint", fpr, "noise_key", key,
 	    "self", memcmp(r.signer, l->n->node->id.ed_pub,
 	    CRYPTO_ED25519_PUB_LEN) == 0,
 	    "software", d->software, "region", d->region,
@@ -377,6 +605,35 @@ net_node_entry(const uint8_t *rec, size_t len, void *arg)
 	return 0;
 }
 
+/* Add each node's score and standing (from the ledger) to its entry. */
+static void
+net_scores(struct net *n, json_t *list)
+{
+	json_t *board, *e, *b;
+	const char *id, *bid;
+	size_t i, j;
+
+	board = ledger_leaderboard(n->node, n->network_id);
+	for (i = 0; i < json_array_size(list); i++) {
+		e = json_array_get(list, i);
+		id = json_string_value(json_object_get(e, "id"));
+		json_object_set_new(e, "score", json_real(0));
+		json_object_set_new(e, "standing", json_false());
+		for (j = 0; id != NULL && j < json_array_size(json_object_get(
+		    board, "leaderboard")); j++) {
+			b = json_array_get(json_object_get(board,
+			    "leaderboard"), j);
+			bid = json_string_value(json_object_get(b, "id"));
+			if (bid == NULL || strcmp(bid, id) != 0)
+				continue;
+			json_object_set(e, "score", json_object_get(b, "score"));
+			json_object_set(e, "standing", json_object_get(b,
+			    "standing"));
+		}
+	}
+	json_decref(board);
+}
+
 /* GET /api/v1/network/nodes: every node whose descriptor we hold. */
 json_t *
 net_nodes_json(struct net *n)
@@ -386,6 +643,7 @@ net_nodes_json(struct net *n)
 	if (l.list != NULL && n->node->store != NULL)
 		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,
 		    (int64_t)l.now, net_node_entry, &l);
+	net_scores(n, l.list);
 	return json_pack("{s:s, s:o, s:o}", "network", n->node->conf->network_id,
 	    "nodes", l.list, "records", net_stats_json(n));
 }
@@ -395,8 +653,11 @@ net_stats_json(const struct net *n)
 {
 	const struct overlay_stats *st = overlay_stats(n->ov);
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
 	    "published", (json_int_t)n->published,
+	    "vouches_published", (json_int_t)n->vouches,
+	    "measuring", n->prober != NULL ? prober_json(n->prober) :
+	    json_null(),
 	    "submitted", (json_int_t)n->submitted,
 	    "accepted", (json_int_t)n->accepted,
 	    "stored", (json_int_t)n->stored,
@@ -430,6 +691,10 @@ net_node_json(struct net *n, const char *idtext)
 	if (node == NULL)
 		goto done;
 	out = json_deep_copy(node);
+	if ((e = ledger_explain(n->node, n->network_id, id)) != NULL) {
+		json_object_set_new(out, "reputation", e);
+		goto done;
+	}
 	board = ledger_leaderboard(n->node, n->network_id);
 	for (i = 0; board != NULL && out != NULL &&
 	    i < json_array_size(json_object_get(board, "leaderboard")); i++) {
@@ -554,6 +819,15 @@ net_metrics(const struct net *n, FILE *out)
 	metrics_render_one(out, "chorus_dht_values_total", METRIC_COUNTER,
 	    "Values the DHT handed to the node.", NULL, NULL,
 	    (double)st->values_in);
+	metrics_render_one(out, "chorus_network_nodes", METRIC_GAUGE,
+	    "Nodes of the network whose descriptors this node follows "
+	    "(itself included); OpenDHT's C API does not tell its own "
+	    "routing-table peers.", NULL, NULL, (double)n->nfollowed);
+	metrics_render_one(out, "chorus_vouches_published_total",
+	    METRIC_COUNTER, "Vouch records this node signed and put.", NULL,
+	    NULL, (double)n->vouches);
+	if (n->prober != NULL)
+		prober_metrics(n->prober, out);
 	metrics_render_one(out, "chorus_dht_dropped_total", METRIC_COUNTER,
 	    "DHT values dropped before parsing (too large, queue full).",
 	    NULL, NULL, (double)(st->dropped_big + st->dropped_queue));

@@ -12,6 +12,7 @@
 
 struct node;
 struct net;
+struct netrec_descriptor;
 
 /* Join the DHT and start publishing; NULL with err. */
 struct net	*net_new(struct node *, char *err, size_t errlen);
@@ -31,8 +32,17 @@ json_t		*net_reports_json(struct net *, unsigned page);
 json_t		*net_topology_json(struct net *);
 /* Sessions a new node may take per hour (UINT32_MAX: no limit). */
 uint32_t	 net_session_allowance(const struct net *);
+/* 1 if the ID is a node of the network whose descriptor we hold. */
+int		 net_is_node(const struct net *, const uint8_t *id);
 /* Prometheus lines. */
 void		 net_metrics(const struct net *, FILE *);
+/* Keep and publish a record this node signed. */
+void		 net_own_record(struct net *, const uint8_t *, size_t);
+/* An RTT measured to the node that descriptor describes (Vivaldi). */
+void		 net_rtt_sample(struct net *, const struct netrec_descriptor *,
+		    double rtt_ms);
+/* The network's 32-byte ID (netrec_network_id of network-id). */
+const uint8_t	*net_network_id(const struct net *);
 /* Record and DHT counters. */
 json_t		*net_stats_json(const struct net *);
 

@@ -298,7 +298,13 @@ overlay_put(struct overlay *d, const uint8_t key[OVERLAY_KEY_LEN], const void *d
 	    (v = dht_value_new(data, len)) == NULL)
 		return -1;
 	memcpy(h.d, key, OVERLAY_KEY_LEN);
-	dht_runner_put(d->runner, &h, v, overlay_put_done_cb, d, true);
+	/*
+	 * Not permanent: the DHT keeps a value about ten minutes, and the
+	 * caller puts what it still wants kept again before then.  A
+	 * permanent put would be re-announced for the life of the process,
+	 * and every new version of a record would add one more.
+	 */
+	dht_runner_put(d->runner, &h, v, overlay_put_done_cb, d, false);
 	dht_value_unref(v);
 	pthread_mutex_lock(&d->mu);
 	d->st.puts++;

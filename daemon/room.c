@@ -456,8 +456,24 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
  * node that alters what it forwards, so a test can show that receivers
  * refuse it.  CHORUS_TAMPER=header flips a bit of the sequence number,
  * =level changes the audio level, =payload flips a bit of the ciphertext,
- * =drop forwards only four frames in five.
+ * =fake sends made-up bytes of the right size in place of the
+ * ciphertext (answering without forwarding), =drop forwards only four
+ * frames in five.
  */
+static void
+room_test_fake(uint8_t *p, size_t len)
+{
+	static uint32_t x = 2463534242u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[i] = (uint8_t)x;
+	}
+}
+
 static void
 room_test_tamper(uint8_t *frame, size_t len)
 {
@@ -471,6 +487,8 @@ room_test_tamper(uint8_t *frame, size_t len)
 		frame[15] = (uint8_t)(frame[15] == 0 ? 1 : frame[15] - 1);
 	else if (strcmp(how, "payload") == 0)
 		frame[MEDIA_HEADER_LEN] ^= 0x80;
+	else if (strcmp(how, "fake") == 0)
+		room_test_fake(frame + MEDIA_HEADER_LEN, len - MEDIA_HEADER_LEN);
 }
 
 /* CHORUS_TAMPER=drop: forward only four frames in five. */

@@ -260,8 +260,16 @@ nodesel_rank(const struct nodesel_node *nodes, size_t n,
 	qsort(r, m, sizeof(*r), nodesel_cmp_ranked);
 	for (i = 0; i < m; i++)
 		order[i] = r[i].idx;
-	/* A trial draw: the best new node goes first. */
-	if (u < new_share && nest < m && nest > 0) {
+	/*
+	 * A trial draw: the best new node goes first, if its reputation
+	 * is at least NODESEL_TRIAL_MIN (some verified evidence, most of
+	 * it from verifiers with standing of their own).  Standing comes
+	 * from other nodes' measurements, not from clients; the trial share
+	 * lets a node that measures well grow, and gives nothing to
+	 * identities nobody could measure (a Sybil swarm).
+	 */
+	if (u < new_share && nest < m && nest > 0 &&
+	    nodes[r[nest].idx].reputation >= NODESEL_TRIAL_MIN) {
 		memmove(order + 1, order, nest * sizeof(*order));
 		order[0] = r[nest].idx;
 	}

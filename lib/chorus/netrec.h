@@ -39,6 +39,7 @@
 #define NETREC_MAX_COORD	10000.0f	/* |x|, |y|, height: ms */
 #define NETREC_MAX_ERROR	10.0f	/* Vivaldi error estimate */
 #define NETREC_PPM		1000000u	/* loss is parts per million */
+#define NETREC_STAKE_ONE	1000u	/* vouch stake points in a score of 1 */
 
 enum netrec_kind {
 	NETREC_DESCRIPTOR = 1,	/* a node says where and what it is */

@@ -57,6 +57,7 @@
 #define NODESEL_MAX_PARTS	4096
 #define NODESEL_RTT_REF_MS	100.0	/* the RTT that halves a score */
 #define NODESEL_NEW_SHARE	0.10	/* suggested share for new nodes */
+#define NODESEL_TRIAL_MIN	0.05	/* least reputation for a trial */
 
 /*
  * One participant as every client of the room sees it (from the room's

@@ -27,14 +27,21 @@ cleanup_extra() {
 
 # net_node I NETWORK BINARY [BOOTSTRAP]: start node I of a DHT network in
 # $T_DIR/nI with ports $UDPi, $HTTPi, $DHTi and region ${NODE_REGION}I;
-# CHORUS_TAMPER is $TAMPER_MODE (tests/chorusd-tamper).  Waits for its API.
+# CHORUS_TAMPER is $TAMPER_MODE (tests/chorusd-tamper).  With NODE_DISTINCT
+# set the node listens on 127.0.I.1 (a /24 of its own, as distinct hosts
+# would have); $NODE_CONF is appended to its configuration.  Waits for its
+# API.
 net_node() {
 	local i=$1 d="$T_DIR/n$1"
 	mkdir -p "$d"
 	eval "HTTP$i=$(free_port) DHT$i=$(free_port) UDP$i=$(free_port)"
 	{
 		echo "state-dir = $d/state"
-		echo "listen-address = 127.0.0.1"
+		if [ -n "${NODE_DISTINCT:-}" ]; then
+			echo "listen-address = 127.0.$i.1"
+		else
+			echo "listen-address = 127.0.0.1"
+		fi
 		echo "port = $(eval echo \$UDP$i)"
 		echo "tls-port = 0"
 		echo "http-address = 127.0.0.1:$(eval echo \$HTTP$i)"
@@ -44,6 +51,7 @@ net_node() {
 		echo "network-id = $2"
 		echo "region = ${NODE_REGION:-n}$i"
 		[ -n "${4:-}" ] && echo "bootstrap = $4"
+		[ -n "${NODE_CONF:-}" ] && printf '%s\n' "$NODE_CONF"
 	} >"$d/conf"
 	CHORUS_TAMPER=${TAMPER_MODE:-} "$3" -c "$d/conf" -f >"$d/log" 2>&1 &
 	NET_PIDS+=($!)

@@ -26,7 +26,7 @@
 #endif
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#define TEST_NKEYS	44	/* keys in the table today */
+#define TEST_NKEYS	48	/* keys in the table today */
 #define REDACTED	"<redacted>"
 
 /* How a valid case is checked. */
@@ -457,6 +457,13 @@ static const struct error_case error_cases[] = {
 	    "from 1 to 1000000" },
 	{ "total-quota = 1000001", "t.conf:1: total-quota: \"1000001\" is "
 	    "not a number from 1 to 1000000" },
+	{ "vouch = ABC", "t.conf:1: vouch: \"ABC\" is not a node ID (52 "
+	    "base32 characters)" },
+	{ "vouch = 0000000000000000000000000000000000000000000000000000",
+	    "t.conf:1: vouch: \"00000000000000000000000000000000000000000000"
+	    "00000000\" is not a node ID (52 base32 characters)" },
+	{ "probe-interval = 0", "t.conf:1: probe-interval: \"0\" is not a "
+	    "duration from 1s to 86400s (suffix s, m or h)" },
 };
 
 struct opts_case {
@@ -816,11 +823,11 @@ expect_lines(const struct conf *c)
 	/* The single-valued keys; tls-cert and tls-key may be unset. */
 	size_t n = 1 + TEST_NKEYS - 7 - (c->tls_cert == NULL) -
 	    (c->tls_key == NULL) - (c->network_psk_file == NULL) -
-	    (c->member_keys_file == NULL) - (c->region == NULL) - 1;
+	    (c->member_keys_file == NULL) - (c->region == NULL) - 2;
 
 	return n + c->nlisten + c->nusers + c->nauth_secrets +
 	    c->nallowed_peers + c->ndenied_peers + c->nexternal + c->nrelay_ip +
-	    c->nbootstrap;
+	    c->nbootstrap + c->nvouch;
 }
 
 /* Print c with its secrets, load the result, compare; count the lines. */

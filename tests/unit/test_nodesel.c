@@ -584,6 +584,17 @@ test_rank_new(void)
 	    "new: %d of %d grid draws first to a new node", first_new, DRAWS);
 	tap_ok(exact, "new: first to a new node exactly when u < share");
 
+	/* New nodes below NODESEL_TRIAL_MIN get no trial. */
+	node_set(&nd[2], 0.0499, 0, 0, 1);
+	node_set(&nd[3], 0, 0, 0, 1);
+	for (i = 0, first_new = 0; i < DRAWS; i++) {
+		nodesel_rank(nd, 4, &part, 1, 0.1, (i + 0.5) / DRAWS, order);
+		first_new += nd[order[0]].is_new != 0;
+	}
+	tap_is_int(first_new, 0, "new: reputation under 0.05, never a trial draw");
+	node_set(&nd[2], 1.0, 0, 0, 1);
+	node_set(&nd[3], 0.2, 0, 0, 1);
+
 	/* Random draws: the bound, within sampling error (sd 0.003). */
 	for (i = 0, first_new = 0; i < DRAWS; i++) {
 		nodesel_rank(nd, 4, &part, 1, 0.1, rnd_unit(&s), order);
