@@ -672,7 +672,7 @@ net_node_json(struct net *n, const char *idtext)
 {
 	uint8_t id[CRYPTO_ED25519_PUB_LEN];
 	struct net_list l = { n, json_array(), (uint64_t)time(NULL) };
-	json_t *node = NULL, *board, *e, *out = NULL;
+	json_t *node = NULL, *e, *out = NULL;
 	const char *eid;
 	size_t i;
 
@@ -691,19 +691,9 @@ net_node_json(struct net *n, const char *idtext)
 	if (node == NULL)
 		goto done;
 	out = json_deep_copy(node);
-	if ((e = ledger_explain(n->node, n->network_id, id)) != NULL) {
+	/* The ledger knows the nodes whose descriptors we hold, as we do. */
+	if ((e = ledger_explain(n->node, n->network_id, id)) != NULL)
 		json_object_set_new(out, "reputation", e);
-		goto done;
-	}
-	board = ledger_leaderboard(n->node, n->network_id);
-	for (i = 0; board != NULL && out != NULL &&
-	    i < json_array_size(json_object_get(board, "leaderboard")); i++) {
-		e = json_array_get(json_object_get(board, "leaderboard"), i);
-		if ((eid = json_string_value(json_object_get(e, "id"))) !=
-		    NULL && strcmp(eid, idtext) == 0)
-			json_object_set(out, "reputation", e);
-	}
-	json_decref(board);
 done:
 	json_decref(l.list);
 	return out;

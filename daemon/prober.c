@@ -4,7 +4,7 @@
  * Now and then, at exponentially distributed intervals of mean
  * probe-interval, the node picks another node of its network at random
  * from the descriptors it holds and measures it as `chorus probe` does
- * (client/cmd_probe.c): it opens two sessions to the subject with its
+ * (client/probe_pair.c, shared with it): two sessions to the subject with its
  * own identity (so the subject can tell a node measuring it from a
  * client, and does not count it against its new-node allowance), makes
  * a room with a fresh room key, joins it twice,
@@ -16,7 +16,7 @@
  * the node's Vivaldi coordinate, the session to the ledger's challenge
  * records.
  *
- * Everything runs on the node's event loop (client/rclient.c is event
+ * Everything runs on the node's event loop (probe_pair is event
  * driven): a session is small (PROBER_COUNT packets) and bounded in time
  * (PROBER_MAX_SEC), one at a time, and each is charged to a daily byte
  * budget (probe-budget) before it starts, with its real cost after.
@@ -33,13 +33,10 @@
 #include <event2/event.h>
 #include <openssl/rand.h>
 
-#include "../client/conn.h"
-#include "../client/rclient.h"
+#include "../client/probe_pair.h"
 #include "chorus/crypto.h"
-#include "chorus/identity.h"
 #include "chorus/netrec.h"
 #include "chorus/probe.h"
-#include "chorus/room.h"
 #include "chorus.h"
 #include "conf.h"
 #include "ledger.h"
@@ -54,8 +51,7 @@
 #define PROBER_SIZE		400	/* bytes each */
 #define PROBER_RATE		100	/* packets a second */
 #define PROBER_DEADLINE_MS	1000	/* later than this: late */
-#define PROBER_SETTLE_USEC	200000	/* both memberships settle */
-#define PROBER_TICK_USEC	2000
+#define PROBER_HANDSHAKE_MS	5000	/* a session's handshake, at most */
 #define PROBER_MAX_SEC		20	/* a whole session, at most */
 #define PROBER_OVERHEAD		120	/* bytes around a challenge, est. */
 #define PROBER_SESSION_COST	16384	/* handshakes, rooms, est. */
@@ -66,25 +62,15 @@
 struct prober_run {
 	struct netrec		 desc;		/* the subject's descriptor */
 	char			 host[INET6_ADDRSTRLEN];
-	struct room_link	 link;
-	uint8_t			 seed[CRYPTO_ED25519_SEED_LEN];
-	struct room_keys	 keys;
-	struct probe_session	 sess;
-	struct probe_tally	*tally;
-	struct rclient		*a, *b;
-	int			 a_joined, b_joined;
-	int			 reached;	/* a session came up */
-	enum ledger_outcome	 outcome;
-	uint32_t		 next;
-	uint64_t		 t0, last_send, started_usec;
+	uint16_t		 port;
 	uint64_t		 wall_start;
-	int			 done;
+	struct probe_pair	*pair;
 };
 
 struct prober {
 	struct node		*node;
 	struct net		*net;
-	struct event		*ev_next, *ev_tick;
+	struct event		*ev_next;
 	struct prober_run	*run;
 	uint64_t		 day;		/* Unix day of spent */
 	uint64_t		 spent;		/* bytes today */
@@ -95,7 +81,6 @@ struct prober {
 };
 
 static void	prober_schedule(struct prober *);
-static void	prober_finish(struct prober *);
 
 /* A uniform draw in [0, 1) from the RNG. */
 static double
@@ -143,19 +128,13 @@ prober_affordable(struct prober *p)
 	return p->spent + prober_estimate() <= prober_budget(p);
 }
 
-/* Tear the session down; its identity and keys are wiped. */
+/* Tear the measurement down; its keys are wiped. */
 static void
 prober_run_free(struct prober_run *r)
 {
 	if (r == NULL)
 		return;
-	rclient_free(r->a);
-	rclient_free(r->b);
-	probe_tally_free(r->tally);
-	probe_session_wipe(&r->sess);
-	room_keys_wipe(&r->keys);
-	room_link_wipe(&r->link);
-	crypto_wipe(r->seed, sizeof(r->seed));
+	probe_pair_free(r->pair);
 	free(r);
 }
 
@@ -209,115 +188,6 @@ prober_pick(struct prober *p, struct netrec *out)
 	return rc;
 }
 
-static void
-prober_fail(struct prober *p, enum ledger_outcome why)
-{
-	struct prober_run *r = p->run;
-
-	if (r == NULL || r->done)
-		return;
-	r->outcome = why;
-	r->done = 1;
-	event_active(p->ev_tick, EV_TIMEOUT, 0);
-}
-
-static void
-prober_error_cb(struct rclient *rc, unsigned code, uint8_t about, void *arg)
-{
-	(void)rc;
-	(void)about;
-	log_debug("prober: the subject refused: %s", ctrl_code_text(code));
-	prober_fail(arg, LEDGER_REFUSED);
-}
-
-static void
-prober_failed_cb(struct rclient *rc, void *arg)
-{
-	log_debug("prober: %s", conn_strerror(rclient_conn(rc)));
-	prober_fail(arg, LEDGER_UNREACHABLE);
-}
-
-static void	prober_start_b(struct prober *);
-
-static void
-prober_created_cb(struct rclient *rc, void *arg)
-{
-	struct prober *p = arg;
-
-	if (p->run != NULL)
-		p->run->reached = 1;
-	(void)rclient_join(rc);
-	prober_start_b(arg);
-}
-
-static void
-prober_joined_cb(struct rclient *rc, void *arg)
-{
-	struct prober *p = arg;
-
-	if (p->run == NULL)
-		return;
-	p->run->reached = 1;
-	if (rc == p->run->a)
-		p->run->a_joined = 1;
-	else
-		p->run->b_joined = 1;
-}
-
-/* B: a media frame that authenticated end to end: is it a challenge? */
-static void
-prober_media_cb(struct rclient *rc, struct rpeer *peer,
-    const struct media_header *h, const uint8_t *pkt, size_t len, void *arg)
-{
-	struct prober *p = arg;
-
-	(void)peer;
-	(void)h;
-	if (p->run != NULL && rc == p->run->b)
-		(void)probe_check(&p->run->sess, p->run->tally, pkt, len,
-		    conn_now_usec());
-}
-
-static const struct rclient_cb prober_cb = {
-	.created = prober_created_cb, .joined = prober_joined_cb,
-	.media = prober_media_cb, .error = prober_error_cb,
-	.failed = prober_failed_cb,
-};
-
-static struct rclient *
-prober_client(struct prober *p)
-{
-	struct prober_run *r = p->run;
-	struct rclient_opts o;
-	char err[256];
-	struct rclient *rc;
-
-	memset(&o, 0, sizeof(o));
-	o.conn.host = r->link.nodes[0].host;
-	o.conn.port = r->link.nodes[0].port;
-	memcpy(o.conn.node_key, r->link.node_key, sizeof(o.conn.node_key));
-	memcpy(o.conn.psk, chorus_psk(p->node->chorus), sizeof(o.conn.psk));
-	o.conn.timeout_ms = 5000;
-	o.me = &p->node->id;
-	o.link = &r->link;
-	o.decrypt = 1;
-	if ((rc = rclient_new(p->node->base, &o, &prober_cb, p, err,
-	    sizeof(err))) == NULL)
-		log_warnx("prober: %s", err);
-	crypto_wipe(o.conn.psk, sizeof(o.conn.psk));
-	return rc;
-}
-
-static void
-prober_start_b(struct prober *p)
-{
-	if (p->run == NULL)
-		return;
-	if ((p->run->b = prober_client(p)) == NULL ||
-	    rclient_join(p->run->b) == -1)
-		prober_fail(p, LEDGER_UNREACHABLE);
-}
-
 /* The subject's first address with a UDP port, as text; 0 or -1. */
 static int
 prober_address(struct prober_run *r)
@@ -330,52 +200,108 @@ prober_address(struct prober_run *r)
 		    inet_ntop(d->addrs[i].family == 4 ? AF_INET : AF_INET6,
 		    d->addrs[i].addr, r->host, sizeof(r->host)) == NULL)
 			continue;
-		snprintf(r->link.nodes[0].host, sizeof(r->link.nodes[0].host),
-		    "%s", r->host);
-		r->link.nodes[0].port = d->addrs[i].udp_port;
-		r->link.nodes[0].type = d->addrs[i].family == 4 ?
-		    ROOM_HOST_IPV4 : ROOM_HOST_IPV6;
-		r->link.nnodes = 1;
+		r->port = d->addrs[i].udp_port;
 		return 0;
 	}
 	return -1;
 }
 
-/* Fresh room key, link secret and probe session; 0 or -1. */
-static int
-prober_prepare(struct prober_run *r)
+/* Sign the report and hand it to the ledger and the DHT. */
+static void
+prober_report(struct prober *p, const struct probe_pair_status *st,
+    const struct probe_result *res)
 {
-	static const struct probe_params par = { PROBER_COUNT, PROBER_SIZE,
-	    PROBER_RATE, PROBER_DEADLINE_MS };
-	uint8_t pub[ROOM_PUB_LEN], secret[PROBE_SECRET_LEN];
-	uint8_t sid[PROBE_SID_LEN];
-	int rc = -1;
+	struct prober_run *r = p->run;
+	uint8_t out[NETREC_MAX_LEN];
+	size_t len;
 
-	if (prober_address(r) == -1)
-		return -1;
-	memcpy(r->link.node_key, r->desc.u.desc.noise_key,
-	    sizeof(r->link.node_key));
-	if (RAND_priv_bytes(r->seed, sizeof(r->seed)) == 1 &&
-	    RAND_priv_bytes(r->link.secret, sizeof(r->link.secret)) == 1 &&
-	    RAND_priv_bytes(secret, sizeof(secret)) == 1 &&
-	    RAND_bytes(sid, sizeof(sid)) == 1 &&
-	    crypto_ed25519_public(r->seed, pub) == 0 &&
-	    room_id_from_key(pub, r->link.room_id) == 0 &&
-	    room_keys_derive(r->link.secret, NULL, r->link.room_id,
-	    &r->keys) == 0 &&
-	    probe_session_init(&r->sess, secret, sid, &par) == PROBE_OK &&
-	    (r->tally = probe_tally_new(&r->sess)) != NULL)
-		rc = 0;
-	crypto_wipe(secret, sizeof(secret));
-	return rc;
+	if (probe_pair_report(st, res, net_network_id(p->net),
+	    r->desc.signer, p->node->id.ed_seed, (uint64_t)time(NULL),
+	    PROBER_REPORT_LIFE, out, &len) == -1) {
+		log_warnx("prober: cannot sign a report");
+		return;
+	}
+	net_own_record(p->net, out, len);
+	if (res->passed > 0)
+		net_rtt_sample(p->net, &r->desc.u.desc,
+		    res->rtt_median_us / 1000.0);
 }
 
-/* Start measuring one node; the tick drives it from here. */
+/* The measurement is over: account, record, report, schedule the next. */
+static void
+prober_finish(struct prober *p, const struct probe_pair_status *st)
+{
+	static const enum ledger_outcome outcome[] = {
+		[PROBE_PAIR_MEASURED] = LEDGER_MEASURED,
+		[PROBE_PAIR_UNREACHABLE] = LEDGER_UNREACHABLE,
+		[PROBE_PAIR_REFUSED] = LEDGER_REFUSED,
+	};
+	struct prober_run *r = p->run;
+	struct ledger_challenge c;
+	struct probe_result res;
+
+	memset(&c, 0, sizeof(c));
+	memset(&res, 0, sizeof(res));
+	c.outcome = outcome[st->end];
+	if (c.outcome == LEDGER_MEASURED &&
+	    probe_pair_result(r->pair, &res) == -1)
+		c.outcome = LEDGER_UNREACHABLE;
+	if (c.outcome == LEDGER_UNREACHABLE && !st->reached) {
+		/*
+		 * No session at all: the node is down, or its descriptor
+		 * names an address where it does not answer.  That is a
+		 * failure as surely as dropped challenges are: the report
+		 * says none of a session's challenges could pass.
+		 */
+		res.sent = PROBER_COUNT;
+		res.loss_ppm = NETREC_PPM;
+	}
+	memcpy(c.subject, r->desc.signer, sizeof(c.subject));
+	c.started = r->wall_start;
+	c.ended = (uint64_t)time(NULL);
+	c.sent = res.sent;
+	c.passed = res.passed;
+	c.late = res.late;
+	c.forged = res.forged;
+	c.bytes = st->bytes;
+	c.throughput_kbps = res.throughput_kbps;
+	c.rtt_median_us = res.rtt_median_us;
+	c.rtt_spread_us = res.rtt_spread_us;
+	c.loss_ppm = res.loss_ppm;
+	prober_charge(p, c.bytes);
+	p->sessions[c.outcome]++;
+	if (c.outcome == LEDGER_MEASURED) {
+		p->sent += res.sent;
+		p->answered += res.passed;
+	}
+	if (c.outcome != LEDGER_REFUSED && res.sent > 0)
+		prober_report(p, st, &res);
+	(void)ledger_challenge_add(p->node, &c);
+	log_debug("prober: %s: outcome %d, %u of %u passed, %llu bytes%s%s",
+	    r->host, (int)c.outcome, res.passed, res.sent,
+	    (unsigned long long)c.bytes, st->why[0] != '\0' ? ": " : "",
+	    st->why);
+	prober_run_free(r);
+	p->run = NULL;
+	prober_schedule(p);
+}
+
+static void
+prober_done_cb(struct probe_pair *pair, void *arg)
+{
+	prober_finish(arg, probe_pair_status(pair));
+}
+
+/* Start measuring one node; probe_pair drives it from here. */
 static void
 prober_start(struct prober *p)
 {
-	struct timeval tv = { 0, PROBER_TICK_USEC };
+	static const struct probe_params par = { PROBER_COUNT, PROBER_SIZE,
+	    PROBER_RATE, PROBER_DEADLINE_MS };
+	struct probe_pair_status failed;
+	struct probe_pair_opts o;
 	struct prober_run *r;
+	char err[256];
 
 	if (p->node->conf->probe_budget == 0)
 		return;
@@ -391,162 +317,32 @@ prober_start(struct prober *p)
 		return;
 	}
 	p->run = r;
-	r->started_usec = conn_now_usec();
 	r->wall_start = (uint64_t)time(NULL);
-	if (prober_prepare(r) == -1 || (r->a = prober_client(p)) == NULL ||
-	    rclient_create(r->a, r->seed, r->keys.join_key, NULL, 0) == -1) {
-		prober_fail(p, LEDGER_UNREACHABLE);
+	memset(&o, 0, sizeof(o));
+	if (prober_address(r) == 0) {
+		o.conn.host = r->host;
+		o.conn.port = r->port;
+		o.conn.timeout_ms = PROBER_HANDSHAKE_MS;
+		memcpy(o.conn.node_key, r->desc.u.desc.noise_key,
+		    sizeof(o.conn.node_key));
+		memcpy(o.conn.psk, chorus_psk(p->node->chorus),
+		    sizeof(o.conn.psk));
+		o.me = &p->node->id;
+		o.params = par;
+		o.max_ms = PROBER_MAX_SEC * 1000;
+		r->pair = probe_pair_new(p->node->base, &o, prober_done_cb, p,
+		    err, sizeof(err));
+		crypto_wipe(o.conn.psk, sizeof(o.conn.psk));
+	} else
+		snprintf(err, sizeof(err), "no UDP address");
+	if (r->pair == NULL) {
+		memset(&failed, 0, sizeof(failed));
+		failed.end = PROBE_PAIR_UNREACHABLE;
+		snprintf(failed.why, sizeof(failed.why), "%s", err);
+		prober_finish(p, &failed);
 		return;
 	}
-	log_debug("prober: measuring %s port %u", r->host,
-	    r->link.nodes[0].port);
-	event_add(p->ev_tick, &tv);
-}
-
-/* Send the challenges that are due; end after the last one's deadline. */
-static void
-prober_tick_cb(evutil_socket_t fd, short what, void *arg)
-{
-	uint8_t pkt[PROBE_MAX_SIZE];
-	struct prober *p = arg;
-	struct prober_run *r = p->run;
-	uint64_t now = conn_now_usec();
-	size_t len;
-
-	(void)fd;
-	(void)what;
-	if (r == NULL)
-		return;
-	if (!r->done && now - r->started_usec > PROBER_MAX_SEC * 1000000ULL) {
-		/* Out of time: what was sent counts, sent or not. */
-		r->outcome = r->a_joined && r->b_joined ? LEDGER_MEASURED :
-		    LEDGER_UNREACHABLE;
-		r->done = 1;
-	}
-	if (r->done) {
-		prober_finish(p);
-		return;
-	}
-	if (!r->a_joined || !r->b_joined)
-		return;
-	if (r->t0 == 0)
-		r->t0 = now + PROBER_SETTLE_USEC;
-	while (r->next < PROBER_COUNT && now >= r->t0 &&
-	    now - r->t0 >= probe_offset_usec(&r->sess, r->next)) {
-		if (probe_make(&r->sess, r->tally, r->next, now, pkt,
-		    sizeof(pkt), &len) == 0)
-			(void)rclient_send_media(r->a, pkt, len, 1, 20,
-			    r->next * 960);
-		r->next++;
-		r->last_send = now;
-	}
-	if (r->next == PROBER_COUNT && now - r->last_send >
-	    PROBER_DEADLINE_MS * 1000ULL + 100000) {
-		r->outcome = LEDGER_MEASURED;
-		r->done = 1;
-	}
-}
-
-/* Sign the report and hand it to the ledger and the DHT. */
-static void
-prober_report(struct prober *p, const struct probe_result *res)
-{
-	struct prober_run *r = p->run;
-	uint8_t out[NETREC_MAX_LEN];
-	uint64_t now = (uint64_t)time(NULL);
-	struct netrec rec;
-	size_t len;
-
-	memset(&rec, 0, sizeof(rec));
-	rec.kind = NETREC_REPORT;
-	memcpy(rec.network_id, net_network_id(p->net), sizeof(rec.network_id));
-	memcpy(rec.u.report.subject, r->desc.signer, CRYPTO_ED25519_PUB_LEN);
-	rec.issued = now;
-	rec.expires = now + PROBER_REPORT_LIFE;
-	rec.u.report.window_start = r->wall_start;
-	rec.u.report.window_end = now > r->wall_start ? now :
-	    r->wall_start + 1;
-	rec.u.report.sent = res->sent;
-	rec.u.report.passed = res->passed;
-	rec.u.report.verified_bytes = res->bytes;
-	rec.u.report.throughput_kbps = res->throughput_kbps;
-	rec.u.report.rtt_median_us = res->rtt_median_us;
-	rec.u.report.rtt_spread_us = res->rtt_spread_us;
-	rec.u.report.loss_ppm = res->loss_ppm;
-	if (netrec_encode(&rec, p->node->id.ed_seed, out, &len) == -1) {
-		log_warnx("prober: cannot sign a report");
-		return;
-	}
-	net_own_record(p->net, out, len);
-	if (res->passed > 0)
-		net_rtt_sample(p->net, &r->desc.u.desc,
-		    res->rtt_median_us / 1000.0);
-}
-
-/* What the two sessions cost, both ways. */
-static uint64_t
-prober_cost(const struct prober_run *r)
-{
-	const struct conn_stats *st;
-	uint64_t bytes = 0;
-
-	if (r->a != NULL && (st = conn_stats(rclient_conn(r->a))) != NULL)
-		bytes += st->tx_bytes + st->rx_bytes;
-	if (r->b != NULL && (st = conn_stats(rclient_conn(r->b))) != NULL)
-		bytes += st->tx_bytes + st->rx_bytes;
-	return bytes;
-}
-
-/* The session is over: account, record, report, schedule the next. */
-static void
-prober_finish(struct prober *p)
-{
-	struct prober_run *r = p->run;
-	struct ledger_challenge c;
-	struct probe_result res;
-
-	event_del(p->ev_tick);
-	memset(&c, 0, sizeof(c));
-	memset(&res, 0, sizeof(res));
-	if (r->outcome == LEDGER_MEASURED &&
-	    probe_result(&r->sess, r->tally, &res) == -1)
-		r->outcome = LEDGER_UNREACHABLE;
-	memcpy(c.subject, r->desc.signer, sizeof(c.subject));
-	c.started = r->wall_start;
-	c.ended = (uint64_t)time(NULL);
-	c.outcome = r->outcome;
-	c.sent = res.sent;
-	c.passed = res.passed;
-	c.late = res.late;
-	c.forged = res.forged;
-	c.bytes = prober_cost(r);
-	c.throughput_kbps = res.throughput_kbps;
-	c.rtt_median_us = res.rtt_median_us;
-	c.rtt_spread_us = res.rtt_spread_us;
-	c.loss_ppm = res.loss_ppm;
-	prober_charge(p, c.bytes);
-	p->sessions[r->outcome]++;
-	p->sent += res.sent;
-	p->answered += res.passed;
-	if (r->outcome == LEDGER_UNREACHABLE && r->reached == 0) {
-		/*
-		 * No session at all: the node is down, or its descriptor
-		 * names an address where it does not answer.  That is a
-		 * failure as surely as dropped challenges are: the report
-		 * says none of a session's challenges could pass.
-		 */
-		res.sent = PROBER_COUNT;
-		res.loss_ppm = NETREC_PPM;
-	}
-	if (r->outcome != LEDGER_REFUSED && res.sent > 0)
-		prober_report(p, &res);
-	(void)ledger_challenge_add(p->node, &c);
-	log_debug("prober: %s: outcome %d, %u of %u passed, %llu bytes",
-	    r->host, (int)r->outcome, res.passed, res.sent,
-	    (unsigned long long)c.bytes);
-	prober_run_free(r);
-	p->run = NULL;
-	prober_schedule(p);
+	log_debug("prober: measuring %s port %u", r->host, r->port);
 }
 
 static void
@@ -591,8 +387,7 @@ prober_new(struct node *node, struct net *net, char *err, size_t errlen)
 	p->node = node;
 	p->net = net;
 	if ((p->ev_next = event_new(node->base, -1, 0, prober_next_cb, p)) ==
-	    NULL || (p->ev_tick = event_new(node->base, -1, EV_PERSIST,
-	    prober_tick_cb, p)) == NULL) {
+	    NULL) {
 		snprintf(err, errlen, "prober: event_new failed");
 		prober_free(p);
 		return NULL;
@@ -612,8 +407,6 @@ prober_free(struct prober *p)
 	prober_run_free(p->run);
 	if (p->ev_next != NULL)
 		event_free(p->ev_next);
-	if (p->ev_tick != NULL)
-		event_free(p->ev_tick);
 	free(p);
 }
 
