@@ -24,6 +24,7 @@
 
 #include "api.h"
 #include "chorus.h"
+#include "history.h"
 #include "net.h"
 #include "http.h"
 #include "metrics.h"
@@ -34,6 +35,7 @@
 #define API_STATM		"/proc/self/statm"
 #define API_NOISE_KEYLEN	ENCODE_BASE32_LEN(CRYPTO_X25519_LEN)
 #define API_BINDINGLEN		ENCODE_HEX_LEN(CRYPTO_ED25519_SIG_LEN)
+#define API_CPU_MIN_USEC	1000000	/* CPU use measured over >= 1 s */
 
 /* The gauges that mirror node state, brought up to date. */
 static void
@@ -125,6 +127,54 @@ api_counters_json(const struct node *node)
 	return o;
 }
 
+static long long	api_rss_bytes(void);
+static double		api_cpu_seconds(void);
+
+/*
+ * The daemon's CPU use in percent of one core since the previous status
+ * request at least API_CPU_MIN_USEC ago (the dashboard polls every few
+ * seconds); null until there are two readings.
+ */
+static json_t *
+api_process_json(struct node *node)
+{
+	uint64_t now = node_now_usec();
+	double cpu = api_cpu_seconds();
+	long long rss = api_rss_bytes();
+
+	if (cpu >= 0 && node->cpu_at_usec != 0 &&
+	    now - node->cpu_at_usec >= API_CPU_MIN_USEC) {
+		node->cpu_percent = 100.0 * (cpu - node->cpu_at) * 1e6 /
+		    (double)(now - node->cpu_at_usec);
+		if (node->cpu_percent < 0)
+			node->cpu_percent = 0;
+	}
+	if (cpu >= 0 && (node->cpu_at_usec == 0 ||
+	    now - node->cpu_at_usec >= API_CPU_MIN_USEC)) {
+		node->cpu_at = cpu;
+		node->cpu_at_usec = now;
+	}
+	return json_pack("{s:o, s:o, s:o}",
+	    "cpu_seconds", cpu >= 0 ? json_real(cpu) : json_null(),
+	    "cpu_percent", node->cpu_percent >= 0 ?
+	    json_real(node->cpu_percent) : json_null(),
+	    "rss_bytes", rss >= 0 ? json_integer(rss) : json_null());
+}
+
+/* Rooms on this node, in aggregate. */
+static json_t *
+api_rooms_json(const struct node *node)
+{
+	struct chorus_counts c;
+
+	chorus_counts(node->chorus, &c);
+	return json_pack("{s:I, s:I, s:I, s:o}",
+	    "sessions", (json_int_t)c.sessions,
+	    "rooms", (json_int_t)c.rooms,
+	    "members", (json_int_t)c.members,
+	    "forwarded_bytes", api_uint(c.bytes_forwarded));
+}
+
 /* GET /api/v1/status */
 json_t *
 api_status(struct node *node)
@@ -145,6 +195,14 @@ api_status(struct node *node)
 	rc |= json_object_set_new(o, "sessions", api_uint(node->sessions));
 	rc |= json_object_set_new(o, "listeners", api_listeners_json(node));
 	rc |= json_object_set_new(o, "counters", api_counters_json(node));
+	rc |= json_object_set_new(o, "process", api_process_json(node));
+	rc |= json_object_set_new(o, "lifetime", node->history != NULL ?
+	    history_lifetime_json(node->history) : json_null());
+	rc |= json_object_set_new(o, "rooms", api_rooms_json(node));
+	rc |= json_object_set_new(o, "network", json_pack("{s:b, s:I}",
+	    "enabled", node->net != NULL,
+	    "nodes", (json_int_t)(node->net != NULL ?
+	    net_nodes_followed(node->net) : 0)));
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

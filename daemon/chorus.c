@@ -541,6 +541,7 @@ chorus_csess_new(struct chorus *ch, const uint8_t *ed_pub)
 	reliable_init(&cs->rel);
 	TAILQ_INSERT_TAIL(&ch->sessions, cs, entry);
 	ch->nsessions++;
+	ch->sessions_made++;
 	chorus_tick_arm(ch);
 	node_session_opened(ch->node);
 	return cs;
@@ -844,6 +845,24 @@ chorus_tick_arm(struct chorus *ch)
 		event_add(ch->ev_tick, &tv);
 }
 
+/* Aggregate figures for the lifetime totals, history and status. */
+void
+chorus_counts(const struct chorus *ch, struct chorus_counts *c)
+{
+	const struct room *r;
+
+	memset(c, 0, sizeof(*c));
+	if (ch == NULL)
+		return;
+	c->sessions_made = ch->sessions_made;
+	c->bytes_forwarded = ch->media_bytes_out;
+	c->sessions = ch->nsessions;
+	c->rooms = ch->nrooms;
+	TAILQ_FOREACH(r, &ch->rooms, entry)
+		c->members += r->nmembers;
+}
+
+/* Prometheus lines for the Chorus metrics. */
 void
 chorus_metrics(struct chorus *ch, FILE *out)
 {

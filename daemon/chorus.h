@@ -38,6 +38,16 @@ unsigned	 chorus_sessions(const struct chorus *);
 const uint8_t	*chorus_psk(const struct chorus *);
 /* /api/v1/rooms: aggregates, room fingerprints, no identities. */
 json_t		*chorus_rooms_json(struct chorus *);
+/* Aggregates only: what the totals, the history and the status show. */
+struct chorus_counts {
+	uint64_t	sessions_made;		/* ever opened (not rekeys) */
+	uint64_t	bytes_forwarded;	/* media, this run */
+	unsigned	sessions;		/* open */
+	unsigned	rooms;
+	uint64_t	members;		/* over every room */
+};
+/* Fill c; all zero for a NULL chorus. */
+void		 chorus_counts(const struct chorus *, struct chorus_counts *c);
 /* Prometheus lines for the Chorus metrics. */
 void		 chorus_metrics(struct chorus *, FILE *out);
 

@@ -131,6 +131,7 @@ struct chorus {
 	struct event		*ev_tick;
 	uint64_t		 drops[CD_NDROPS];
 	uint64_t		 handshakes, cookies_sent, rekeys;
+	uint64_t		 sessions_made;	/* ever opened, for the totals */
 	uint64_t		 media_in, media_out, media_bytes_out;
 	uint64_t		 suppressed, control_in, control_out;
 };

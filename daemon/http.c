@@ -43,6 +43,7 @@
 #include "chorus/encode.h"
 #include "api.h"
 #include "chorus.h"
+#include "history.h"
 #include "net.h"
 #include "conf.h"
 #include "http.h"
@@ -137,6 +138,8 @@ static enum MHD_Result	http_get_reports(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_history(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_file(struct http_req *, const char *,
@@ -158,6 +161,7 @@ static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/status",	0, NULL, http_get_status },
 	{ "GET",	"/api/v1/turn",		0, NULL, http_get_turn },
 	{ "GET",	"/api/v1/rooms",	0, NULL, http_get_rooms },
+	{ "GET",	"/api/v1/history",	0, NULL, http_get_history },
 	{ "GET",	"/api/v1/network/nodes", 0, NULL, http_get_nodes },
 	{ "GET",	"/api/v1/leaderboard",	0, NULL, http_get_leaderboard },
 	{ "GET",	"/api/v1/topology",	0, NULL, http_get_topology },
@@ -595,6 +599,27 @@ http_get_rooms(struct http_req *r, const char *url, json_t *body)
 	(void)body;
 	return http_reply_json(r, MHD_HTTP_OK,
 	    chorus_rooms_json(r->http->node->chorus), NULL, NULL);
+}
+
+/* GET /api/v1/history?range=hour|day */
+static enum MHD_Result
+http_get_history(struct http_req *r, const char *url, json_t *body)
+{
+	const char *range, *why;
+	json_t *o;
+
+	(void)url;
+	(void)body;
+	if (r->http->node->history == NULL)
+		return http_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "no history on this node");
+	range = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+	    "range");
+	if ((o = history_json(r->http->node->history, range, &why)) == NULL)
+		return http_reply_error(r, why != NULL ? MHD_HTTP_BAD_REQUEST :
+		    MHD_HTTP_INTERNAL_SERVER_ERROR, why != NULL ? why :
+		    "cannot read the history");
+	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
 }
 
 /* GET /metrics */

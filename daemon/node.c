@@ -27,28 +27,13 @@
 #include "tls.h"
 #include "turn.h"
 #include "chorus.h"
+#include "history.h"
 #include "net.h"
 #include "udp.h"
 
 #define NODE_FLUSH_SECS		60	/* totals reach SQLite this often */
 #define NODE_STATUS_MIN_USEC	1000000	/* STATUS= at most once a second */
 
-/* Lifetime totals kept in SQLite: the metric and its name there. */
-static const struct {
-	enum metric	 metric;
-	const char	*name;
-} node_totals[] = {
-	{ M_UDP_RX_BYTES,	"udp_rx_bytes" },
-	{ M_UDP_TX_BYTES,	"udp_tx_bytes" },
-	{ M_TCP_ACCEPTED,	"tcp_connections" },
-	{ M_TCP_RX_BYTES,	"tcp_rx_bytes" },
-	{ M_TURN_ALLOCATIONS_TOTAL, "turn_allocations" },
-	{ M_TURN_TO_PEER_BYTES,	"turn_to_peer_bytes" },
-	{ M_TURN_TO_CLIENT_BYTES, "turn_to_client_bytes" },
-	{ M_TURN_TO_PEER_PACKETS, "turn_to_peer_datagrams" },
-	{ M_TURN_TO_CLIENT_PACKETS, "turn_to_client_datagrams" },
-};
-#define NODE_NTOTALS	(sizeof(node_totals) / sizeof(node_totals[0]))
 
 static void	node_signal_cb(evutil_socket_t, short, void *);
 static void	node_watchdog_cb(evutil_socket_t, short, void *);
@@ -224,6 +209,7 @@ node_new(struct conf *conf, const char *conf_path, char *const *opts,
 	node->nopts = nopts;
 	node->start_usec = node_now_usec();
 	node->start_wall = time(NULL);
+	node->cpu_percent = -1;
 	/* One thread: libevent needs no locks. */
 	if ((cfg = event_config_new()) == NULL ||
 	    event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK) == -1 ||
@@ -240,6 +226,8 @@ node_new(struct conf *conf, const char *conf_path, char *const *opts,
 	    (node->chorus = chorus_new(node, err, errlen)) == NULL ||
 	    node_open_listeners(node, err, errlen) == -1)
 		goto fail;
+	if ((node->history = history_new(node, err, errlen)) == NULL)
+		goto fail;
 	if (conf->dht && (node->net = net_new(node, err, errlen)) == NULL)
 		goto fail;
 	if ((node->http = http_new(node, err, errlen)) == NULL)
@@ -252,30 +240,6 @@ fail:
 	node->conf = NULL;	/* the caller still owns conf */
 	node_free(node);
 	return NULL;
-}
-
-/* Write the counters' growth since the last flush to the totals table. */
-static void
-node_flush_totals(struct node *node)
-{
-	const char *names[NODE_NTOTALS];
-	uint64_t deltas[NODE_NTOTALS];
-	size_t i;
-	enum metric k;
-
-	if (node->store == NULL)
-		return;
-	for (i = 0; i < NODE_NTOTALS; i++) {
-		k = node_totals[i].metric;
-		names[i] = node_totals[i].name;
-		deltas[i] = node->metrics.v[k] - node->totals_flushed[k];
-	}
-	if (store_totals_add(node->store, names, deltas, NODE_NTOTALS) == -1)
-		return;		/* kept in memory: retried at the next flush */
-	for (i = 0; i < NODE_NTOTALS; i++) {
-		k = node_totals[i].metric;
-		node->totals_flushed[k] = node->metrics.v[k];
-	}
 }
 
 /* Take the node down in reverse order; safe on a half-built node. */
@@ -295,6 +259,9 @@ node_free(struct node *node)
 	}
 	turn_free(node->turn);
 	node->turn = NULL;
+	/* The last flush, while the counters' owners are still here. */
+	history_free(node->history);
+	node->history = NULL;
 	net_free(node->net);
 	node->net = NULL;
 	chorus_free(node->chorus);
@@ -302,7 +269,6 @@ node_free(struct node *node)
 	for (i = 0; i < NODE_MAX_LISTENERS; i++)
 		udp_free(node->udp[i]);
 	tls_ctx_free(node->ssl);
-	node_flush_totals(node);
 	store_close(node->store);
 	for (i = 0; i < sizeof(node->ev_signal) / sizeof(node->ev_signal[0]); i++)
 		if (node->ev_signal[i] != NULL)
@@ -541,7 +507,8 @@ node_flush_cb(evutil_socket_t fd, short what, void *arg)
 	struct node *node = arg;
 
 	node->flush_pending = 0;
-	node_flush_totals(node);
+	if (node->history != NULL)
+		history_flush(node->history);
 }
 
 /* Watchdog timer: ping systemd, refresh the status line. */

@@ -28,6 +28,7 @@ struct tcp;
 struct turn;
 struct chorus;
 struct net;
+struct history;
 struct ssl_ctx_st;
 
 struct node {
@@ -53,6 +54,7 @@ struct node {
 	struct turn		*turn;
 	struct chorus		*chorus;
 	struct net		*net;		/* NULL: dht = no */
+	struct history		*history;	/* totals and history */
 
 	struct metrics		 metrics;
 	struct metrics_hist	 fwd_delay;	/* UDP read to send */
@@ -69,7 +71,10 @@ struct node {
 	struct event		*ev_flush;	/* totals to SQLite */
 	int			 flush_pending;
 	uint64_t		 status_sent_usec;	/* last STATUS= */
-	uint64_t		 totals_flushed[M_COUNT];
+	/* CPU use between two status requests, for the dashboard. */
+	uint64_t		 cpu_at_usec;	/* when cpu_at was read */
+	double			 cpu_at;	/* CPU seconds then */
+	double			 cpu_percent;	/* -1 until two readings */
 };
 
 /* Load state, open the database and listeners; NULL with err. */

@@ -49,6 +49,8 @@ static const char *const store_sql[STORE_NSTMT] = {
 	 * the table stays small (aggregates, a few names, bounded age).
 	 */
 	[STORE_HISTORY_PRUNE] = "DELETE FROM history WHERE ts < ?1",
+	[STORE_HISTORY_LIST] = "SELECT ts, name, value FROM history "
+	    "WHERE ts >= ?1 AND ts <= ?2 ORDER BY ts, name",
 	/*
 	 * An upsert, not INSERT OR REPLACE: that would also delete another
 	 * user whose userhash collided, where this fails on the constraint.
@@ -711,6 +713,40 @@ store_history_prune(struct store *s, int64_t before_ts, uint64_t *deleted)
 	if (deleted != NULL)
 		*deleted = (uint64_t)sqlite3_changes(s->db);
 	return 0;
+}
+
+/* Every history row with from <= ts <= to, oldest first, through cb. */
+int
+store_history_list(struct store *s, int64_t from, int64_t to,
+    int (*cb)(int64_t, const char *, uint64_t, void *), void *arg)
+{
+	sqlite3_stmt *st = s->stmt[STORE_HISTORY_LIST];
+	const unsigned char *name;
+	sqlite3_int64 v;
+	int rc;
+
+	if (sqlite3_bind_int64(st, 1, from) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, to) != SQLITE_OK) {
+		store_warn(s, __func__, STORE_HISTORY_LIST);
+		store_done(s, STORE_HISTORY_LIST);
+		return -1;
+	}
+	for (;;) {
+		if ((rc = store_lookup(s, STORE_HISTORY_LIST, __func__)) != 0) {
+			if (rc == 1)
+				rc = 0;
+			break;
+		}
+		name = sqlite3_column_text(st, 1);
+		v = sqlite3_column_int64(st, 2);
+		if (name == NULL || v < 0)
+			continue;
+		if ((rc = cb(sqlite3_column_int64(st, 0), (const char *)name,
+		    (uint64_t)v, arg)) != 0)
+			break;
+	}
+	store_done(s, STORE_HISTORY_LIST);
+	return rc;
 }
 
 /* Add a user or replace its keys. */

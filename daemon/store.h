@@ -60,6 +60,13 @@ int	store_history_get(struct store *, const char *name, int64_t ts,
 	    uint64_t *value);
 int	store_history_prune(struct store *, int64_t before_ts,
 	    uint64_t *deleted);
+/*
+ * Every row with from <= ts <= to, by ts then name, through cb (which
+ * stops the walk by returning non-zero, then returned).  0 or -1.
+ */
+int	store_history_list(struct store *, int64_t from, int64_t to,
+	    int (*cb)(int64_t ts, const char *name, uint64_t value, void *),
+	    void *arg);
 
 /*
  * Long-term TURN users (RFC 8489 §9.2): their keys, never a password.

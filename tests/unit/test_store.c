@@ -167,6 +167,25 @@ test_totals(const char *path)
 	store_close(s);
 }
 
+/* What store_history_list() gave: "ts:name=value," for each row. */
+struct hist_seen {
+	char	text[256];
+	int	stop_after;	/* > 0: stop the walk after this many */
+	int	n;
+};
+
+static int
+hist_cb(int64_t ts, const char *name, uint64_t value, void *arg)
+{
+	struct hist_seen *h = arg;
+	size_t used = strlen(h->text);
+
+	snprintf(h->text + used, sizeof(h->text) - used, "%lld:%s=%llu,",
+	    (long long)ts, name, (unsigned long long)value);
+	h->n++;
+	return h->stop_after > 0 && h->n >= h->stop_after ? 7 : 0;
+}
+
 /* Aggregate history: add, replace, read, prune, and reopen. */
 static void
 test_history(const char *path)
@@ -190,6 +209,22 @@ test_history(const char *path)
 	    "history: same ts replaces");
 	tap_is_int(store_history_get(s, "rx", 400, &v), 1,
 	    "history: absent is 1");
+	{
+		struct hist_seen h = { "", 0, 0 };
+
+		tap_is_int(store_history_list(s, 100, 200, hist_cb, &h), 0,
+		    "history: list");
+		tap_is_str(h.text, "100:rx=1,100:tx=4,200:rx=20,",
+		    "history: list is by ts then name, bounds included");
+		memset(&h, 0, sizeof(h));
+		h.stop_after = 2;
+		tap_is_int(store_history_list(s, 0, 1000, hist_cb, &h), 7,
+		    "history: list stops with the callback's value");
+		tap_is_int(h.n, 2, "history: list stopped after two rows");
+		memset(&h, 0, sizeof(h));
+		tap_ok(store_history_list(s, 301, 1000, hist_cb, &h) == 0 &&
+		    h.n == 0, "history: empty range lists nothing");
+	}
 	tap_ok(store_history_prune(s, 200, &n) == 0 && n == 2,
 	    "history: prune before 200 deletes 2");
 	tap_is_int(store_history_prune(s, 200, NULL), 0,
