@@ -58,6 +58,7 @@ struct net {
 	uint64_t		 accepted, stored, published, submitted;
 	uint8_t			 followed[NET_MAX_FOLLOWED][CRYPTO_ED25519_PUB_LEN];
 	size_t			 nfollowed;
+	int			 warned_noaddr;	/* nothing to publish, said */
 	uint64_t		 submit_minute;
 	unsigned		 submit_count;
 	uint32_t		 allowance;	/* sessions/hour, or unlimited */
@@ -135,34 +136,92 @@ net_value(void *arg, const uint8_t key[OVERLAY_KEY_LEN], const uint8_t *data,
 		net_follow(n, r.signer);
 }
 
-/* The node's addresses as a descriptor lists them (listeners' own). */
-static void
+/* The bytes of an IPv4 or IPv6 address into a; 0, or -1 for others. */
+static int
+net_addr_set(struct netrec_addr *a, const struct sockaddr_storage *ss)
+{
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET) {
+		a->family = 4;
+		memcpy(a->addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	} else if (ss->ss_family == AF_INET6) {
+		a->family = 6;
+		memcpy(a->addr, &((const struct sockaddr_in6 *)ss)->sin6_addr,
+		    16);
+	} else
+		return -1;
+	return 0;
+}
+
+/*
+ * Where clients reach a listener: the external-ip of its family when it
+ * listens on a wildcard, or on the private side of a 1:1 NAT (external-ip
+ * = PUBLIC/PRIVATE naming it, or PUBLIC alone); else its own address.
+ * -1 if there is nothing to publish (a wildcard with no external-ip).
+ */
+static int
+net_public_addr(const struct conf *c, const struct sockaddr_storage *l,
+    struct netrec_addr *a)
+{
+	static const uint8_t zero[sizeof(a->addr)];
+	const struct conf_external *e;
+	struct netrec_addr own, priv;
+	size_t i;
+	int any;
+
+	if (net_addr_set(&own, l) == -1)
+		return -1;
+	any = memcmp(own.addr, zero, sizeof(zero)) == 0;
+	for (i = 0; i < c->nexternal; i++) {
+		e = &c->external[i];
+		if (e->public_ip.ss_family != l->ss_family)
+			continue;
+		if (!any && net_addr_set(&priv, &e->private_ip) == 0 &&
+		    memcmp(priv.addr, own.addr, sizeof(own.addr)) != 0)
+			continue;	/* the NAT maps another address */
+		return net_addr_set(a, &e->public_ip);
+	}
+	if (any)
+		return -1;
+	*a = own;
+	return 0;
+}
+
+/*
+ * The node's addresses as a descriptor lists them; 0, or -1 (logged
+ * once) when no listener has an address worth publishing.
+ */
+static int
 net_addrs(struct net *n, struct netrec_descriptor *d)
 {
 	const struct conf *c = n->node->conf;
-	size_t i;
+	struct netrec_addr *a;
+	size_t i, j;
 
 	for (i = 0; i < n->node->nlisteners && d->naddrs < NETREC_MAX_ADDRS;
 	    i++) {
-		const struct sockaddr_storage *ss = &c->listen[i].ss;
-		struct netrec_addr *a = &d->addrs[d->naddrs];
-
-		memset(a, 0, sizeof(*a));
-		if (ss->ss_family == AF_INET) {
-			a->family = 4;
-			memcpy(a->addr, &((const struct sockaddr_in *)ss)->
-			    sin_addr, 4);
-		} else if (ss->ss_family == AF_INET6) {
-			a->family = 6;
-			memcpy(a->addr, &((const struct sockaddr_in6 *)ss)->
-			    sin6_addr, 16);
-		} else
+		a = &d->addrs[d->naddrs];
+		if (n->node->udp[i] == NULL ||
+		    net_public_addr(c, &c->listen[i].ss, a) == -1)
 			continue;
 		a->udp_port = (uint16_t)udp_port(n->node->udp[i]);
 		a->tcp_port = a->udp_port;
 		a->tls_port = n->node->ssl != NULL ? c->tls_port : 0;
-		d->naddrs++;
+		for (j = 0; j < d->naddrs; j++)
+			if (memcmp(&d->addrs[j], a, sizeof(*a)) == 0)
+				break;
+		if (j == d->naddrs)
+			d->naddrs++;
 	}
+	if (d->naddrs > 0)
+		return 0;
+	if (!n->warned_noaddr)
+		log_warnx("net: no address to publish: listen-address is a "
+		    "wildcard and external-ip is not set; set external-ip to "
+		    "the node's public address, or listen on it "
+		    "(chorusd.conf(5))");
+	n->warned_noaddr = 1;
+	return -1;
 }
 
 /* Sign and put the node's descriptor, under its key and the directory. */
@@ -193,7 +252,8 @@ net_publish(struct net *n)
 	r.u.desc.y = (float)n->viv.coord.pos[1];
 	r.u.desc.height = (float)n->viv.coord.height;
 	r.u.desc.error = (float)n->viv.error;
-	net_addrs(n, &r.u.desc);
+	if (net_addrs(n, &r.u.desc) == -1)
+		return;
 	if (netrec_encode(&r, n->node->id.ed_seed, out, &len) == -1 ||
 	    netrec_dht_key(n->network_id, NETREC_DESCRIPTOR,
 	    n->node->id.ed_pub, key) == -1) {
@@ -664,6 +724,12 @@ net_stats_json(const struct net *n)
 	    "dht_values_in", (json_int_t)st->values_in,
 	    "dht_dropped", (json_int_t)(st->dropped_big + st->dropped_queue),
 	    "dht_port", (json_int_t)overlay_port(n->ov));
+}
+
+unsigned
+net_nodes_followed(const struct net *n)
+{
+	return (unsigned)n->nfollowed;
 }
 
 /* GET /api/v1/network/nodes/ID: one node's descriptor and its score. */

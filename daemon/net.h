@@ -45,5 +45,7 @@ void		 net_rtt_sample(struct net *, const struct netrec_descriptor *,
 const uint8_t	*net_network_id(const struct net *);
 /* Record and DHT counters. */
 json_t		*net_stats_json(const struct net *);
+/* Nodes whose descriptors this node follows, itself included. */
+unsigned	 net_nodes_followed(const struct net *);
 
 #endif

@@ -29,7 +29,8 @@ cleanup_extra() {
 # $T_DIR/nI with ports $UDPi, $HTTPi, $DHTi and region ${NODE_REGION}I;
 # CHORUS_TAMPER is $TAMPER_MODE (tests/chorusd-tamper).  With NODE_DISTINCT
 # set the node listens on 127.0.I.1 (a /24 of its own, as distinct hosts
-# would have); $NODE_CONF is appended to its configuration.  Waits for its
+# would have), with NODE_LISTEN on that; $NODE_CONF is appended to its
+# configuration.  Waits for its
 # API.
 net_node() {
 	local i=$1 d="$T_DIR/n$1"
@@ -37,7 +38,9 @@ net_node() {
 	eval "HTTP$i=$(free_port) DHT$i=$(free_port) UDP$i=$(free_port)"
 	{
 		echo "state-dir = $d/state"
-		if [ -n "${NODE_DISTINCT:-}" ]; then
+		if [ -n "${NODE_LISTEN:-}" ]; then
+			echo "listen-address = $NODE_LISTEN"
+		elif [ -n "${NODE_DISTINCT:-}" ]; then
 			echo "listen-address = 127.0.$i.1"
 		else
 			echo "listen-address = 127.0.0.1"

@@ -5,7 +5,7 @@
 # descriptors and find each other; a node of another network-id stays
 # apart.  Each node keeps the verified descriptors in SQLite.
 . "$top_srcdir/tests/integ/netns.sh"
-plan 12
+plan 15
 
 N=6
 NODE_REGION=test-
@@ -50,4 +50,19 @@ is "$(sqlite3 "$T_DIR/n1/state/chorus.db" 'SELECT count(*) FROM netrecs WHERE ki
     "node 1 keeps the $N descriptors in SQLite"
 is "$(jq '[.nodes[] | .addresses[0].ip] | unique | .[0]' "$T_DIR/nodes1")" '"127.0.0.1"' \
     "descriptors name the nodes' own addresses"
+
+# A node on a wildcard address publishes its external-ip, and says so
+# when it has none to publish rather than publishing nothing silently.
+NODE_LISTEN='*' NODE_CONF="external-ip = 192.0.2.7" node_up 8 wild
+for _ in $(seq 40); do
+	[ "$(nodes 8 | jq '.nodes | length')" = 1 ] && break
+	sleep 0.25
+done
+is "$(nodes 8 | jq -c '[.nodes[0].addresses[] | .ip] | unique')" '["192.0.2.7"]' \
+    "a wildcard listener publishes external-ip"
+NODE_LISTEN='*' node_up 9 wild2
+sleep 1
+is "$(nodes 9 | jq '.nodes | length')" 0 "no external-ip: no descriptor"
+contains "$T_DIR/n9/log" "no address to publish: .*set external-ip" \
+    "and the log says what to set"
 finish
