@@ -109,6 +109,15 @@ struct history {
 	uint64_t	 base[HS_NSRC];	/* stored by earlier runs */
 	uint64_t	 flushed[HS_NSRC];	/* this run, at the last flush */
 	uint64_t	 sampled[HR_NBYTES];	/* byte series, last sample */
+	/*
+	 * The last answer for each range, and the sample period it was made
+	 * in: the rows and the steps change only when a sample is written or
+	 * now enters the next period, so it is exact until then (a dashboard
+	 * asks far more often than that, and the day's 12,000 rows take
+	 * milliseconds of the loop to fold).
+	 */
+	json_t		*cache[2];
+	int64_t		 cache_at[2];
 };
 
 static void	history_tick_cb(evutil_socket_t, short, void *);
@@ -229,6 +238,8 @@ history_free(struct history *h)
 	history_flush(h);
 	if (h->ev != NULL)
 		event_free(h->ev);
+	json_decref(h->cache[0]);
+	json_decref(h->cache[1]);
 	free(h);
 }
 
@@ -273,6 +284,10 @@ history_sample(struct history *h, int64_t ts)
 	    node->metrics.v[M_TURN_ALLOCATIONS_TLS];
 	row[HR_ROOMS] = c.rooms;
 	row[HR_MEMBERS] = c.members;
+	for (i = 0; i < 2; i++) {
+		json_decref(h->cache[i]);
+		h->cache[i] = NULL;
+	}
 	for (i = 0; i < HR_NSER; i++)
 		if (store_history_add(node->store, ts, history_ser[i],
 		    row[i]) == -1)
@@ -389,19 +404,24 @@ history_json(struct history *h, const char *range, const char **why)
 	struct history_fold f;
 	int64_t now = (int64_t)time(NULL), to;
 	json_t *out = NULL, *points;
+	int day;
 
 	*why = NULL;
 	if (range == NULL || strcmp(range, "hour") == 0) {
 		range = "hour";
+		day = 0;
 		f.step = h->step;
 		f.n = HISTORY_HOUR_POINTS;
 	} else if (strcmp(range, "day") == 0) {
+		day = 1;
 		f.step = h->step * HISTORY_DAY_MULT;
 		f.n = HISTORY_DAY_POINTS;
 	} else {
 		*why = "range must be hour or day";
 		return NULL;
 	}
+	if (h->cache[day] != NULL && h->cache_at[day] == now / h->step)
+		return json_incref(h->cache[day]);
 	/* A row's ts ends its sample: the last step is the one now is in. */
 	to = now - now % f.step;
 	f.from = to - (int64_t)(f.n - 1) * f.step;
@@ -421,6 +441,11 @@ history_json(struct history *h, const char *range, const char **why)
 	    "from", (json_int_t)f.from,
 	    "to", (json_int_t)to,
 	    "points", points);
+	if (out != NULL) {
+		json_decref(h->cache[day]);
+		h->cache[day] = json_incref(out);
+		h->cache_at[day] = now / h->step;
+	}
 done:
 	free(f.v);
 	free(f.seen);

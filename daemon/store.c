@@ -49,8 +49,9 @@ static const char *const store_sql[STORE_NSTMT] = {
 	 * the table stays small (aggregates, a few names, bounded age).
 	 */
 	[STORE_HISTORY_PRUNE] = "DELETE FROM history WHERE ts < ?1",
+	/* In key order: a scan with no sort. */
 	[STORE_HISTORY_LIST] = "SELECT ts, name, value FROM history "
-	    "WHERE ts >= ?1 AND ts <= ?2 ORDER BY ts, name",
+	    "WHERE ts >= ?1 AND ts <= ?2 ORDER BY name, ts",
 	/*
 	 * An upsert, not INSERT OR REPLACE: that would also delete another
 	 * user whose userhash collided, where this fails on the constraint.
@@ -715,7 +716,7 @@ store_history_prune(struct store *s, int64_t before_ts, uint64_t *deleted)
 	return 0;
 }
 
-/* Every history row with from <= ts <= to, oldest first, through cb. */
+/* Every history row with from <= ts <= to, by name then ts, through cb. */
 int
 store_history_list(struct store *s, int64_t from, int64_t to,
     int (*cb)(int64_t, const char *, uint64_t, void *), void *arg)

@@ -61,7 +61,7 @@ int	store_history_get(struct store *, const char *name, int64_t ts,
 int	store_history_prune(struct store *, int64_t before_ts,
 	    uint64_t *deleted);
 /*
- * Every row with from <= ts <= to, by ts then name, through cb (which
+ * Every row with from <= ts <= to, by name then ts, through cb (which
  * stops the walk by returning non-zero, then returned).  0 or -1.
  */
 int	store_history_list(struct store *, int64_t from, int64_t to,

@@ -214,8 +214,8 @@ test_history(const char *path)
 
 		tap_is_int(store_history_list(s, 100, 200, hist_cb, &h), 0,
 		    "history: list");
-		tap_is_str(h.text, "100:rx=1,100:tx=4,200:rx=20,",
-		    "history: list is by ts then name, bounds included");
+		tap_is_str(h.text, "100:rx=1,200:rx=20,100:tx=4,",
+		    "history: list is by name then ts, bounds included");
 		memset(&h, 0, sizeof(h));
 		h.stop_after = 2;
 		tap_is_int(store_history_list(s, 0, 1000, hist_cb, &h), 7,
