@@ -726,7 +726,6 @@ http_begin(struct http *h, struct MHD_Connection *conn, const char *url,
 	char allow[HTTP_ALLOWLEN];
 
 	metrics_add(&h->node->metrics, M_HTTP_REQUESTS, 1);
-	node_dirty(h->node);
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return MHD_NO;
 	r->http = h;

@@ -31,13 +31,11 @@
 #include "net.h"
 #include "udp.h"
 
-#define NODE_FLUSH_SECS		60	/* totals reach SQLite this often */
 #define NODE_STATUS_MIN_USEC	1000000	/* STATUS= at most once a second */
 
 
 static void	node_signal_cb(evutil_socket_t, short, void *);
 static void	node_watchdog_cb(evutil_socket_t, short, void *);
-static void	node_flush_cb(evutil_socket_t, short, void *);
 static void	node_drain_timeout_cb(evutil_socket_t, short, void *);
 
 /* CLOCK_MONOTONIC in microseconds. */
@@ -155,7 +153,7 @@ node_open_listeners(struct node *node, char *err, size_t errlen)
 	return 0;
 }
 
-/* Signal events, the watchdog and the flush/drain timers. */
+/* Signal events, the watchdog and the drain timer. */
 static int
 node_open_events(struct node *node, char *err, size_t errlen)
 {
@@ -170,9 +168,8 @@ node_open_events(struct node *node, char *err, size_t errlen)
 		    event_add(node->ev_signal[i], NULL) == -1)
 			goto fail;
 	}
-	node->ev_flush = evtimer_new(node->base, node_flush_cb, node);
 	node->ev_drain = evtimer_new(node->base, node_drain_timeout_cb, node);
-	if (node->ev_flush == NULL || node->ev_drain == NULL)
+	if (node->ev_drain == NULL)
 		goto fail;
 	/* systemd asks for a ping within WATCHDOG_USEC: send at half. */
 	if ((wd = notify_watchdog_usec()) > 0) {
@@ -275,8 +272,6 @@ node_free(struct node *node)
 			event_free(node->ev_signal[i]);
 	if (node->ev_watchdog != NULL)
 		event_free(node->ev_watchdog);
-	if (node->ev_flush != NULL)
-		event_free(node->ev_flush);
 	if (node->ev_drain != NULL)
 		event_free(node->ev_drain);
 	if (node->base != NULL)
@@ -488,28 +483,6 @@ node_session_closed(struct node *node)
 		node_stop(node, "drained: last session ended");
 }
 
-/* Counters changed: flush totals within NODE_FLUSH_SECS. */
-void
-node_dirty(struct node *node)
-{
-	struct timeval tv = { NODE_FLUSH_SECS, 0 };
-
-	if (node->flush_pending)
-		return;
-	node->flush_pending = 1;
-	evtimer_add(node->ev_flush, &tv);
-}
-
-/* Flush timer. */
-static void
-node_flush_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct node *node = arg;
-
-	node->flush_pending = 0;
-	if (node->history != NULL)
-		history_flush(node->history);
-}
 
 /* Watchdog timer: ping systemd, refresh the status line. */
 static void

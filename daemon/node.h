@@ -68,8 +68,6 @@ struct node {
 	struct event		*ev_signal[5];	/* HUP TERM INT USR1 PIPE */
 	struct event		*ev_watchdog;
 	struct event		*ev_drain;	/* drain-timeout */
-	struct event		*ev_flush;	/* totals to SQLite */
-	int			 flush_pending;
 	uint64_t		 status_sent_usec;	/* last STATUS= */
 	/* CPU use between two status requests, for the dashboard. */
 	uint64_t		 cpu_at_usec;	/* when cpu_at was read */
@@ -95,9 +93,6 @@ void		 node_stop(struct node *, const char *why);
 int		 node_session_may_open(struct node *);
 void		 node_session_opened(struct node *);
 void		 node_session_closed(struct node *);
-
-/* Counters changed: make sure lifetime totals get flushed soon. */
-void		 node_dirty(struct node *);
 
 /* Seconds since start. */
 uint64_t	 node_uptime(const struct node *);

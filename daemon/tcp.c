@@ -237,7 +237,6 @@ tcp_conn_read_cb(struct bufferevent *bev, void *arg)
 		return;
 	metrics_add(&node->metrics, M_TCP_RX_BYTES,
 	    evbuffer_get_length(in) - c->rx_counted);
-	node_dirty(node);
 	for (n = 0; n < TCP_MAX_FRAMES && c->closing == NULL; n++) {
 		if (evbuffer_get_length(in) == 0 ||
 		    (rc = tcp_conn_input(c, in)) != 1)

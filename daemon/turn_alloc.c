@@ -854,5 +854,4 @@ turn_relay_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (n < TURN_RELAY_BATCH)
 			break;
 	}
-	node_dirty(turn->node);
 }

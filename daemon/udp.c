@@ -198,8 +198,6 @@ udp_read_cb(evutil_socket_t fd, short what, void *arg)
 		if (n < UDP_BATCH)
 			break;
 	}
-	if (work > 0)
-		node_dirty(u->node);
 }
 
 /* Point each output slot's header at its buffer and address. */
@@ -380,7 +378,6 @@ udp_send(struct udp *u, const struct sockaddr *to, const void *buf,
 		udp_send_failed(u, 1, EAFNOSUPPORT);
 		return -1;
 	}
-	node_dirty(u->node);
 	if (len > UDP_OUT_SLOT)
 		return udp_send_now(u, to, tolen, buf, len);
 	if (u->nout == UDP_OUT_BATCH)
