@@ -16,7 +16,7 @@
 #include <event2/event.h>
 
 #include "chorus/crypto.h"
-#include "chorus/encode.h"
+#include "chorus/identity.h"
 #include "chorus/record.h"
 #include "cli.h"
 #include "client.h"
@@ -150,8 +150,7 @@ mod_sign(struct mod *m, const struct room_link *l, const struct identity *me)
 	m->rec.kind = m->kind;
 	memcpy(m->rec.room_id, l->room_id, ROOM_ID_LEN);
 	m->rec.issued = (uint64_t)time(NULL);
-	if (strlen(m->target) != 52 || encode_unbase32(m->target, 52,
-	    m->rec.target, sizeof(m->rec.target)) != 32) {
+	if (identity_key_parse(m->target, m->rec.target) == -1) {
 		fprintf(stderr, "chorus %s: %s: not a client ID (52 base32 "
 		    "characters)\n", m->cmd, m->target);
 		return CLIENT_EXIT_USAGE;

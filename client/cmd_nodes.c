@@ -23,7 +23,6 @@
 #include <openssl/rand.h>
 
 #include "chorus/crypto.h"
-#include "chorus/encode.h"
 #include "chorus/identity.h"
 #include "chorus/nodesel.h"
 #include "chorus/vivaldi.h"
@@ -223,8 +222,7 @@ nodes_entry(const json_t *e, struct nodes_cand *c, int with_addr)
 {
 	const char *key = json_string_value(json_object_get(e, "noise_key"));
 
-	if (key == NULL || strlen(key) != 52 ||
-	    encode_unbase32(key, 52, c->key, sizeof(c->key)) != 32)
+	if (key == NULL || identity_key_parse(key, c->key) == -1)
 		return -1;
 	c->known = 1;
 	nodes_json_str(e, "id", c->id, sizeof(c->id));

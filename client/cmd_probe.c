@@ -19,6 +19,7 @@
 
 #include "chorus/crypto.h"
 #include "chorus/encode.h"
+#include "chorus/identity.h"
 #include "chorus/netrec.h"
 #include "chorus/probe.h"
 #include "cli.h"
@@ -55,8 +56,7 @@ probe_report(struct probe_cmd *p, const struct probe_result *r)
 	char *b64 = NULL;
 	size_t len;
 
-	if (p->node_id == NULL || strlen(p->node_id) != 52 ||
-	    encode_unbase32(p->node_id, 52, subject, 32) != 32 ||
+	if (p->node_id == NULL || identity_key_parse(p->node_id, subject) == -1 ||
 	    netrec_network_id(p->network, net) == -1 ||
 	    probe_pair_report(probe_pair_status(p->pair), r, net, subject,
 	    p->me.ed_seed, (uint64_t)time(NULL), PROBE_REPORT_LIFE, out,
@@ -117,8 +117,7 @@ probe_prepare(struct probe_cmd *p, struct probe_pair_opts *o,
 	}
 	memset(o, 0, sizeof(*o));
 	if (cli_parse_hostport(p->node, host, hostlen, &o->conn.port) == -1 ||
-	    strlen(p->node_key) != 52 || encode_unbase32(p->node_key, 52,
-	    o->conn.node_key, 32) != 32) {
+	    identity_key_parse(p->node_key, o->conn.node_key) == -1) {
 		fprintf(stderr, "chorus probe: --node HOST:PORT and --node-key "
 		    "(52 characters) are needed\n");
 		return CLIENT_EXIT_USAGE;

@@ -20,7 +20,7 @@
 #include <openssl/rand.h>
 
 #include "chorus/crypto.h"
-#include "chorus/encode.h"
+#include "chorus/identity.h"
 #include "chorus/record.h"
 #include "chorus/room.h"
 #include "cli.h"
@@ -145,8 +145,7 @@ room_nodes(struct room_create *a, struct room_link *l)
 	for (i = 0; i < a->nkeys; i++) {
 		key = a->nkeys == 1 ? l->node_key : l->nodes[i].key;
 		l->nodes[i].has_key = a->nkeys > 1;
-		if (strlen(a->node_key[i]) != 52 || encode_unbase32(
-		    a->node_key[i], 52, key, ROOM_NODE_KEY_LEN) != 32) {
+		if (identity_key_parse(a->node_key[i], key) == -1) {
 			fprintf(stderr, "chorus room create: --node-key: "
 			    "expected the 52-character node key (\"noise_key\" "
 			    "in the node's /api/v1/status)\n");

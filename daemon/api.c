@@ -46,7 +46,7 @@ api_sync_gauges(struct node *node)
 }
 
 /* A counter as a JSON integer (which is signed 64-bit). */
-static json_t *
+json_t *
 api_uint(uint64_t v)
 {
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);

@@ -7,6 +7,8 @@
 #ifndef CHORUSD_API_H
 #define CHORUSD_API_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 struct node;
@@ -21,5 +23,7 @@ json_t	*api_drain(struct node *);
 char	*api_metrics(struct node *, size_t *len);
 /* {"error": {"code": code, "message": msg}} */
 json_t	*api_error(unsigned code, const char *msg);
+/* A counter as a JSON integer, capped at INT64_MAX. */
+json_t	*api_uint(uint64_t);
 
 #endif

@@ -29,7 +29,7 @@
 #include <string.h>
 
 #include "chorus/crypto.h"
-#include "chorus/encode.h"
+#include "chorus/identity.h"
 #include "chorus/turn_auth.h"
 #include "conf.h"
 #include "conf_priv.h"
@@ -697,8 +697,7 @@ conf_set_nodeid(struct conf_reader *r, unsigned line, const struct conf_key *k,
 	char q[CONF_QUOTE_MAX + 4];
 	uint8_t id[32];
 
-	if (strlen(value) != 52 || encode_unbase32(value, 52, id,
-	    sizeof(id)) != (int)sizeof(id))
+	if (identity_key_parse(value, id) == -1)
 		return conf_fail(r, line, "%s: \"%s\" is not a node ID (52 "
 		    "base32 characters)", k->name,
 		    conf_quote(value, q));

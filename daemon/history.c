@@ -24,6 +24,7 @@
 
 #include <event2/event.h>
 
+#include "api.h"
 #include "chorus.h"
 #include "history.h"
 #include "log.h"
@@ -122,20 +123,18 @@ struct history {
 
 static void	history_tick_cb(evutil_socket_t, short, void *);
 
-/* This run's value of every total's counter. */
+/* This run's value of every total's counter; c from chorus_counts(). */
 static void
-history_read(const struct history *h, uint64_t v[HS_NSRC])
+history_read(const struct history *h, const struct chorus_counts *c,
+    uint64_t v[HS_NSRC])
 {
-	const struct node *node = h->node;
-	struct chorus_counts c;
 	size_t i;
 
-	chorus_counts(node->chorus, &c);
 	for (i = 0; i < HS_NSRC; i++)
 		if (history_src[i].metric != M_COUNT)
-			v[i] = node->metrics.v[history_src[i].metric];
-	v[HS_CHORUS_SESSIONS] = c.sessions_made;
-	v[HS_MEDIA_BYTES] = c.bytes_forwarded;
+			v[i] = h->node->metrics.v[history_src[i].metric];
+	v[HS_CHORUS_SESSIONS] = c->sessions_made;
+	v[HS_MEDIA_BYTES] = c->bytes_forwarded;
 }
 
 /* The cumulative value behind each byte series, this run. */
@@ -248,9 +247,11 @@ history_flush(struct history *h)
 {
 	const char *names[HS_NSRC];
 	uint64_t v[HS_NSRC], d[HS_NSRC];
+	struct chorus_counts c;
 	size_t i;
 
-	history_read(h, v);
+	chorus_counts(h->node->chorus, &c);
+	history_read(h, &c, v);
 	for (i = 0; i < HS_NSRC; i++) {
 		names[i] = history_src[i].name;
 		d[i] = v[i] >= h->flushed[i] ? v[i] - h->flushed[i] : 0;
@@ -271,13 +272,13 @@ history_sample(struct history *h, int64_t ts)
 	struct chorus_counts c;
 	size_t i;
 
-	history_read(h, v);
+	chorus_counts(node->chorus, &c);
+	history_read(h, &c, v);
 	history_bytes(v, b);
 	for (i = 0; i < HR_NBYTES; i++) {
 		row[i] = b[i] >= h->sampled[i] ? b[i] - h->sampled[i] : 0;
 		h->sampled[i] = b[i];
 	}
-	chorus_counts(node->chorus, &c);
 	row[HR_SESSIONS] = c.sessions;
 	row[HR_ALLOCATIONS] = node->metrics.v[M_TURN_ALLOCATIONS_UDP] +
 	    node->metrics.v[M_TURN_ALLOCATIONS_TCP] +
@@ -288,10 +289,9 @@ history_sample(struct history *h, int64_t ts)
 		json_decref(h->cache[i]);
 		h->cache[i] = NULL;
 	}
-	for (i = 0; i < HR_NSER; i++)
-		if (store_history_add(node->store, ts, history_ser[i],
-		    row[i]) == -1)
-			return;
+	if (store_history_put(node->store, ts, history_ser, row,
+	    HR_NSER) == -1)
+		return;
 	(void)store_history_prune(node->store, ts - HISTORY_KEEP * h->step,
 	    NULL);
 }
@@ -310,33 +310,28 @@ history_tick_cb(evutil_socket_t fd, short what, void *arg)
 	history_arm(h);
 }
 
-/* A counter as a JSON integer (which is signed 64-bit). */
-static json_t *
-history_uint(uint64_t v)
-{
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
-
 json_t *
 history_lifetime_json(const struct history *h)
 {
 	uint64_t v[HS_NSRC], t[HS_NSRC], b[HR_NBYTES];
+	struct chorus_counts c;
 	size_t i;
 
-	history_read(h, v);
+	chorus_counts(h->node->chorus, &c);
+	history_read(h, &c, v);
 	for (i = 0; i < HS_NSRC; i++)
 		t[i] = h->base[i] + v[i];
 	history_bytes(t, b);
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "since", (json_int_t)h->since,
-	    "sessions", history_uint(t[HS_CHORUS_SESSIONS] +
+	    "sessions", api_uint(t[HS_CHORUS_SESSIONS] +
 	    t[HS_TURN_ALLOCATIONS]),
-	    "chorus_sessions", history_uint(t[HS_CHORUS_SESSIONS]),
-	    "turn_allocations", history_uint(t[HS_TURN_ALLOCATIONS]),
-	    "relayed_bytes", history_uint(b[HR_RELAYED]),
-	    "forwarded_bytes", history_uint(b[HR_FORWARDED]),
-	    "rx_bytes", history_uint(b[HR_RX]),
-	    "tx_bytes", history_uint(b[HR_TX]));
+	    "chorus_sessions", api_uint(t[HS_CHORUS_SESSIONS]),
+	    "turn_allocations", api_uint(t[HS_TURN_ALLOCATIONS]),
+	    "relayed_bytes", api_uint(b[HR_RELAYED]),
+	    "forwarded_bytes", api_uint(b[HR_FORWARDED]),
+	    "rx_bytes", api_uint(b[HR_RX]),
+	    "tx_bytes", api_uint(b[HR_TX]));
 }
 
 /* The steps of one range being folded. */
@@ -388,7 +383,7 @@ history_points(const struct history_fold *f)
 			goto fail;
 		for (i = 0; i < HR_NSER; i++)
 			json_object_set_new(p, history_ser[i],
-			    history_uint(f->v[k][i]));
+			    api_uint(f->v[k][i]));
 		if (json_array_append_new(a, p) == -1)
 			goto fail;
 	}

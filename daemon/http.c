@@ -480,9 +480,8 @@ http_get_turn(struct http_req *r, const char *url, json_t *body)
 static enum MHD_Result
 http_no_network(struct http_req *r)
 {
-	return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-	    MHD_HTTP_NOT_FOUND, "this node is not in a node network "
-	    "(dht = no)"), NULL, NULL);
+	return http_reply_error(r, MHD_HTTP_NOT_FOUND,
+	    "this node is not in a node network (dht = no)");
 }
 
 /* GET /api/v1/network/nodes */
@@ -539,9 +538,8 @@ http_get_node(struct http_req *r, const char *url, json_t *body)
 	if (node->net == NULL)
 		return http_no_network(r);
 	if ((o = net_node_json(node->net, id)) == NULL)
-		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-		    MHD_HTTP_NOT_FOUND, "no such node in this network"), NULL,
-		    NULL);
+		return http_reply_error(r, MHD_HTTP_NOT_FOUND,
+		    "no such node in this network");
 	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
 }
 
@@ -561,9 +559,8 @@ http_get_reports(struct http_req *r, const char *url, json_t *body)
 	page = strtoul(p, &end, 10);
 	if (*p == '\0' || *end != '\0' || page == 0 || page > 100000 ||
 	    (o = net_reports_json(node->net, (unsigned)page)) == NULL)
-		return http_reply_json(r, MHD_HTTP_NOT_FOUND, api_error(
-		    MHD_HTTP_NOT_FOUND, "pages are numbered from 1"), NULL,
-		    NULL);
+		return http_reply_error(r, MHD_HTTP_NOT_FOUND,
+		    "pages are numbered from 1");
 	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
 }
 
@@ -582,11 +579,10 @@ http_post_report(struct http_req *r, const char *url, json_t *body)
 		return http_no_network(r);
 	if (b64 == NULL || (n = encode_unbase64(b64, strlen(b64), rec,
 	    sizeof(rec))) <= 0)
-		return http_reply_json(r, MHD_HTTP_BAD_REQUEST, api_error(
-		    MHD_HTTP_BAD_REQUEST, "report: not base64"), NULL, NULL);
+		return http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+		    "report: not base64");
 	if (net_submit(node->net, rec, (size_t)n, &why) == -1)
-		return http_reply_json(r, MHD_HTTP_UNPROCESSABLE_CONTENT,
-		    api_error(MHD_HTTP_UNPROCESSABLE_CONTENT, why), NULL, NULL);
+		return http_reply_error(r, MHD_HTTP_UNPROCESSABLE_CONTENT, why);
 	return http_reply_json(r, MHD_HTTP_OK, json_pack("{s:b}", "stored",
 	    1), NULL, NULL);
 }

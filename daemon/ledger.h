@@ -23,6 +23,9 @@ enum ledger_outcome {
 	LEDGER_REFUSED		/* the node refused the room or the join */
 };
 
+/* Each outcome's name, for the API and the metrics. */
+extern const char *const ledger_outcome_names[];
+
 struct ledger_challenge {
 	uint8_t			subject[32];
 	uint64_t		started, ended;		/* Unix seconds */

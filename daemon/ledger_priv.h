@@ -78,7 +78,6 @@ struct ledger {
 };
 
 extern const char *const ledger_state_names[];
-extern const char *const ledger_outcome_names[];
 
 /* Load the records and score every node; 0, or -1 (l freed). */
 int	ledger_run(struct node *, const uint8_t *network_id, struct ledger *);

@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "chorus/encode.h"
+#include "chorus/identity.h"
 #include "chorus/netrec.h"
 #include "chorus/reputation.h"
 #include "chorus/vivaldi.h"
@@ -59,6 +60,9 @@ struct net {
 	uint8_t			 followed[NET_MAX_FOLLOWED][CRYPTO_ED25519_PUB_LEN];
 	size_t			 nfollowed;
 	int			 warned_noaddr;	/* nothing to publish, said */
+	json_t			*board;		/* the last leaderboard ... */
+	uint64_t		 board_at;	/* ... made at this second */
+	uint64_t		 board_changes;	/* ... and store_changes() */
 	uint64_t		 submit_minute;
 	unsigned		 submit_count;
 	uint32_t		 allowance;	/* sessions/hour, or unlimited */
@@ -87,12 +91,8 @@ static void
 net_follow(struct net *n, const uint8_t *id)
 {
 	uint8_t key[NETREC_DHT_KEY_LEN];
-	size_t i;
 
-	for (i = 0; i < n->nfollowed; i++)
-		if (memcmp(n->followed[i], id, CRYPTO_ED25519_PUB_LEN) == 0)
-			return;
-	if (n->nfollowed == NET_MAX_FOLLOWED ||
+	if (net_is_node(n, id) || n->nfollowed == NET_MAX_FOLLOWED ||
 	    netrec_dht_key(n->network_id, NETREC_REPORT, id, key) == -1 ||
 	    overlay_listen(n->ov, key) == -1 ||
 	    netrec_dht_key(n->network_id, NETREC_VOUCH, id, key) == -1 ||
@@ -272,17 +272,16 @@ net_publish(struct net *n)
 /*
  * Until the network has measured the node to standing it takes at most
  * new-node-sessions-per-hour sessions (doc/REPUTATION.md "New nodes").
+ * self: 0 with the node's own score and age (days), or -1 if unknown.
  */
 static void
-net_standing(struct net *n)
+net_standing(struct net *n, int self, double score, double age)
 {
 	struct rep_params par;
-	double score, age;
 
 	rep_params_default(&par);
 	par.new_node_sessions_per_hour = n->node->conf->new_node_sessions;
-	if (n->node->conf->new_node_sessions == 0 ||
-	    ledger_self(n->node, n->network_id, &score, &age) == -1) {
+	if (n->node->conf->new_node_sessions == 0 || self == -1) {
 		n->allowance = REP_SESSIONS_UNLIMITED;
 		return;
 	}
@@ -313,18 +312,17 @@ net_session_allowance(const struct net *n)
  * below vouch_min_score has nothing to stake and publishes none.
  */
 static void
-net_vouch(struct net *n)
+net_vouch(struct net *n, int self, double score)
 {
 	const struct conf *c = n->node->conf;
 	uint8_t out[NETREC_MAX_LEN];
 	uint64_t now = (uint64_t)time(NULL);
 	struct rep_params par;
 	struct netrec r;
-	double score, age, stake;
+	double stake;
 	size_t i, len;
 
-	if (c->nvouch == 0 ||
-	    ledger_self(n->node, n->network_id, &score, &age) == -1)
+	if (c->nvouch == 0 || self == -1)
 		return;
 	rep_params_default(&par);
 	if ((stake = rep_vouch_stake(&par, score)) <= 0)
@@ -337,8 +335,7 @@ net_vouch(struct net *n)
 		r.expires = now + NET_LIFETIME_SEC;
 		r.u.vouch.stake = (uint32_t)lround(stake * NETREC_STAKE_ONE);
 		if (r.u.vouch.stake == 0 ||
-		    encode_unbase32(c->vouch[i], 52, r.u.vouch.vouchee,
-		    sizeof(r.u.vouch.vouchee)) != 32 ||
+		    identity_key_parse(c->vouch[i], r.u.vouch.vouchee) == -1 ||
 		    memcmp(r.u.vouch.vouchee, n->node->id.ed_pub, 32) == 0 ||
 		    netrec_encode(&r, n->node->id.ed_seed, out, &len) == -1)
 			continue;
@@ -352,12 +349,17 @@ net_publish_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct net *n = arg;
 	struct timeval tv = { NET_PUBLISH_SEC, 0 };
+	double score = 0, age = 0;
+	int self = -1;
 
 	(void)fd;
 	(void)what;
 	net_publish(n);
-	net_standing(n);
-	net_vouch(n);
+	/* One ledger run for both: the allowance and the vouch stakes. */
+	if (n->node->conf->new_node_sessions != 0 || n->node->conf->nvouch > 0)
+		self = ledger_self(n->node, n->network_id, &score, &age);
+	net_standing(n, self, score, age);
+	net_vouch(n, self, score);
 	net_reput(n);
 	(void)overlay_get(n->ov, n->dir_key);
 	if (n->node->store != NULL)
@@ -521,10 +523,27 @@ net_network_id(const struct net *n)
 }
 
 /* GET /api/v1/leaderboard */
+/*
+ * The leaderboard, made again only when the second or the database has
+ * changed since the last one: its inputs are the stored records and the
+ * time, and a dashboard asks for it and for the node list together.
+ */
 json_t *
 net_leaderboard_json(struct net *n)
 {
-	return ledger_leaderboard(n->node, n->network_id);
+	uint64_t now = (uint64_t)time(NULL), changes;
+
+	changes = n->node->store != NULL ? store_changes(n->node->store) : 0;
+	if (n->board == NULL || n->board_at != now ||
+	    n->board_changes != changes) {
+		json_decref(n->board);
+		if ((n->board = ledger_leaderboard(n->node,
+		    n->network_id)) == NULL)
+			return NULL;
+		n->board_at = now;
+		n->board_changes = changes;
+	}
+	return json_incref(n->board);
 }
 
 /* The Vivaldi direction generator's seed: any bits of the node ID. */
@@ -600,6 +619,7 @@ net_free(struct net *n)
 		event_free(n->ev_ledger);
 	prober_free(n->prober);
 	overlay_free(n->ov);
+	json_decref(n->board);
 	free(n);
 }
 
@@ -669,28 +689,24 @@ net_node_entry(const uint8_t *rec, size_t len, void *arg)
 static void
 net_scores(struct net *n, json_t *list)
 {
-	json_t *board, *e, *b;
-	const char *id, *bid;
-	size_t i, j;
+	json_t *board, *byid, *e, *b;
+	const char *id;
+	size_t i;
 
-	board = ledger_leaderboard(n->node, n->network_id);
-	for (i = 0; i < json_array_size(list); i++) {
-		e = json_array_get(list, i);
+	board = net_leaderboard_json(n);
+	byid = json_object();
+	json_array_foreach(json_object_get(board, "leaderboard"), i, b)
+		if ((id = json_string_value(json_object_get(b, "id"))) != NULL)
+			json_object_set(byid, id, b);
+	json_array_foreach(list, i, e) {
 		id = json_string_value(json_object_get(e, "id"));
-		json_object_set_new(e, "score", json_real(0));
-		json_object_set_new(e, "standing", json_false());
-		for (j = 0; id != NULL && j < json_array_size(json_object_get(
-		    board, "leaderboard")); j++) {
-			b = json_array_get(json_object_get(board,
-			    "leaderboard"), j);
-			bid = json_string_value(json_object_get(b, "id"));
-			if (bid == NULL || strcmp(bid, id) != 0)
-				continue;
-			json_object_set(e, "score", json_object_get(b, "score"));
-			json_object_set(e, "standing", json_object_get(b,
-			    "standing"));
-		}
+		b = id != NULL ? json_object_get(byid, id) : NULL;
+		json_object_set_new(e, "score", b != NULL ? json_deep_copy(
+		    json_object_get(b, "score")) : json_real(0));
+		json_object_set_new(e, "standing", b != NULL ? json_deep_copy(
+		    json_object_get(b, "standing")) : json_false());
 	}
+	json_decref(byid);
 	json_decref(board);
 }
 
@@ -742,8 +758,7 @@ net_node_json(struct net *n, const char *idtext)
 	const char *eid;
 	size_t i;
 
-	if (l.list == NULL || strlen(idtext) != 52 ||
-	    encode_unbase32(idtext, 52, id, sizeof(id)) != sizeof(id))
+	if (l.list == NULL || identity_key_parse(idtext, id) == -1)
 		goto done;
 	if (n->node->store != NULL)
 		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,

@@ -44,7 +44,6 @@ struct overlay_op {
 };
 
 struct overlay {
-	struct node		*node;
 	dht_runner		*runner;
 	overlay_value_fn		 fn;
 	void			*arg;
@@ -115,17 +114,6 @@ overlay_listen_cb(const dht_value *v, bool expired, void *arg)
 	if (!expired)
 		overlay_enqueue(arg, v);
 	return true;
-}
-
-static void
-overlay_put_done_cb(bool ok, void *arg)
-{
-	struct overlay *d = arg;
-
-	pthread_mutex_lock(&d->mu);
-	if (!ok)
-		d->st.puts_failed++;
-	pthread_mutex_unlock(&d->mu);
 }
 
 /* Loop thread: take the whole queue, then deliver with no lock held. */
@@ -199,7 +187,6 @@ overlay_new(struct node *node, unsigned port, const char *network,
 		snprintf(err, errlen, "overlay: out of memory");
 		return NULL;
 	}
-	d->node = node;
 	d->fn = fn;
 	d->arg = arg;
 	d->efd = -1;
@@ -304,11 +291,8 @@ overlay_put(struct overlay *d, const uint8_t key[OVERLAY_KEY_LEN], const void *d
 	 * permanent put would be re-announced for the life of the process,
 	 * and every new version of a record would add one more.
 	 */
-	dht_runner_put(d->runner, &h, v, overlay_put_done_cb, d, false);
+	dht_runner_put(d->runner, &h, v, NULL, NULL, false);
 	dht_value_unref(v);
-	pthread_mutex_lock(&d->mu);
-	d->st.puts++;
-	pthread_mutex_unlock(&d->mu);
 	return 0;
 }
 

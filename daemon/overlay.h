@@ -36,7 +36,7 @@ struct overlay	*overlay_new(struct node *, unsigned port, const char *network,
 		    overlay_value_fn fn, void *arg, char *err, size_t errlen);
 /* Shut down (waits for OpenDHT's threads) and free; NULL is fine. */
 void		 overlay_free(struct overlay *);
-/* Store a value under key for as long as the node runs (re-announced). */
+/* Store a value under key; the DHT keeps it about ten minutes. */
 int		 overlay_put(struct overlay *, const uint8_t key[OVERLAY_KEY_LEN],
 		    const void *data, size_t len);
 /* Ask for the values under key, and follow it (new values arrive too). */
@@ -50,7 +50,6 @@ struct overlay_stats {
 	uint64_t	values_in;	/* values handed to the loop */
 	uint64_t	dropped_big;	/* over OVERLAY_MAX_VALUE */
 	uint64_t	dropped_queue;	/* queue full */
-	uint64_t	puts, puts_failed;
 };
 const struct overlay_stats *overlay_stats(const struct overlay *);
 

@@ -414,8 +414,6 @@ prober_free(struct prober *p)
 void
 prober_metrics(const struct prober *p, FILE *out)
 {
-	static const char *const outcome[] = { "measured", "unreachable",
-	    "refused" };
 	size_t i;
 
 	metrics_render_one(out, "chorus_challenges_total", METRIC_COUNTER,
@@ -428,7 +426,7 @@ prober_metrics(const struct prober *p, FILE *out)
 	for (i = 0; i <= LEDGER_REFUSED; i++)
 		metrics_render_one(out, "chorus_probe_sessions_total",
 		    METRIC_COUNTER, i == 0 ? "Measurements of other nodes, "
-		    "by outcome." : NULL, "outcome", outcome[i],
+		    "by outcome." : NULL, "outcome", ledger_outcome_names[i],
 		    (double)p->sessions[i]);
 	metrics_render_one(out, "chorus_probe_sessions_total", METRIC_COUNTER,
 	    NULL, "outcome", "skipped_budget", (double)p->skipped_budget);

@@ -675,6 +675,32 @@ store_history_add(struct store *s, int64_t ts, const char *name,
 	return store_run(s, STORE_HISTORY_ADD, __func__);
 }
 
+/* Record n series at ts in one transaction. */
+int
+store_history_put(struct store *s, int64_t ts, const char *const *names,
+    const uint64_t *values, size_t n)
+{
+	size_t i;
+
+	if (store_run(s, STORE_BEGIN, __func__) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (store_history_add(s, ts, names[i], values[i]) == -1)
+			break;
+	if (i == n && store_run(s, STORE_COMMIT, __func__) == 0)
+		return 0;
+	/* A failed COMMIT (SQLITE_BUSY) leaves the transaction open. */
+	if (!sqlite3_get_autocommit(s->db))
+		store_run(s, STORE_ROLLBACK, __func__);
+	return -1;
+}
+
+uint64_t
+store_changes(const struct store *s)
+{
+	return (uint64_t)sqlite3_total_changes64(s->db);
+}
+
 /* Read the value recorded for name at ts. */
 int
 store_history_get(struct store *s, const char *name, int64_t ts,

@@ -24,6 +24,8 @@ struct store;
 
 /* Open (creating and migrating if needed); NULL with err filled. */
 struct store	*store_open(const char *path, char *err, size_t errlen);
+/* Rows written since open (any table): what changed, not what is. */
+uint64_t	 store_changes(const struct store *);
 /* Finalise statements and close; NULL is fine. */
 void		 store_close(struct store *);
 /* Schema version of the open database. */
@@ -56,6 +58,9 @@ int	store_totals_add(struct store *, const char *const *names,
  */
 int	store_history_add(struct store *, int64_t ts, const char *name,
 	    uint64_t value);
+/* One sample of n series at ts, in one transaction: all or none. */
+int	store_history_put(struct store *, int64_t ts,
+	    const char *const *names, const uint64_t *values, size_t n);
 int	store_history_get(struct store *, const char *name, int64_t ts,
 	    uint64_t *value);
 int	store_history_prune(struct store *, int64_t before_ts,

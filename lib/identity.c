@@ -238,6 +238,13 @@ identity_id_string(const uint8_t ed_pub[CRYPTO_ED25519_PUB_LEN],
 		out[0] = '\0';
 }
 
+int
+identity_key_parse(const char *s, uint8_t out[32])
+{
+	return strlen(s) == IDENTITY_ID_STRLEN - 1 && encode_unbase32(s,
+	    IDENTITY_ID_STRLEN - 1, out, 32) == 32 ? 0 : -1;
+}
+
 /*
  * The short fingerprint: base32 of BLAKE2s(ID)[0..10), as 4 groups of 4
  * joined by '-'; empty if hashing fails.

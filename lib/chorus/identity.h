@@ -63,6 +63,11 @@ int	identity_verify_binding(const uint8_t ed_pub[CRYPTO_ED25519_PUB_LEN],
 /* The ID in base32 (52 characters). */
 void	identity_id_string(const uint8_t ed_pub[CRYPTO_ED25519_PUB_LEN],
 	    char out[IDENTITY_ID_STRLEN]);
+/*
+ * A 32-byte key (an ID, or an X25519 key) from its 52 base32 characters,
+ * as identity_id_string() writes it; 0, or -1 for anything else.
+ */
+int	identity_key_parse(const char *, uint8_t out[32]);
 /* The short fingerprint: base32 of BLAKE2s(ID)[0..10), as 4 groups of 4. */
 void	identity_fingerprint(const uint8_t ed_pub[CRYPTO_ED25519_PUB_LEN],
 	    char out[IDENTITY_FPR_STRLEN]);

@@ -86,8 +86,7 @@ common(struct netrec *r, int kind, const char *network, uint64_t now)
 static int
 node_id(const char *s, uint8_t out[CRYPTO_ED25519_PUB_LEN])
 {
-	return strlen(s) == 52 && encode_unbase32(s, 52, out,
-	    CRYPTO_ED25519_PUB_LEN) == CRYPTO_ED25519_PUB_LEN ? 0 : -1;
+	return identity_key_parse(s, out);
 }
 
 /* N reports, each by a fresh verifier. */

@@ -181,6 +181,15 @@ test_id_string(const struct identity *id)
 	tap_ok(encode_unbase32(s, strlen(s), back, sizeof(back)) == 32,
 	    "ID string decodes to 32 bytes");
 	tap_is_mem(back, id->ed_pub, 32, "ID string decodes to ed_pub");
+	memset(back, 0, sizeof(back));
+	tap_ok(identity_key_parse(s, back) == 0 &&
+	    memcmp(back, id->ed_pub, 32) == 0, "key_parse reads the ID back");
+	s[51] = '\0';
+	tap_is_int(identity_key_parse(s, back), -1, "key_parse: 51 characters");
+	s[51] = '1';
+	tap_is_int(identity_key_parse(s, back), -1,
+	    "key_parse: a character outside base32");
+	tap_is_int(identity_key_parse("", back), -1, "key_parse: empty");
 }
 
 /* The fingerprint: xxxx-xxxx-xxxx-xxxx, base32 of BLAKE2s(ID)[0..10). */

@@ -205,6 +205,19 @@ test_history(const char *path)
 	    store_history_add(s, 200, "rx", 20) == 0, "history: add");
 	tap_is_int(store_history_add(s, 400, "rx", UINT64_MAX), -1,
 	    "history: value over INT64_MAX refused");
+	{
+		static const char *const nm[] = { "a", "b" };
+		const uint64_t ok2[] = { 5, 6 }, bad[] = { 7, UINT64_MAX };
+
+		tap_ok(store_history_put(s, 5000, nm, ok2, 2) == 0 &&
+		    store_history_get(s, "a", 5000, &v) == 0 && v == 5 &&
+		    store_history_get(s, "b", 5000, &n) == 0 && n == 6,
+		    "history: put writes a whole sample");
+		tap_is_int(store_history_put(s, 5001, nm, bad, 2), -1,
+		    "history: put with a bad value fails");
+		tap_is_int(store_history_get(s, "a", 5001, &v), 1,
+		    "history: and writes none of it");
+	}
 	tap_ok(store_history_get(s, "rx", 200, &v) == 0 && v == 20,
 	    "history: same ts replaces");
 	tap_is_int(store_history_get(s, "rx", 400, &v), 1,
