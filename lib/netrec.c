@@ -127,14 +127,29 @@ netrec_addr_ok(const struct netrec_addr *a)
 }
 
 /* The descriptor's field rules, on the struct (for the encoder). */
+/* The coordinate's four numbers are in their ranges. */
+static int
+netrec_coords_ok(const struct netrec_descriptor *d)
+{
+	return netrec_coord_ok(d->x) && netrec_coord_ok(d->y) &&
+	    netrec_positive_ok(d->height, NETREC_MAX_COORD) &&
+	    netrec_positive_ok(d->error, NETREC_MAX_ERROR);
+}
+
+/* expires after issued, and not more than the longest lifetime after. */
+static int
+netrec_lifetime_ok(const struct netrec *r)
+{
+	return r->expires > r->issued &&
+	    r->expires - r->issued <= NETREC_MAX_LIFETIME;
+}
+
 static int
 netrec_desc_ok(const struct netrec_descriptor *d)
 {
 	size_t i;
 
-	if (!netrec_coord_ok(d->x) || !netrec_coord_ok(d->y) ||
-	    !netrec_positive_ok(d->height, NETREC_MAX_COORD) ||
-	    !netrec_positive_ok(d->error, NETREC_MAX_ERROR))
+	if (!netrec_coords_ok(d))
 		return 0;
 	if (netrec_string_len(d->software, 1, NETREC_MAX_SOFTWARE) == -1 ||
 	    netrec_string_len(d->region, 0, NETREC_MAX_REGION) == -1)
@@ -174,8 +189,7 @@ netrec_vouch_ok(const struct netrec *r)
 static int
 netrec_fields_ok(const struct netrec *r)
 {
-	if (r->expires <= r->issued ||
-	    r->expires - r->issued > NETREC_MAX_LIFETIME)
+	if (!netrec_lifetime_ok(r))
 		return 0;
 	switch (r->kind) {
 	case NETREC_DESCRIPTOR:
@@ -385,9 +399,7 @@ netrec_get_coords(struct buf_reader *rd, struct netrec_descriptor *d)
 	for (i = 0; i < 4; i++)
 		if ((e = netrec_get_float(rd, f[i])) != NETREC_OK)
 			return e;
-	if (!netrec_coord_ok(d->x) || !netrec_coord_ok(d->y) ||
-	    !netrec_positive_ok(d->height, NETREC_MAX_COORD) ||
-	    !netrec_positive_ok(d->error, NETREC_MAX_ERROR))
+	if (!netrec_coords_ok(d))
 		return NETREC_ERR_FORMAT;
 	return NETREC_OK;
 }
@@ -499,8 +511,7 @@ netrec_check_time(const struct netrec *r, uint64_t now)
 		return NETREC_ERR_EXPIRED;
 	if (r->issued > now && r->issued - now > NETREC_MAX_SKEW)
 		return NETREC_ERR_FUTURE;
-	if (r->expires <= r->issued ||
-	    r->expires - r->issued > NETREC_MAX_LIFETIME)
+	if (!netrec_lifetime_ok(r))
 		return NETREC_ERR_LIFETIME;
 	return NETREC_OK;
 }

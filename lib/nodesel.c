@@ -205,12 +205,19 @@ nodesel_node_rtt(const struct nodesel_node *node,
 	return worst;
 }
 
+/* A node's ranking score from its reputation and its RTT (ms). */
+static double
+nodesel_score_at(double reputation, double rtt)
+{
+	return reputation / (1 + rtt / NODESEL_RTT_REF_MS);
+}
+
 double
 nodesel_node_score(const struct nodesel_node *node,
     const struct vivaldi_coord *parts, size_t nparts)
 {
-	return node->reputation / (1 + nodesel_node_rtt(node, parts, nparts) /
-	    NODESEL_RTT_REF_MS);
+	return nodesel_score_at(node->reputation,
+	    nodesel_node_rtt(node, parts, nparts));
 }
 
 /* Established before new, then higher score, smaller RTT, lower index. */
@@ -250,8 +257,7 @@ nodesel_rank(const struct nodesel_node *nodes, size_t n,
 			continue;
 		r[m].idx = i;
 		r[m].rtt = nodesel_node_rtt(&nodes[i], parts, nparts);
-		r[m].score = nodes[i].reputation /
-		    (1 + r[m].rtt / NODESEL_RTT_REF_MS);
+		r[m].score = nodesel_score_at(nodes[i].reputation, r[m].rtt);
 		r[m].is_new = nodes[i].is_new != 0;
 		if (!r[m].is_new)
 			nest++;

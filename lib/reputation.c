@@ -100,7 +100,6 @@ rep_params_default(struct rep_params *p)
 	p->new_node_sessions_per_hour = 20;
 	p->standing_score = 0.25;
 	p->standing_age_days = 1;
-	p->new_share_max = 0.10;
 }
 
 /* 1 if 0 < x <= 1. */
@@ -159,8 +158,7 @@ rep_params_check(const struct rep_params *p)
 	    !rep_nonneg(p->vouch_max_days) || !rep_unit_open(p->forfeit_forget))
 		return -1;
 	if (!rep_nonneg(p->standing_score) || p->standing_score > 1 ||
-	    !rep_nonneg(p->standing_age_days) ||
-	    !rep_nonneg(p->new_share_max) || p->new_share_max > 1)
+	    !rep_nonneg(p->standing_age_days))
 		return -1;
 	return 0;
 }
@@ -563,18 +561,16 @@ rep_score(const struct rep_params *p, const struct rep_input *in,
     struct rep_explain *out)
 {
 	struct rep_explain local, *ex = out != NULL ? out : &local;
-	size_t m, vcapped = 0, pcapped = 0;
+	size_t m;
 
 	memset(ex, 0, sizeof(*ex));
 	if (rep_params_check(p) == -1 || !rep_input_valid(in))
 		return -1;
 	m = rep_load(p, in, ex);
 	rep_cap(in, m, 0, p->cap_verifier * p->evidence_full,
-	    &ex->verifiers, &vcapped);
+	    &ex->verifiers, &ex->verifiers_capped);
 	rep_cap(in, m, 1, p->cap_prefix * p->evidence_full,
-	    &ex->prefixes, &pcapped);
-	ex->verifiers_capped = vcapped;
-	ex->prefixes_capped = pcapped;
+	    &ex->prefixes, &ex->prefixes_capped);
 	rep_tally(p, in, m, ex);
 	rep_measures(p, in, m, ex);
 	rep_combine(p, in, ex);
@@ -627,21 +623,4 @@ rep_session_allowance(const struct rep_params *p, double score,
 	if (rep_has_standing(p, score, age_days))
 		return REP_SESSIONS_UNLIMITED;
 	return p->new_node_sessions_per_hour;
-}
-
-/*
- * New nodes get their head-count share of selections, capped at
- * new_share_max; all of them if there is nothing else to pick.
- */
-double
-rep_new_share(const struct rep_params *p, size_t n_new, size_t n_total)
-{
-	double share;
-
-	if (n_new == 0 || n_total == 0)
-		return 0;
-	if (n_new >= n_total)
-		return 1;
-	share = (double)n_new / (double)n_total;
-	return share < p->new_share_max ? share : p->new_share_max;
 }

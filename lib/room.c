@@ -444,23 +444,27 @@ room_query_room(struct room_query *q, struct buf_reader *val,
 	return ROOM_LINK_OK;
 }
 
+/* 1 if the link's nodes do not all have one key. */
+static int
+room_link_keys_differ(const struct room_link *l)
+{
+	size_t i;
+
+	for (i = 1; i < l->nnodes; i++)
+		if (memcmp(room_link_key(l, i), room_link_key(l, 0),
+		    ROOM_NODE_KEY_LEN) != 0)
+			return 1;
+	return 0;
+}
+
 /* Keys per node must not all be one key: that link has a shorter form. */
 static enum room_link_error
 room_query_end(const struct room_query *q, struct room_link *out)
 {
-	size_t i;
-
 	if (out->nnodes == 0 || q->nkeys == 0 || !q->have_room)
 		return ROOM_LINK_ERR_MISSING;
-	if (!q->per_node)
-		return ROOM_LINK_OK;
-	for (i = 1; i < out->nnodes; i++)
-		if (memcmp(out->nodes[i].key, out->nodes[0].key,
-		    ROOM_NODE_KEY_LEN) != 0)
-			break;
-	if (i == out->nnodes)
+	if (q->per_node && !room_link_keys_differ(out))
 		return ROOM_LINK_ERR_SAME_KEYS;
-	memcpy(out->node_key, out->nodes[0].key, ROOM_NODE_KEY_LEN);
 	return ROOM_LINK_OK;
 }
 
@@ -616,10 +620,7 @@ room_link_format(const struct room_link *l, char *out, size_t outlen)
 		    (l->nodes[i].type != ROOM_HOST_IPV4 &&
 		    room_numeric(l->nodes[i].host)))
 			return -1;
-	for (i = 1; i < l->nnodes; i++)
-		if (memcmp(room_link_key(l, i), room_link_key(l, 0),
-		    ROOM_NODE_KEY_LEN) != 0)
-			per_node = 1;
+	per_node = room_link_keys_differ(l);
 	cap = outlen - 1 < ROOM_LINK_MAX ? outlen - 1 : ROOM_LINK_MAX;
 	buf_wr_init(&wr, out, cap);
 	buf_put_bytes(&wr, ROOM_LINK_PREFIX, sizeof(ROOM_LINK_PREFIX) - 1);

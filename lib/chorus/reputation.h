@@ -83,7 +83,6 @@ struct rep_params {
 	uint32_t	new_node_sessions_per_hour;	/* 20 */
 	double		standing_score;		/* 0.25 */
 	double		standing_age_days;	/* 1 */
-	double		new_share_max;		/* 0.10 */
 };
 
 /*
@@ -228,8 +227,5 @@ int	rep_has_standing(const struct rep_params *, double score,
 /* Sessions per hour a node may accept; REP_SESSIONS_UNLIMITED if standing. */
 uint32_t rep_session_allowance(const struct rep_params *, double score,
 	    double age_days);
-/* The most of all selections that may go to the n_new of n_total nodes. */
-double	rep_new_share(const struct rep_params *, size_t n_new,
-	    size_t n_total);
 
 #endif
