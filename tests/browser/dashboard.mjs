@@ -148,9 +148,10 @@ const settle = () => Promise.race([Promise.all([...seen.pending]),
     sleep(3000)]);
 
 // Every figure on the page: [{src, field, raw, kind}].
+// Every figure element; raw is null where the page shows no value.
 function figures(page) {
 	return page.evaluate(() => Array.from(document.querySelectorAll(
-	    '[data-src][data-field][data-raw]'), (el) => ({
+	    '[data-src][data-field]'), (el) => ({
 		src: el.getAttribute('data-src'),
 		field: el.getAttribute('data-field'),
 		raw: el.getAttribute('data-raw'),
@@ -220,7 +221,8 @@ async function run(browser) {
 	    endpoint(r.url()) === 'status', { timeout: 5000 });
 	await (await req.response())?.finished();
 	await sleep(300);
-	const figs = await figures(page);
+	const all = await figures(page);
+	const figs = all.filter((f) => f.raw !== null);
 	const after = {};
 	for (const k of ['status', 'turn', 'rooms'])
 		after[k] = (await api('/api/v1/' + k)).json;
@@ -234,6 +236,14 @@ async function run(browser) {
 			wrong.push(`${f.src} ${f.field}: page ${f.raw}, API ` +
 			    got.map((j) => JSON.stringify(pick(j, f.field)))
 			    .join(' / '));
+	}
+	// A figure left blank while the API it reads has the field.
+	for (const f of all.filter((f) => f.raw === null)) {
+		const got = (seen.bodies[f.src] || []).slice(-1)[0];
+		const v = got ? pick(got, f.field) : undefined;
+		if (v !== undefined && v !== null && typeof v !== 'object')
+			wrong.push(`${f.src} ${f.field}: page blank, API ` +
+			    JSON.stringify(v));
 	}
 	ok(figs.length >= 60 && wrong.length === 0,
 	    `every figure shown equals the API's answer (${figs.length} ` +

@@ -181,7 +181,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fz_ready)
 		fuzz_netrec_setup();
 	e = netrec_parse(data, size, FZ_NOW, fz_net, &r);
-	fuzz_netrec_check(netrec_strerror(e) != NULL);
+	fuzz_netrec_check(netrec_strerror(e) != NULL &&
+	    strcmp(netrec_strerror(e), "unknown error") != 0);
 	if (e != NETREC_OK) {
 		static const struct netrec zero;
 

@@ -23,25 +23,15 @@ export CHORUS_TEST_VERIFIER_DAYS=60
 NET=nodestest
 
 # The test times many handshakes, and a node without standing takes only
-# new-node-sessions-per-hour of them (20 by default): lift the limit by
-# adding a line to the configuration net_node writes, then run the node.
-wrap() {
-	cat >"$T_DIR/$1" <<EOF
-#!/bin/sh
-echo "new-node-sessions-per-hour = 0" >>"\$2"
-exec "$2" "\$@"
-EOF
-	chmod +x "$T_DIR/$1"
-}
-wrap honest "$CHORUSD"
-wrap scorer "$TAMPER"
+# new-node-sessions-per-hour of them (20 by default): lift the limit.
+NODE_CONF="new-node-sessions-per-hour = 0"
 # chorus with a time limit: every run ends by itself.
 ch() { timeout 30 "$CHORUS" "$@"; }
 status() { net_get "$1" /api/v1/status | jq -r ".node.$2"; }
 
 rc=0
-net_node 1 $NET "$T_DIR/scorer" || rc=1
-for i in 2 3 4; do net_node $i $NET "$T_DIR/honest" "127.0.0.1:$DHT1" || rc=1; done
+net_node 1 $NET "$TAMPER" || rc=1
+for i in 2 3 4; do net_node $i $NET "$CHORUSD" "127.0.0.1:$DHT1" || rc=1; done
 ok $rc "four nodes start, nodes 2-4 bootstrap through node 1"
 API="http://127.0.0.1:$HTTP1"
 for i in 1 2 3 4; do

@@ -129,7 +129,7 @@ test_params(void)
 	};
 	struct probe_session s;
 	size_t i;
-	int e, zero;
+	int e, f, zero;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		tap_is_int(probe_params_check(&cases[i].p), cases[i].want,
@@ -142,10 +142,14 @@ test_params(void)
 	tap_ok(tap_is_zero(&s, sizeof(s)), "and leaves the session zeroed");
 
 	zero = 1;
-	for (e = PROBE_OK; e <= PROBE_ECRYPTO; e++)
+	for (e = PROBE_OK; e <= PROBE_ECRYPTO; e++) {
 		if (probe_strerror(e)[0] == '\0' ||
 		    strcmp(probe_strerror(e), "unknown error") == 0)
 			zero = 0;
+		for (f = PROBE_OK; f < e; f++)
+			if (strcmp(probe_strerror(e), probe_strerror(f)) == 0)
+				zero = 0;
+	}
 	tap_ok(zero, "every error has its own text");
 	tap_is_str(probe_strerror(PROBE_ETIME), "session too long",
 	    "ETIME text");
