@@ -16,7 +16,7 @@ static const struct {
 	{ "keygen", cmd_keygen, "keygen [--out FILE]" },
 	{ "status", cmd_status, "status [--json] URL" },
 	{ "room", cmd_room, "room create --node HOST:PORT --node-key KEY "
-	    "[--node ...] [--api URL] [--password P]" },
+	    "[--node ...] [--api URL] [--password P] [--mixed]" },
 	{ "join", cmd_join, "join LINK [--send F.wav] [--record F.wav] "
 	    "[--duration S] [--stats json] [--api URL]" },
 	{ "kick", cmd_kick, "kick LINK CLIENT-ID" },

@@ -21,6 +21,7 @@
 #include "chorus/encode.h"
 #include "cli.h"
 #include "client.h"
+#include "rclient.h"
 
 #define CLI_HTTP_TIMEOUT_SECS	5
 
@@ -203,6 +204,7 @@ cli_exit_code(unsigned code)
 	case CTRL_E_ROOM_FULL:
 	case CTRL_E_NODE_FULL:
 	case CTRL_E_DRAINING:
+	case CTRL_E_NO_MIXING:
 		return CLIENT_EXIT_FULL;
 	case CTRL_E_UNKNOWN_ROOM:
 		return CLIENT_EXIT_NO_ROOM;
@@ -210,8 +212,27 @@ cli_exit_code(unsigned code)
 		return CLIENT_EXIT_KICKED;
 	case CTRL_E_NOT_ALLOWED:
 		return CLIENT_EXIT_NOT_ALLOWED;
+	case RCLIENT_E_MIXED:
+	case RCLIENT_E_NOT_MIXED:
+		return CLIENT_EXIT_MODE;
 	default:
 		return CLIENT_EXIT_FAILED;
+	}
+}
+
+const char *
+cli_code_text(unsigned code)
+{
+	switch (code) {
+	case RCLIENT_E_MIXED:
+		return "not joined: the node says this room is mixed (the node "
+		    "would hear it: not end-to-end encrypted), and the link "
+		    "does not say mixed=1";
+	case RCLIENT_E_NOT_MIXED:
+		return "not joined: the link says this room is mixed, and the "
+		    "node does not mix it";
+	default:
+		return ctrl_code_text(code);
 	}
 }
 

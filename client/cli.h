@@ -38,6 +38,8 @@ void	cli_link_node_text(const struct room_link *, size_t i, char *out,
 	    size_t outlen);
 /* Exit status for a node's refusal (enum ctrl_code) and a conn failure. */
 int	cli_exit_code(unsigned code);
+/* What a refusal means: ctrl_code_text(), or the client's own. */
+const char *cli_code_text(unsigned code);
 int	cli_exit_conn(enum conn_error);
 /* Run the loop until *done or timeout_ms (0: no limit); 0 if done. */
 int	cli_run(struct event_base *, const int *done, unsigned timeout_ms);

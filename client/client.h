@@ -17,6 +17,7 @@
 #define CLIENT_EXIT_KICKED	9
 #define CLIENT_EXIT_LOST	10	/* the node stopped answering */
 #define CLIENT_EXIT_NOT_ALLOWED	11	/* not a moderator */
+#define CLIENT_EXIT_MODE	12	/* mixed or not: node and link differ */
 
 int	cmd_keygen(int argc, char *argv[]);
 int	cmd_status(int argc, char *argv[]);

@@ -146,9 +146,12 @@ join_joined_cb(struct rclient *rc, void *arg)
 	struct join *j = arg;
 	char node[ROOM_HOST_MAX + 16];
 
-	(void)rc;
 	j->joined = 1;
 	j->t0 = conn_now_usec();
+	if (rclient_is_mixed(rc))
+		fprintf(stderr, "chorus join: this room is MIXED: the node "
+		    "decodes and mixes its audio, so it is not end-to-end "
+		    "encrypted\n");
 	if (j->a->link.nnodes > 1) {
 		cli_link_node_text(&j->a->link, j->a->node, node, sizeof(node));
 		fprintf(stderr, "chorus join: joined node %s\n", node);
@@ -206,7 +209,7 @@ join_error_cb(struct rclient *rc, unsigned code, uint8_t about, void *arg)
 
 	(void)rc;
 	(void)about;
-	fprintf(stderr, "chorus join: %s\n", ctrl_code_text(code));
+	fprintf(stderr, "chorus join: %s\n", cli_code_text(code));
 	j->exit = cli_exit_code(code);
 	j->done = 1;
 }
@@ -278,8 +281,11 @@ join_stats(struct join *j)
 	    "keys_received", (json_int_t)rs->keys_received,
 	    "rekeys", (json_int_t)cs->rekeys);
 	cli_link_node_text(&j->a->link, j->a->node, node, sizeof(node));
-	if (o != NULL)
+	if (o != NULL) {
 		json_object_set_new(o, "node", json_string(node));
+		json_object_set_new(o, "mixed",
+		    json_boolean(rclient_is_mixed(j->rc)));
+	}
 	if (o != NULL) {
 		json_dumpf(o, stdout, JSON_COMPACT);
 		fputc('\n', stdout);

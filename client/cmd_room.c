@@ -8,6 +8,10 @@
  * owner can promote moderators later.  The creator's identity is
  * promoted to moderator in the creation itself, so it can kick and
  * rotate keys from `chorus join`.
+ *
+ * --mixed asks the node to mix the room (decode, mix and re-encode its
+ * audio): the owner signs a MIXED record into the creation and the link
+ * says mixed=1, because such a room is not end-to-end encrypted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,13 +35,14 @@
 			"--node-key KEY [--node HOST:PORT [--node-key KEY]]...\n" \
 			"       [--api URL] [--password P] [--identity FILE] " \
 			"[--room-key FILE]\n" \
-			"       [--network-key FILE] [--tcp] [--timeout S]\n"
+			"       [--network-key FILE] [--tcp] [--timeout S] " \
+			"[--mixed]\n"
 
 struct room_create {
 	const char	*node[ROOM_MAX_NODES], *node_key[ROOM_MAX_NODES];
 	size_t		 nnodes, nkeys;
 	const char	*password, *identity, *room_key, *network_key, *api;
-	int		 tcp;
+	int		 tcp, mixed;
 	double		 timeout;
 	int		 done, exit;
 	struct rclient	*rc;
@@ -87,8 +92,8 @@ room_args(int argc, char *argv[], struct room_create *a)
 	for (i = 2; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(o, "--tcp") == 0) {
-			a->tcp = 1;
+		if (strcmp(o, "--tcp") == 0 || strcmp(o, "--mixed") == 0) {
+			*(o[2] == 't' ? &a->tcp : &a->mixed) = 1;
 			continue;
 		}
 		if (v == NULL)
@@ -155,25 +160,30 @@ room_nodes(struct room_create *a, struct room_link *l)
 	return CLIENT_EXIT_OK;
 }
 
-/* The owner's PROMOTE record for the creator's identity. */
+/*
+ * The owner's PROMOTE record for the creator's identity (me), or with
+ * me NULL its MIXED record.
+ */
 static int
-room_promote_self(const uint8_t seed[32], const uint8_t room_id[ROOM_ID_LEN],
+room_owner_record(const uint8_t seed[32], const uint8_t room_id[ROOM_ID_LEN],
     const struct identity *me, uint8_t out[RECORD_LEN])
 {
 	struct record r;
 
 	memset(&r, 0, sizeof(r));
-	r.kind = RECORD_PROMOTE;
+	r.kind = me != NULL ? RECORD_PROMOTE : RECORD_MIXED;
 	memcpy(r.room_id, room_id, ROOM_ID_LEN);
 	r.issued = (uint64_t)time(NULL);
-	memcpy(r.target, me->ed_pub, sizeof(r.target));
+	if (me != NULL)
+		memcpy(r.target, me->ed_pub, sizeof(r.target));
 	return record_sign(&r, seed, out);
 }
 
 /* Fill the link, derive the keys, write the room key file. */
 static int
 room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
-    struct room_keys *k, const struct identity *me, uint8_t rec[RECORD_LEN])
+    struct room_keys *k, const struct identity *me,
+    uint8_t rec[2][RECORD_LEN])
 {
 	uint8_t pub[ROOM_PUB_LEN];
 	char path[64], id[ROOM_ID_STRLEN], err[512];
@@ -188,8 +198,11 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 	    room_id_from_key(pub, l->room_id) == -1)
 		return CLIENT_EXIT_FAILED;
 	l->password = a->password != NULL;
+	l->mixed = a->mixed;
 	if (room_keys_derive(l->secret, a->password, l->room_id, k) == -1 ||
-	    room_promote_self(seed, l->room_id, me, rec) == -1)
+	    room_owner_record(seed, l->room_id, me, rec[0]) == -1 ||
+	    (a->mixed && room_owner_record(seed, l->room_id, NULL, rec[1]) ==
+	    -1))
 		return CLIENT_EXIT_FAILED;
 	room_id_string(l->room_id, id);
 	if (a->room_key == NULL) {
@@ -207,7 +220,7 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 /* The secrets one creation attempt needs. */
 struct room_secrets {
 	uint8_t			 seed[32];
-	uint8_t			 rec[RECORD_LEN];
+	uint8_t			 rec[2][RECORD_LEN];	/* promote, mixed */
 	struct room_keys	 k;
 	struct identity		 me;
 	uint8_t			 psk[32];
@@ -241,8 +254,8 @@ room_try(struct room_create *a, const struct room_link *l, size_t i,
 		fprintf(stderr, "chorus room create: %s\n", err);
 		goto done;
 	}
-	if (rclient_create(a->rc, sec->seed, sec->k.join_key, sec->rec, 1) ==
-	    -1)
+	if (rclient_create(a->rc, sec->seed, sec->k.join_key, sec->rec[0],
+	    a->mixed ? 2 : 1) == -1)
 		goto done;
 	a->exit = CLIENT_EXIT_UNREACHABLE;
 	(void)cli_run(base, &a->done, (unsigned)(a->timeout * 1000) + 2000);
@@ -332,6 +345,10 @@ room_create(struct room_create *a)
 		printf("%s\n", link);
 		fprintf(stderr, "room key written to %s (keep it: it signs "
 		    "the room's records)\n", a->room_key);
+		if (a->mixed)
+			fprintf(stderr, "this room is MIXED: the node decodes "
+			    "and mixes its audio, so it is not end-to-end "
+			    "encrypted; the link says so (mixed=1)\n");
 	} else if (rc == CLIENT_EXIT_OK)
 		rc = CLIENT_EXIT_FAILED;
 	if (rc != CLIENT_EXIT_OK && a->room_key != NULL)

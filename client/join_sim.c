@@ -3,8 +3,8 @@
  * one process, for load tests and the SFU benchmark.
  *
  * Each has its own identity, UDP socket and session.  The first K speak:
- * every 20 ms each sends a sealed 80-byte payload (the size of a voice
- * Opus packet; the node cannot tell) with the VAD flag and a steady
+ * every 20 ms each sends a real Opus packet of a tone of its own (300 +
+ * 150 i Hz; a mixing node decodes it) with the VAD flag and a steady
  * level, speaker i at -(10 + 3 i) dBov so the loudest are known.  The
  * rest listen, open every frame (so tampering would show) and count the
  * distinct senders they hear each second.  Because senders and receivers
@@ -22,13 +22,13 @@
 #include <event2/event.h>
 #include <jansson.h>
 
+#include "audio.h"
 #include "chorus/crypto.h"
 #include "cli.h"
 #include "client.h"
 #include "join.h"
 #include "rclient.h"
 
-#define SIM_PAYLOAD		80
 #define SIM_RING		256	/* send times kept per speaker */
 #define SIM_MAX_SAMPLES		2000000	/* delay samples kept */
 #define SIM_JOIN_GRACE_SEC	20	/* most time to get everyone in */
@@ -44,6 +44,7 @@ struct sim_part {
 	int			 speaker;	/* index, or -1 */
 	int			 failed;
 	uint32_t		 seq;
+	struct audio_enc	*enc;		/* speakers */
 };
 
 struct sim {
@@ -142,11 +143,30 @@ sim_failed_cb(struct rclient *rc, void *arg)
 }
 
 /* Speakers send the frames due since the last tick. */
+/* Speaker p's frame number seq: its tone, encoded; 0 or -1. */
+static int
+sim_voice(struct sim_part *p, uint8_t *pkt, size_t *len)
+{
+	int16_t pcm[AUDIO_FRAME];
+	double f = 300.0 + 150.0 * p->speaker, t;
+	uint8_t level;
+	size_t i;
+	int vad;
+
+	for (i = 0; i < AUDIO_FRAME; i++) {
+		t = (double)((uint64_t)p->seq * AUDIO_FRAME + i) / AUDIO_RATE;
+		pcm[i] = (int16_t)(8000.0 * sin(2.0 * M_PI * f * t));
+	}
+	return p->enc != NULL && audio_enc_frame(p->enc, pcm, pkt,
+	    AUDIO_MAX_PACKET, len, &vad, &level) == 0 ? 0 : -1;
+}
+
 static void
 sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	static const uint8_t payload[SIM_PAYLOAD] = { 0x78 };
+	uint8_t pkt[AUDIO_MAX_PACKET];
 	struct sim *s = arg;
+	size_t len;
 	uint64_t now = conn_now_usec(), due;
 	struct sim_part *p;
 	unsigned i;
@@ -189,9 +209,9 @@ sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 		    s->a->speakers) / 20000;
 		while (p->seq < due) {
 			s->sent_at[p->speaker][p->seq % SIM_RING] = conn_now_usec();
-			if (rclient_send_media(p->rc, payload, sizeof(payload),
-			    1, (uint8_t)(10 + 3 * p->speaker),
-			    p->seq * 960) == 0)
+			if (sim_voice(p, pkt, &len) == 0 &&
+			    rclient_send_media(p->rc, pkt, len, 1,
+			    (uint8_t)(10 + 3 * p->speaker), p->seq * 960) == 0)
 				s->frames_sent++;
 			p->seq++;
 		}
@@ -294,6 +314,8 @@ sim_start(struct sim *s)
 
 		p->sim = s;
 		p->speaker = i < s->a->speakers ? (int)i : -1;
+		if (p->speaker >= 0 && (p->enc = audio_enc_new(0, 0)) == NULL)
+			return -1;
 		o.me = &p->me;
 		if (cli_ephemeral_identity(&p->me) == -1 ||
 		    (p->rc = rclient_new(s->base, &o, &cb, p, err,
@@ -348,6 +370,7 @@ done:
 		if (s.p[i].joined)
 			rclient_leave(s.p[i].rc);
 		rclient_free(s.p[i].rc);
+		audio_enc_free(s.p[i].enc);
 		identity_wipe(&s.p[i].me);
 	}
 	if (s.ev_tick != NULL)

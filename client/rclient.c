@@ -5,6 +5,15 @@
  * public key must hash to the room ID of the link, records must verify
  * against it, key blobs must come from a moderator's static key, and
  * every media frame must authenticate under its sender's key.
+ *
+ * A mixed room is the exception the user asked for: only if the link
+ * says mixed=1, the node says so in JOINED, and the owner's signed MIXED
+ * record has been applied (the node sends it first, as RECORDED) does
+ * the client seal its audio with keys the node can derive
+ * (room_mixed_keys_derive) and take the node's mixes, which come as
+ * sender 0 (the shared mix) and as its own member index (its
+ * mix-minus).  Until then it is not joined; a disagreement between the
+ * link and JOINED refuses the room.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +35,9 @@ struct rclient {
 	struct conn		*conn;
 	struct room_keys	 keys;		/* join key, epoch 0 media key */
 	int			 have_keys;
+	int			 mixed;		/* the node mixes this room */
+	int			 mixed_claimed;	/* JOINED said so; record due */
+	struct room_mixed_keys	 mixed_keys;
 	int			 want_join;
 	int			 joined;
 	uint32_t		 member;
@@ -184,6 +196,8 @@ rclient_rotate(struct rclient *rc, const uint8_t exclude[CRYPTO_ED25519_PUB_LEN]
 
 	if (!rc->joined || RAND_bytes(key, sizeof(key)) != 1)
 		return -1;
+	if (rc->mixed)
+		return 0;	/* the node holds a mixed room's keys anyway */
 	rclient_epoch_add(rc, (uint16_t)(rc->epoch + 1), key);
 	crypto_wipe(key, sizeof(key));
 	if ((to = calloc(rc->npeers + 1, sizeof(*to))) == NULL)
@@ -232,14 +246,56 @@ rclient_on_roster(struct rclient *rc, const struct ctrl_msg *m)
 	}
 }
 
+/*
+ * A mixed room: seal with the key the node opens, and take its mixes
+ * (sender 0, and our own index for our mix-minus) as two peers.
+ */
+static int
+rclient_mixed_setup(struct rclient *rc)
+{
+	uint32_t from[2];
+	struct rpeer *p;
+	size_t i;
+
+	if (room_mixed_keys_derive(rc->keys.join_key, rc->room_id,
+	    &rc->mixed_keys) == -1 ||
+	    media_sender_key(rc->mixed_keys.up, 0, rc->member,
+	    rc->send_key) == -1)
+		return -1;
+	from[0] = RCLIENT_MIX_SHARED;
+	from[1] = rc->member;
+	for (i = 0; i < 2; i++) {
+		if ((p = rclient_peer(rc, from[i], 1)) == NULL ||
+		    media_sender_key(rc->mixed_keys.down, 0, from[i],
+		    p->sender_key) == -1)
+			return -1;
+		p->present = 1;
+		p->have_key = 1;
+		p->key_epoch = 0;
+	}
+	rc->mixed = 1;
+	return 0;
+}
+
 static void
 rclient_on_joined(struct rclient *rc, const struct ctrl_msg *m)
 {
+	int want = rc->o.link != NULL && rc->o.link->mixed;
+	int is = m->mode == CTRL_MODE_MIXED;
+
 	if (policy_init(&rc->policy, m->room_pub) == -1 ||
 	    memcmp(rc->policy.room_id, rc->room_id, ROOM_ID_LEN) != 0) {
 		/* Not the room of our link: refuse to talk there. */
 		if (rc->cb.error != NULL)
 			rc->cb.error(rc, CTRL_E_UNKNOWN_ROOM, CTRL_JOIN, rc->arg);
+		return;
+	}
+	/* Never send audio the node can hear unless the link said so. */
+	if (want != is) {
+		rclient_leave(rc);
+		if (rc->cb.error != NULL)
+			rc->cb.error(rc, is ? RCLIENT_E_MIXED :
+			    RCLIENT_E_NOT_MIXED, CTRL_JOIN, rc->arg);
 		return;
 	}
 	rc->have_policy = 1;
@@ -249,7 +305,9 @@ rclient_on_joined(struct rclient *rc, const struct ctrl_msg *m)
 	rc->seq = 0;
 	(void)media_sender_key(rc->keys.media_key, 0, rc->member,
 	    rc->send_key);
-	if (rc->cb.joined != NULL)
+	/* A mixed room is joined once the owner's MIXED record is here. */
+	rc->mixed_claimed = is;
+	if (!is && rc->cb.joined != NULL)
 		rc->cb.joined(rc, rc->arg);
 }
 
@@ -262,6 +320,16 @@ rclient_on_record(struct rclient *rc, const struct ctrl_msg *m)
 	    RECORD_OK || policy_apply(&rc->policy, &r) != RECORD_OK)
 		return;		/* the node passed on something false */
 	rc->st.records++;
+	if (r.kind == RECORD_MIXED && rc->mixed_claimed && !rc->mixed) {
+		if (rclient_mixed_setup(rc) == -1) {
+			rclient_leave(rc);
+			if (rc->cb.failed != NULL)
+				rc->cb.failed(rc, rc->arg);
+			return;
+		}
+		if (rc->cb.joined != NULL)
+			rc->cb.joined(rc, rc->arg);
+	}
 	if ((r.kind == RECORD_KICK || r.kind == RECORD_BAN) &&
 	    rc->nkicked < RCLIENT_MAX_KICKED && !rclient_is_kicked(rc,
 	    r.target))
@@ -277,8 +345,8 @@ rclient_on_key(struct rclient *rc, const struct ctrl_msg *m)
 	uint8_t key[MEDIA_KEY_LEN];
 	struct rpeer *from = rclient_peer(rc, m->member, 0);
 
-	/* Only a moderator's rotation counts. */
-	if (from == NULL || !from->present || !rc->have_policy ||
+	/* Only a moderator's rotation counts; a mixed room has none. */
+	if (rc->mixed || from == NULL || !from->present || !rc->have_policy ||
 	    !policy_is_moderator(&rc->policy, from->ed_pub))
 		return;
 	if (keyblob_open(rc->o.me->x_priv, from->x_pub, rc->room_id, m->epoch,
@@ -454,6 +522,7 @@ rclient_free(struct rclient *rc)
 		return;
 	conn_free(rc->conn);
 	room_keys_wipe(&rc->keys);
+	room_mixed_keys_wipe(&rc->mixed_keys);
 	free(rc->peers);
 	crypto_wipe(rc, sizeof(*rc));
 	free(rc);
@@ -527,7 +596,7 @@ rclient_send_media(struct rclient *rc, const uint8_t *opus, size_t len,
 	struct media_header h;
 	size_t n;
 
-	if (!rc->joined)
+	if (!rc->joined || rc->mixed_claimed != rc->mixed)
 		return -1;
 	memset(&h, 0, sizeof(h));
 	h.version = MEDIA_VERSION;
@@ -554,6 +623,12 @@ uint32_t
 rclient_member(const struct rclient *rc)
 {
 	return rc->member;
+}
+
+int
+rclient_is_mixed(const struct rclient *rc)
+{
+	return rc->mixed;
 }
 
 uint16_t

@@ -18,6 +18,15 @@
 
 #define RCLIENT_EPOCHS		4	/* media keys kept (current and older) */
 #define RCLIENT_MAX_KICKED	256
+/* In a mixed room, the sender number of the node's shared mix. */
+#define RCLIENT_MIX_SHARED	0
+/*
+ * Refusals of the client's own, passed to the error callback beside
+ * enum ctrl_code: the node says the room is mixed and the link does not
+ * (the client will not let the node hear it), or the other way round.
+ */
+#define RCLIENT_E_MIXED		0x100
+#define RCLIENT_E_NOT_MIXED	0x101
 
 struct rclient;
 
@@ -90,6 +99,8 @@ int		 rclient_send_media(struct rclient *, const uint8_t *opus,
 void		 rclient_skip(struct rclient *);
 uint32_t	 rclient_member(const struct rclient *);
 uint16_t	 rclient_epoch(const struct rclient *);
+/* 1 once joined to a mixed room (not end-to-end encrypted). */
+int		 rclient_is_mixed(const struct rclient *);
 const struct rclient_stats *rclient_stats(const struct rclient *);
 /* The peers array (n entries, some not present). */
 struct rpeer	*rclient_peers(struct rclient *, size_t *n);

@@ -47,6 +47,7 @@ static const char *const chorus_drop_names[CD_NDROPS] = {
 	[CD_FULL] = "full",
 	[CD_SPOOFED] = "spoofed_sender",
 	[CD_NOT_IN_ROOM] = "not_in_room",
+	[CD_MIX_AUTH] = "mix_auth",
 	[CD_SEND] = "send",
 	[CD_NEW_NODE] = "new_node_limit",
 };
@@ -872,6 +873,8 @@ chorus_metrics(struct chorus *ch, FILE *out)
 	    "Chorus client sessions open.", (double)ch->nsessions);
 	metrics_render_gauge(out, "chorus_rooms_open", "Rooms on the node.",
 	    (double)ch->nrooms);
+	metrics_render_gauge(out, "chorus_rooms_mixed",
+	    "Rooms the node decodes and mixes.", (double)ch->nmixed);
 	metrics_render_one(out, "chorus_handshakes_total", METRIC_COUNTER,
 	    "Handshakes completed (new sessions and rekeys).", NULL, NULL,
 	    (double)ch->handshakes);

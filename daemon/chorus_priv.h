@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "chorus/frame.h"
+#include "chorus/media.h"
 #include "chorus/record.h"
 #include "chorus/session.h"
 #include "chorus/speaker.h"
@@ -48,6 +49,7 @@ enum chorus_drop {
 	CD_NOT_IN_ROOM,		/* media from a session outside a room */
 	CD_SEND,		/* socket or connection full */
 	CD_NEW_NODE,		/* new-node-sessions-per-hour reached */
+	CD_MIX_AUTH,		/* a mixed room's frame failed to open */
 	CD_NDROPS
 };
 
@@ -75,6 +77,10 @@ struct member {
 	uint64_t		 joined_unix;	/* wall clock, for kick records */
 	size_t			 slot;		/* in room->members[] */
 	uint64_t		 rx_packets, tx_packets;
+	/* Mixed rooms: its sender key, and that of its mix-minus. */
+	uint8_t			 mix_up[MEDIA_KEY_LEN];		/* secret */
+	uint8_t			 mix_down[MEDIA_KEY_LEN];	/* secret */
+	uint32_t		 mix_seq;	/* of its mix-minus stream */
 };
 
 struct room {
@@ -94,6 +100,7 @@ struct room {
 	uint16_t		 epoch;
 	uint64_t		 empty_since_usec;	/* 0 while occupied */
 	uint64_t		 media_in, media_out, suppressed;
+	struct room_mix		*mix;		/* mixed rooms only */
 };
 
 struct chorus {
@@ -127,6 +134,7 @@ struct chorus {
 
 	TAILQ_HEAD(, room)	 rooms;
 	unsigned		 nrooms;
+	unsigned		 nmixed;	/* of which mixed */
 
 	struct event		*ev_tick;
 	uint64_t		 drops[CD_NDROPS];
@@ -158,5 +166,20 @@ void	room_media(struct chorus *, struct csess *, const uint8_t *frame,
 void	room_leave(struct chorus *, struct csess *, const char *why);
 void	room_tick(struct chorus *, uint64_t now_usec);
 void	room_free_all(struct chorus *);
+/* Send SPEAKERS if the selection changed (and tell a room's mixer). */
+void	room_speakers_changed(struct room *);
+struct member *room_member_by_index(struct room *, uint32_t index);
+
+/* room_mix.c: mixed rooms */
+struct media_header;
+/* Mix the new room r: 0, or -1 (max-mixed-rooms, out of memory). */
+int	room_mix_start(struct chorus *, struct room *);
+void	room_mix_free(struct chorus *, struct room *);
+/* Derive a new member's keys. */
+int	room_mix_member(struct room *, struct member *);
+void	room_mix_speakers(struct room *, const uint32_t *members, size_t n);
+void	room_mix_media(struct chorus *, struct room *, struct member *,
+	    const struct media_header *, const uint8_t *frame, size_t len);
+json_t	*room_mix_json(const struct room *);
 
 #endif

@@ -96,6 +96,10 @@ struct conf {
 	unsigned	 max_room_members;
 	unsigned	 full_forward_limit;
 	unsigned	 forward_speakers;
+	unsigned	 max_mixed_rooms;
+	unsigned	 mix_speakers;
+	unsigned	 mix_bitrate;
+	unsigned	 mix_complexity;
 
 	/* Node network */
 	int		 dht;				/* join the DHT */

@@ -37,6 +37,7 @@ room_free(struct chorus *ch, struct room *r)
 {
 	TAILQ_REMOVE(&ch->rooms, r, entry);
 	ch->nrooms--;
+	room_mix_free(ch, r);
 	free(r->members);
 	free(r->spk);
 	crypto_wipe(r, sizeof(*r));
@@ -85,7 +86,8 @@ room_announce(struct room *r, const struct member *m, uint8_t event)
 
 	room_entry(m, event, &e);
 	buf_wr_init(&w, msg, sizeof(msg));
-	if (ctrl_put_roster(&w, &e, 1) == 0)
+	if (ctrl_put_roster(&w, r->policy.mixed ? CTRL_MODE_MIXED :
+	    CTRL_MODE_E2E, &e, 1) == 0)
 		room_broadcast(r, msg, buf_wr_len(&w), m);
 }
 
@@ -100,6 +102,7 @@ room_welcome(struct room *r, struct member *m)
 
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_joined(&w, m->index, r->epoch, (uint16_t)r->limit,
+	    r->policy.mixed ? CTRL_MODE_MIXED : CTRL_MODE_E2E,
 	    r->policy.room_pub) == 0)
 		(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
 	for (i = 0; i < r->nrecords; i++) {
@@ -113,7 +116,8 @@ room_welcome(struct room *r, struct member *m)
 			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
 		if (n == CTRL_MAX_ROSTER || (i == r->limit && n > 0)) {
 			buf_wr_init(&w, msg, sizeof(msg));
-			if (ctrl_put_roster(&w, e, n) == 0)
+			if (ctrl_put_roster(&w, r->policy.mixed ?
+			    CTRL_MODE_MIXED : CTRL_MODE_E2E, e, n) == 0)
 				(void)chorus_send_control(m->cs, msg,
 				    buf_wr_len(&w));
 			n = 0;
@@ -122,7 +126,7 @@ room_welcome(struct room *r, struct member *m)
 }
 
 /* Announce the selected speakers to everyone. */
-static void
+void
 room_speakers_changed(struct room *r)
 {
 	size_t slots[SPEAKER_MAX_FORWARD];
@@ -137,6 +141,8 @@ room_speakers_changed(struct room *r)
 	for (i = 0; i < n; i++)
 		members[i] = r->members[slots[i]] != NULL ?
 		    r->members[slots[i]]->index : 0;
+	if (r->mix != NULL)
+		room_mix_speakers(r, members, (size_t)n);
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_speakers(&w, members, (size_t)n) == 0)
 		room_broadcast(r, msg, buf_wr_len(&w), NULL);
@@ -158,11 +164,24 @@ room_leave(struct chorus *ch, struct csess *cs, const char *why)
 	cs->member = NULL;
 	room_announce(r, m, CTRL_ROSTER_LEFT);
 	room_speakers_changed(r);
+	crypto_wipe(m, sizeof(*m));
 	free(m);
 	if (r->nmembers == 0) {
 		r->empty_since_usec = chorus_now(ch);
 		chorus_tick_arm(ch);
 	}
+}
+
+/* 1 if a CREATE carries a MIXED record (checked in full later). */
+static int
+room_create_mixed(const struct ctrl_msg *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->records[i * RECORD_LEN + 1] == RECORD_MIXED)
+			return 1;
+	return 0;
 }
 
 static void
@@ -187,7 +206,9 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		return;
 	}
 	if ((r = room_find(ch, id)) != NULL) {
-		if (!crypto_memeq(r->join_key, c->join_key, ROOM_KEY_LEN)) {
+		/* The owner again: the same join key, the same mode. */
+		if (!crypto_memeq(r->join_key, c->join_key, ROOM_KEY_LEN) ||
+		    room_create_mixed(c) != (r->mix != NULL)) {
 			chorus_send_error(cs, CTRL_E_ROOM_EXISTS, CTRL_CREATE);
 			return;
 		}
@@ -219,11 +240,17 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	r->limit = conf->max_room_members;
 	r->next_index = 1;
 	r->empty_since_usec = chorus_now(ch);
-	speaker_init(&r->sel, r->spk, r->limit, conf->forward_speakers);
+	speaker_init(&r->sel, r->spk, r->limit, r->policy.mixed ?
+	    conf->mix_speakers : conf->forward_speakers);
+	if (r->policy.mixed && room_mix_start(ch, r) == -1) {
+		chorus_send_error(cs, CTRL_E_NO_MIXING, CTRL_CREATE);
+		goto fail;
+	}
 	TAILQ_INSERT_TAIL(&ch->rooms, r, entry);
 	ch->nrooms++;
 	chorus_tick_arm(ch);
-	log_info("chorus: room %s created", r->fpr);
+	log_info("chorus: room %s created%s", r->fpr, r->mix != NULL ?
+	    " (mixed)" : "");
 created:
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_created(&w, id) == 0)
@@ -282,6 +309,10 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	m->slot = slot;
 	m->index = r->next_index++;
 	m->joined_unix = (uint64_t)time(NULL);
+	if (r->mix != NULL && room_mix_member(r, m) == -1) {
+		free(m);
+		return;
+	}
 	r->members[slot] = m;
 	r->nmembers++;
 	r->empty_since_usec = 0;
@@ -303,7 +334,7 @@ room_member_by_id(struct room *r, const uint8_t *ed_pub)
 	return NULL;
 }
 
-static struct member *
+struct member *
 room_member_by_index(struct room *r, uint32_t index)
 {
 	size_t i;
@@ -322,14 +353,16 @@ room_member_by_index(struct room *r, uint32_t index)
 static void
 room_keep_record(struct room *r, const uint8_t rec[RECORD_LEN])
 {
-	size_t i, drop = 0;
+	size_t i, drop;
 
 	if (r->nrecords == ROOM_MAX_RECORDS) {
-		for (i = 0; i < r->nrecords; i++)
-			if (r->records[i][1] == RECORD_KICK) {
-				drop = i;
+		/* The oldest kick, else the oldest record but the MIXED one. */
+		for (drop = 0; drop < r->nrecords; drop++)
+			if (r->records[drop][1] == RECORD_KICK)
 				break;
-			}
+		for (i = 0; drop == r->nrecords && i < r->nrecords; i++)
+			if (r->records[i][1] != RECORD_MIXED)
+				drop = i;
 		memmove(r->records[drop], r->records[drop + 1],
 		    (r->nrecords - drop - 1) * RECORD_LEN);
 		r->nrecords--;
@@ -351,7 +384,9 @@ room_record(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		chorus_send_error(cs, CTRL_E_NOT_IN_ROOM, CTRL_RECORD);
 		return;
 	}
-	if (record_parse(c->records, RECORD_LEN, &rec) != RECORD_OK) {
+	/* A room's mode is fixed when it is created. */
+	if (record_parse(c->records, RECORD_LEN, &rec) != RECORD_OK ||
+	    rec.kind == RECORD_MIXED) {
 		chorus_send_error(cs, CTRL_E_BAD_RECORD, CTRL_RECORD);
 		return;
 	}
@@ -402,6 +437,9 @@ room_keys(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		chorus_send_error(cs, CTRL_E_NOT_ALLOWED, CTRL_KEYS);
 		return;
 	}
+	/* A mixed room's keys come from the join key: none to rotate. */
+	if (r->mix != NULL)
+		return;
 	for (i = 0; i < c->n; i++) {
 		ctrl_keys_get(c, i, &index, &blob);
 		if ((to = room_member_by_index(r, index)) == NULL ||
@@ -556,6 +594,10 @@ room_media(struct chorus *ch, struct csess *cs, const uint8_t *frame,
 	m->rx_packets++;
 	r->media_in++;
 	ch->media_in++;
+	if (r->mix != NULL) {
+		room_mix_media(ch, r, m, &h, frame, len);
+		return;
+	}
 	if (r->nmembers > ch->node->conf->full_forward_limit) {
 		int fwd = speaker_frame(&r->sel, m->slot, h.level, h.vad,
 		    chorus_now(ch));
@@ -583,7 +625,8 @@ room_tick(struct chorus *ch, uint64_t now)
 			room_free(ch, r);
 			continue;
 		}
-		if (r->nmembers > ch->node->conf->full_forward_limit) {
+		if (r->mix != NULL ||
+		    r->nmembers > ch->node->conf->full_forward_limit) {
 			speaker_tick(&r->sel, now);
 			room_speakers_changed(r);
 		}
@@ -600,24 +643,30 @@ chorus_rooms_json(struct chorus *ch)
 	if ((list = json_array()) == NULL)
 		return NULL;
 	TAILQ_FOREACH(r, &ch->rooms, entry) {
+		json_t *e;
+
 		members += r->nmembers;
-		json_array_append_new(list, json_pack(
+		e = json_pack(
 		    "{s:s, s:I, s:I, s:I, s:s, s:I, s:I, s:I, s:I}",
 		    "room", r->fpr,
 		    "members", (json_int_t)r->nmembers,
 		    "limit", (json_int_t)r->limit,
 		    "speakers", (json_int_t)r->sel.nselected,
-		    "forwarding", r->nmembers >
+		    "forwarding", r->mix != NULL ? "mixed" : r->nmembers >
 		    ch->node->conf->full_forward_limit ? "speakers" : "all",
 		    "key_epoch", (json_int_t)r->epoch,
 		    "media_in", (json_int_t)r->media_in,
 		    "media_forwarded", (json_int_t)r->media_out,
-		    "media_suppressed", (json_int_t)r->suppressed));
+		    "media_suppressed", (json_int_t)r->suppressed);
+		if (e != NULL && r->mix != NULL)
+			json_object_set_new(e, "mix", room_mix_json(r));
+		json_array_append_new(list, e);
 	}
-	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, "
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, "
 	    "s:o, s:o}",
 	    "sessions", (json_int_t)ch->nsessions,
 	    "rooms", (json_int_t)ch->nrooms,
+	    "mixed_rooms", (json_int_t)ch->nmixed,
 	    "members", (json_int_t)members,
 	    "max_rooms", (json_int_t)ch->node->conf->max_rooms,
 	    "max_room_members", (json_int_t)ch->node->conf->max_room_members,

@@ -20,7 +20,7 @@
 				    CRYPTO_ED25519_SIG_LEN + 1)
 #define CTRL_JOIN_LEN		(ROOM_ID_LEN + ROOM_PROOF_LEN)
 #define CTRL_KEYS_FIXED		(2 + 1)
-#define CTRL_JOINED_LEN		(4 + 2 + 2 + ROOM_PUB_LEN)
+#define CTRL_JOINED_LEN		(4 + 2 + 2 + 1 + ROOM_PUB_LEN)
 #define CTRL_SPEAKER_LEN	4
 #define CTRL_KEY_LEN		(4 + 2 + KEYBLOB_LEN)
 #define CTRL_ERROR_FIXED	(2 + 1 + 1)
@@ -44,6 +44,7 @@ static const char *const ctrl_code_texts[CTRL_E_MAX] = {
 	[CTRL_E_DRAINING] = "node is shutting down",
 	[CTRL_E_BAD_SIGNATURE] = "room creation not signed by the room key",
 	[CTRL_E_ALREADY_IN_ROOM] = "already in a room",
+	[CTRL_E_NO_MIXING] = "this node mixes no more rooms",
 };
 
 /* The text of a code; "unknown error" outside the enum. */
@@ -65,6 +66,13 @@ ctrl_text_valid(const uint8_t *p, size_t n)
 		if (p[i] < 0x20 || p[i] > 0x7e)
 			return 0;
 	return 1;
+}
+
+/* 1 if mode is one of enum ctrl_room_mode. */
+static int
+ctrl_mode_valid(uint8_t mode)
+{
+	return mode == CTRL_MODE_E2E || mode == CTRL_MODE_MIXED;
 }
 
 /* A count byte in min..max, then exactly that many entries of size bytes. */
@@ -97,13 +105,15 @@ ctrl_parse_create(struct buf_reader *rd, struct ctrl_msg *m)
 	return buf_get_ptr(rd, (size_t)n * RECORD_LEN, &m->records);
 }
 
-/* A CTRL_ROSTER: every entry's event must be known. */
+/* A CTRL_ROSTER: a known mode, and every entry's event known. */
 static int
 ctrl_parse_roster(struct buf_reader *rd, struct ctrl_msg *m)
 {
 	struct ctrl_roster_entry e;
 	size_t i;
 
+	if (buf_get_u8(rd, &m->mode) == -1 || !ctrl_mode_valid(m->mode))
+		return -1;
 	if (ctrl_get_entries(rd, 1, CTRL_MAX_ROSTER, CTRL_ROSTER_ENTRY_LEN,
 	    m) == -1)
 		return -1;
@@ -163,7 +173,7 @@ ctrl_parse_keys(struct buf_reader *rd, struct ctrl_msg *m)
 	return ctrl_get_entries(rd, 1, CTRL_MAX_KEYS, CTRL_KEY_ENTRY_LEN, m);
 }
 
-/* member, epoch, limit (not 0), room pub. */
+/* member, epoch, limit (not 0), mode, room pub. */
 static int
 ctrl_parse_joined(struct buf_reader *rd, struct ctrl_msg *m)
 {
@@ -171,6 +181,7 @@ ctrl_parse_joined(struct buf_reader *rd, struct ctrl_msg *m)
 	    buf_get_n32(rd, &m->member) == -1 ||
 	    buf_get_n16(rd, &m->epoch) == -1 ||
 	    buf_get_n16(rd, &m->limit) == -1 || m->limit == 0 ||
+	    buf_get_u8(rd, &m->mode) == -1 || !ctrl_mode_valid(m->mode) ||
 	    buf_get_ptr(rd, ROOM_PUB_LEN, &m->room_pub) == -1)
 		return -1;
 	return 0;
@@ -380,28 +391,30 @@ ctrl_put_created(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN])
 	return buf_wr_error(w);
 }
 
-/* limit is the room's member limit, at least 1. */
+/* limit is the room's member limit, at least 1; mode the room's mode. */
 int
 ctrl_put_joined(struct buf_writer *w, uint32_t member, uint16_t epoch,
-    uint16_t limit, const uint8_t room_pub[ROOM_PUB_LEN])
+    uint16_t limit, uint8_t mode, const uint8_t room_pub[ROOM_PUB_LEN])
 {
-	if (limit == 0)
+	if (limit == 0 || !ctrl_mode_valid(mode))
 		return -1;
 	buf_put_u8(w, CTRL_JOINED);
 	buf_put_n32(w, member);
 	buf_put_n16(w, epoch);
 	buf_put_n16(w, limit);
+	buf_put_u8(w, mode);
 	buf_put_bytes(w, room_pub, ROOM_PUB_LEN);
 	return buf_wr_error(w);
 }
 
+/* Every ROSTER repeats the mode, so no client misses it. */
 int
-ctrl_put_roster(struct buf_writer *w, const struct ctrl_roster_entry *e,
-    size_t n)
+ctrl_put_roster(struct buf_writer *w, uint8_t mode,
+    const struct ctrl_roster_entry *e, size_t n)
 {
 	size_t i;
 
-	if (n < 1 || n > CTRL_MAX_ROSTER)
+	if (!ctrl_mode_valid(mode) || n < 1 || n > CTRL_MAX_ROSTER)
 		return -1;
 	for (i = 0; i < n; i++)
 		if ((e[i].event != CTRL_ROSTER_PRESENT &&
@@ -409,6 +422,7 @@ ctrl_put_roster(struct buf_writer *w, const struct ctrl_roster_entry *e,
 		    e[i].x_pub == NULL || e[i].binding == NULL)
 			return -1;
 	buf_put_u8(w, CTRL_ROSTER);
+	buf_put_u8(w, mode);
 	buf_put_u8(w, (uint8_t)n);
 	for (i = 0; i < n; i++) {
 		buf_put_u8(w, e[i].event);

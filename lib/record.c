@@ -3,10 +3,11 @@
  * room creation proof and key blobs (doc/PROTOCOL.md "Room records").
  *
  * Owns the 186-byte record layout and its Ed25519 signature, struct
- * room_policy (the moderators and bans a room's records leave) with the
- * rules of who may sign what, and the sealed key blob that carries a new
- * media key from one member to another.  Nothing here reads a clock or
- * an RNG: times and ephemeral keys come from the caller.
+ * room_policy (the moderators, bans and mixed mode a room's records
+ * leave) with the rules of who may sign what, and the sealed key blob
+ * that carries a new media key from one member to another.  Nothing
+ * here reads a clock or an RNG: times and ephemeral keys come from the
+ * caller.
  */
 #include <stdint.h>
 #include <string.h>
@@ -33,7 +34,25 @@
 static int
 record_kind_valid(uint8_t kind)
 {
-	return kind >= RECORD_PROMOTE && kind <= RECORD_UNBAN;
+	return kind >= RECORD_PROMOTE && kind <= RECORD_MIXED;
+}
+
+/*
+ * 1 if the fields a kind does not use are zero: until outside BAN, and
+ * the target of MIXED (which is about the room, not a member).  A zero
+ * field that must stay zero keeps one encoding per record.
+ */
+static int
+record_unused_zero(const struct record *r)
+{
+	static const uint8_t zero[CRYPTO_ED25519_PUB_LEN];
+
+	if (r->kind != RECORD_BAN && r->until != 0)
+		return 0;
+	if (r->kind == RECORD_MIXED &&
+	    memcmp(r->target, zero, sizeof(zero)) != 0)
+		return 0;
+	return 1;
 }
 
 /* RECORD_LABEL || the signed 122 bytes of r, into msg. */
@@ -64,8 +83,7 @@ record_sign(struct record *r, const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
 {
 	uint8_t msg[RECORD_MSG_LEN];
 
-	if (!record_kind_valid(r->kind) ||
-	    (r->kind != RECORD_BAN && r->until != 0))
+	if (!record_kind_valid(r->kind) || !record_unused_zero(r))
 		goto fail;
 	if (crypto_ed25519_public(seed, r->signer) == -1 ||
 	    record_message(r, msg) == -1 ||
@@ -101,7 +119,7 @@ record_read(struct buf_reader *rd, struct record *r)
 	if (!record_kind_valid(r->kind))
 		return RECORD_ERR_KIND;
 	if (memcmp(reserved, zero, sizeof(zero)) != 0 ||
-	    (r->kind != RECORD_BAN && r->until != 0))
+	    !record_unused_zero(r))
 		return RECORD_ERR_RESERVED;
 	return RECORD_OK;
 }
@@ -222,14 +240,16 @@ policy_is_banned(const struct room_policy *p,
 /*
  * Who may sign r: the owner's room key anything; an active moderator a
  * kick, ban or unban, but not of the room key or of another active
- * moderator, so moderators cannot remove each other or the owner.
+ * moderator, so moderators cannot remove each other or the owner.  Only
+ * the owner makes a room mixed: it gives up end-to-end encryption.
  */
 static enum record_error
 policy_authorize(const struct room_policy *p, const struct record *r)
 {
 	if (memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) == 0)
 		return RECORD_OK;
-	if (r->kind == RECORD_PROMOTE || r->kind == RECORD_DEMOTE)
+	if (r->kind == RECORD_PROMOTE || r->kind == RECORD_DEMOTE ||
+	    r->kind == RECORD_MIXED)
 		return RECORD_ERR_AUTHORITY;
 	if (!policy_is_moderator(p, r->signer))
 		return RECORD_ERR_AUTHORITY;
@@ -279,6 +299,20 @@ policy_apply_ban(struct room_policy *p, const struct record *r)
 	return RECORD_OK;
 }
 
+/*
+ * Mixed: once.  There is no record that undoes it, so a second MIXED
+ * (a replay, or a newer one) changes nothing and is refused as stale.
+ */
+static enum record_error
+policy_apply_mixed(struct room_policy *p, const struct record *r)
+{
+	if (p->mixed)
+		return RECORD_ERR_STALE;
+	p->mixed = 1;
+	p->mixed_issued = r->issued;
+	return RECORD_OK;
+}
+
 /* Check room and authority, then fold the record into the policy. */
 enum record_error
 policy_apply(struct room_policy *p, const struct record *r)
@@ -298,6 +332,8 @@ policy_apply(struct room_policy *p, const struct record *r)
 	case RECORD_BAN:
 	case RECORD_UNBAN:
 		return policy_apply_ban(p, r);
+	case RECORD_MIXED:
+		return policy_apply_mixed(p, r);
 	default:
 		return RECORD_OK;	/* a kick: nothing to keep */
 	}

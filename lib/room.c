@@ -1,6 +1,6 @@
 /*
- * room.c - room IDs, the room key schedule, membership proofs and invite
- * links.
+ * room.c - room IDs, the room key schedule, mixed-room media keys,
+ * membership proofs and invite links.
  *
  * Owns the room_* functions.  Everything here is pure: the room secret
  * comes from the caller, nothing touches the network or the clock.  The
@@ -23,6 +23,8 @@
 #define ROOM_JOIN_LABEL		"chorus join key v1"
 #define ROOM_MEDIA_LABEL	"chorus media key v1"
 #define ROOM_PROOF_LABEL	"chorus join proof v1"
+#define ROOM_MIXED_UP_LABEL	"chorus mixed up v1"
+#define ROOM_MIXED_DOWN_LABEL	"chorus mixed down v1"
 #define ROOM_LINK_PREFIX	"chorus://JOIN?"
 #define ROOM_B32_KEY_LEN	52	/* base32 of 32 bytes */
 #define ROOM_LABEL_MAX		63	/* longest DNS label */
@@ -86,6 +88,34 @@ fail:
 /* Zero both keys. */
 void
 room_keys_wipe(struct room_keys *k)
+{
+	crypto_wipe(k, sizeof(*k));
+}
+
+/*
+ * The keys of a mixed room, from the join key that the node holds: the
+ * node must open members' frames and seal its mixes, so these keys are
+ * the node's as much as the members'.  Not end-to-end, by design.
+ */
+int
+room_mixed_keys_derive(const uint8_t join_key[ROOM_KEY_LEN],
+    const uint8_t room_id[ROOM_ID_LEN], struct room_mixed_keys *out)
+{
+	if (crypto_hkdf_sha256(room_id, ROOM_ID_LEN, join_key, ROOM_KEY_LEN,
+	    ROOM_MIXED_UP_LABEL, sizeof(ROOM_MIXED_UP_LABEL) - 1, out->up,
+	    ROOM_KEY_LEN) == -1 ||
+	    crypto_hkdf_sha256(room_id, ROOM_ID_LEN, join_key, ROOM_KEY_LEN,
+	    ROOM_MIXED_DOWN_LABEL, sizeof(ROOM_MIXED_DOWN_LABEL) - 1,
+	    out->down, ROOM_KEY_LEN) == -1) {
+		room_mixed_keys_wipe(out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Zero both keys. */
+void
+room_mixed_keys_wipe(struct room_mixed_keys *k)
 {
 	crypto_wipe(k, sizeof(*k));
 }
@@ -373,6 +403,7 @@ struct room_query {
 	size_t	keyed;		/* nodes before the last key= */
 	int	per_node;	/* a key= follows each node= */
 	int	have_room;
+	int	have_mixed;	/* implies have_room */
 };
 
 /*
@@ -444,6 +475,22 @@ room_query_room(struct room_query *q, struct buf_reader *val,
 	return ROOM_LINK_OK;
 }
 
+/* mixed=1: once, after room=; no other value. */
+static enum room_link_error
+room_query_mixed(struct room_query *q, struct buf_reader *val,
+    struct room_link *out)
+{
+	if (q->have_mixed)
+		return ROOM_LINK_ERR_DUPLICATE;
+	if (!q->have_room)
+		return ROOM_LINK_ERR_ORDER;
+	if (!room_is(val, "1"))
+		return ROOM_LINK_ERR_BAD_FLAG;
+	q->have_mixed = 1;
+	out->mixed = 1;
+	return ROOM_LINK_OK;
+}
+
 /* 1 if the link's nodes do not all have one key. */
 static int
 room_link_keys_differ(const struct room_link *l)
@@ -470,7 +517,7 @@ room_query_end(const struct room_query *q, struct room_link *out)
 
 /*
  * The query: node=... (1..4), then key= once, or key= after each node,
- * then room=.
+ * then room=, then optionally mixed=1.
  */
 static enum room_link_error
 room_parse_query(struct buf_reader *q, struct room_link *out)
@@ -491,6 +538,8 @@ room_parse_query(struct buf_reader *q, struct room_link *out)
 			e = room_query_key(&st, &val, out);
 		else if (room_is(&name, "room"))
 			e = room_query_room(&st, &val, out);
+		else if (room_is(&name, "mixed"))
+			e = room_query_mixed(&st, &val, out);
 		else
 			e = ROOM_LINK_ERR_UNKNOWN;
 		if (e != ROOM_LINK_OK)
@@ -637,6 +686,8 @@ room_link_format(const struct room_link *l, char *out, size_t outlen)
 		buf_put_u8(&wr, '&');
 	}
 	room_put_b32(&wr, "room=", l->room_id);
+	if (l->mixed)
+		buf_put_bytes(&wr, "&mixed=1", 8);
 	room_put_b32(&wr, "#s=", l->secret);
 	if (l->password)
 		buf_put_bytes(&wr, "&p=1", 4);
@@ -690,7 +741,7 @@ room_link_error_name(enum room_link_error e)
 	case ROOM_LINK_ERR_BAD_SECRET:
 		return "bad room secret";
 	case ROOM_LINK_ERR_BAD_FLAG:
-		return "bad password flag";
+		return "bad flag (p= or mixed= other than 1)";
 	case ROOM_LINK_ERR_MISSING:
 		return "missing part";
 	case ROOM_LINK_ERR_NODE_KEY:

@@ -26,8 +26,8 @@
 #define CTRL_KEYS	0x14	/* epoch (2) n (1) n x (member (4) blob (82)) */
 /* Node to client. */
 #define CTRL_CREATED	0x20	/* room ID (32) */
-#define CTRL_JOINED	0x21	/* member (4) epoch (2) limit (2) room pub (32) */
-#define CTRL_ROSTER	0x22	/* n (1) n x roster entry (133) */
+#define CTRL_JOINED	0x21	/* member (4) epoch (2) limit (2) mode (1) pub (32) */
+#define CTRL_ROSTER	0x22	/* mode (1) n (1) n x roster entry (133) */
 #define CTRL_SPEAKERS	0x23	/* n (1) n x member (4) */
 #define CTRL_KEY	0x24	/* from member (4) epoch (2) blob (82) */
 #define CTRL_RECORDED	0x25	/* one record (186) the node applied */
@@ -41,6 +41,16 @@
 #define CTRL_MAX_TEXT		200
 #define CTRL_KEY_ENTRY_LEN	(4 + KEYBLOB_LEN)
 /* The join challenge: the first 16 bytes of the session's handshake hash. */
+
+/*
+ * The room's mode, in JOINED and ROSTER: end-to-end encrypted (the node
+ * forwards frames it cannot read), or mixed (the node decodes, mixes and
+ * re-encodes the audio, so it can hear it).  Any other value is refused.
+ */
+enum ctrl_room_mode {
+	CTRL_MODE_E2E = 0,
+	CTRL_MODE_MIXED = 1,
+};
 
 enum ctrl_roster_event {
 	CTRL_ROSTER_PRESENT = 1,	/* in the room (on join, or joined) */
@@ -63,6 +73,7 @@ enum ctrl_code {
 	CTRL_E_DRAINING,
 	CTRL_E_BAD_SIGNATURE,	/* creation not signed by the room key */
 	CTRL_E_ALREADY_IN_ROOM,
+	CTRL_E_NO_MIXING,	/* a mixed room, max-mixed-rooms reached */
 	CTRL_E_MAX
 };
 /* "room full" and so on; "unknown error" outside the enum. */
@@ -87,6 +98,7 @@ struct ctrl_msg {
 	uint32_t	 member;	/* JOINED; KEY: from */
 	uint16_t	 epoch;		/* KEYS, JOINED, KEY */
 	uint16_t	 limit;		/* JOINED: max members */
+	uint8_t		 mode;		/* JOINED, ROSTER: enum ctrl_room_mode */
 	const uint8_t	*blob;		/* KEY */
 	uint16_t	 code;		/* ERROR */
 	uint8_t		 about;		/* ERROR: type of the refused request, or 0 */
@@ -120,10 +132,11 @@ int	ctrl_put_record(struct buf_writer *, uint8_t type,
 int	ctrl_put_keys(struct buf_writer *, uint16_t epoch,
 	    const uint32_t *members, const uint8_t *blobs, size_t n);
 int	ctrl_put_created(struct buf_writer *, const uint8_t room_id[ROOM_ID_LEN]);
-/* limit at least 1. */
+/* limit at least 1; mode one of enum ctrl_room_mode. */
 int	ctrl_put_joined(struct buf_writer *, uint32_t member, uint16_t epoch,
-	    uint16_t limit, const uint8_t room_pub[ROOM_PUB_LEN]);
-int	ctrl_put_roster(struct buf_writer *,
+	    uint16_t limit, uint8_t mode, const uint8_t room_pub[ROOM_PUB_LEN]);
+/* mode one of enum ctrl_room_mode; 1 <= n <= CTRL_MAX_ROSTER. */
+int	ctrl_put_roster(struct buf_writer *, uint8_t mode,
 	    const struct ctrl_roster_entry *, size_t n);
 int	ctrl_put_speakers(struct buf_writer *, const uint32_t *members,
 	    size_t n);

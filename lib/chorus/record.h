@@ -30,13 +30,18 @@ enum record_kind {
 	RECORD_KICK,		/* target is removed now */
 	RECORD_BAN,		/* removed and refused until `until` (0: ever) */
 	RECORD_UNBAN,
+	RECORD_MIXED,		/* the node decodes and mixes (owner only) */
 };
 
 /*
  * Layout (186 bytes): version (1) || kind (1) || reserved (8, zero) ||
- * room ID (32) || issued (8) || target ID (32) || until (8: BAN only,
- * else zero) || signer (32: the room public key or a moderator's ID) ||
- * signature (64) over RECORD_LABEL || the 122 bytes before it.
+ * room ID (32) || issued (8) || target ID (32: zero in MIXED) || until
+ * (8: BAN only, else zero) || signer (32: the room public key or a
+ * moderator's ID) || signature (64) over RECORD_LABEL || the 122 bytes
+ * before it.
+ * MIXED says the room is mixed: the node decodes, mixes and re-encodes
+ * its audio, so it is not end-to-end encrypted; a room's mode is fixed
+ * for its life, so there is no record that undoes it.
  */
 struct record {
 	uint8_t		kind;
@@ -58,7 +63,7 @@ enum record_error {
 	RECORD_ERR_AUTHORITY,	/* the signer may not do this */
 	RECORD_ERR_STALE,	/* not newer than what it would override */
 	RECORD_ERR_FULL,	/* moderator or ban list full */
-	RECORD_ERR_RESERVED,	/* reserved bytes, or a non-ban's until, set */
+	RECORD_ERR_RESERVED,	/* reserved, non-ban until, MIXED target set */
 };
 const char *record_strerror(enum record_error);
 
@@ -86,6 +91,8 @@ struct room_policy {
 		uint64_t	until;	/* of the ban; 0: for ever */
 		int		active;	/* banned, not unbanned */
 	}		bans[RECORD_MAX_BANS];
+	int		mixed;		/* a MIXED record was applied */
+	uint64_t	mixed_issued;	/* its issued time */
 };
 
 /*
@@ -100,7 +107,8 @@ int	policy_init(struct room_policy *, const uint8_t room_pub[ROOM_PUB_LEN]);
  * newer (issued) than the last promote/demote or ban/unban of the same
  * target.  A kick changes no state (the caller removes the member, and
  * must itself refuse a replayed kick, e.g. one issued before the member
- * joined).  On any error the policy is unchanged.
+ * joined).  MIXED sets mixed (nothing clears it); on a policy already
+ * mixed it is RECORD_ERR_STALE.  On any error the policy is unchanged.
  */
 enum record_error policy_apply(struct room_policy *, const struct record *);
 /* 1 if id is an active moderator (the room key itself is not listed). */

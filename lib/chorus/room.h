@@ -7,9 +7,11 @@
  * strengthened by a password, yields a join key (the node learns it, to
  * check membership proofs) and a media key (the node never learns it).
  * Invite links carry node addresses, the nodes' static keys (one for all
- * or one per node) and the room ID in the query, and the secret in the
- * fragment, which a client never sends to a node.  Pure functions; see
- * doc/PROTOCOL.md "Rooms: IDs, secrets and invite links".
+ * or one per node), the room ID and whether the room is mixed in the
+ * query, and the secret in the fragment, which a client never sends to a
+ * node.  A mixed room's media keys come from the join key, so the node
+ * can read its audio.  Pure functions; see doc/PROTOCOL.md "Rooms: IDs,
+ * secrets and invite links" and "Mixed rooms: keys".
  */
 #ifndef CHORUS_ROOM_H
 #define CHORUS_ROOM_H
@@ -60,6 +62,26 @@ int	room_keys_derive(const uint8_t secret[ROOM_SECRET_LEN],
 void	room_keys_wipe(struct room_keys *);
 
 /*
+ * Media keys of a mixed room, where the node decodes and mixes: members
+ * seal to it with media_sender_key(up, 0, own member index), it seals
+ * its mixes with media_sender_key(down, 0, sender), sender 0 the shared
+ * mix and a member's index that member's mix-minus.  Each is
+ * HKDF-SHA256(salt = room ID, ikm = join key, info = "chorus mixed up
+ * v1" or "chorus mixed down v1"): the node knows the join key, so the
+ * room is not end-to-end encrypted.
+ */
+struct room_mixed_keys {
+	uint8_t	up[ROOM_KEY_LEN];	/* members to the node */
+	uint8_t	down[ROOM_KEY_LEN];	/* the node's mixes to members */
+};
+
+/* 0, or -1 (out wiped) on failure. */
+int	room_mixed_keys_derive(const uint8_t join_key[ROOM_KEY_LEN],
+	    const uint8_t room_id[ROOM_ID_LEN], struct room_mixed_keys *out);
+/* Wipe both keys. */
+void	room_mixed_keys_wipe(struct room_mixed_keys *);
+
+/*
  * Membership proof: HMAC-SHA256(join key, "chorus join proof v1" ||
  * room ID || client ID || node ID || challenge).
  */
@@ -106,6 +128,7 @@ struct room_link {
 	uint8_t			room_id[ROOM_ID_LEN];
 	uint8_t			secret[ROOM_SECRET_LEN];
 	int			password;	/* 1 if a password is needed */
+	int			mixed;		/* 1: a mixed room, not E2E */
 };
 
 /* Why a link was refused. */
@@ -123,7 +146,7 @@ enum room_link_error {
 	ROOM_LINK_ERR_BAD_KEY,		/* key= not base32 of 32 bytes */
 	ROOM_LINK_ERR_BAD_ROOM,		/* room= not base32 of 32 bytes */
 	ROOM_LINK_ERR_BAD_SECRET,	/* s= not base32 of 32 bytes */
-	ROOM_LINK_ERR_BAD_FLAG,		/* p= other than 1 */
+	ROOM_LINK_ERR_BAD_FLAG,		/* p= or mixed= other than 1 */
 	ROOM_LINK_ERR_MISSING,		/* a required part is absent */
 	ROOM_LINK_ERR_NODE_KEY,		/* key per node, but one has none */
 	ROOM_LINK_ERR_SAME_KEYS,	/* key per node, all equal: use one */

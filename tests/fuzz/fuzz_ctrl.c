@@ -69,12 +69,13 @@ fuzz_ctrl_roster(struct buf_writer *w, const struct ctrl_msg *m)
 	size_t i;
 
 	fuzz_ctrl_check(m->n >= 1 && m->n <= CTRL_MAX_ROSTER);
+	fuzz_ctrl_check(m->mode == CTRL_MODE_E2E || m->mode == CTRL_MODE_MIXED);
 	for (i = 0; i < m->n; i++) {
 		ctrl_roster_get(m, i, &e[i]);
 		fuzz_ctrl_check(e[i].event == CTRL_ROSTER_PRESENT ||
 		    e[i].event == CTRL_ROSTER_LEFT);
 	}
-	return ctrl_put_roster(w, e, m->n);
+	return ctrl_put_roster(w, m->mode, e, m->n);
 }
 
 /* SPEAKERS, from its getter. */
@@ -123,8 +124,10 @@ fuzz_ctrl_rebuild(struct buf_writer *w, const struct ctrl_msg *m)
 	case CTRL_CREATED:
 		return ctrl_put_created(w, m->room_id);
 	case CTRL_JOINED:
+		fuzz_ctrl_check(m->mode == CTRL_MODE_E2E ||
+		    m->mode == CTRL_MODE_MIXED);
 		return ctrl_put_joined(w, m->member, m->epoch, m->limit,
-		    m->room_pub);
+		    m->mode, m->room_pub);
 	case CTRL_ROSTER:
 		return fuzz_ctrl_roster(w, m);
 	case CTRL_SPEAKERS:

@@ -145,6 +145,12 @@ fuzz_record_apply(const struct record *r)
 	case RECORD_UNBAN:
 		fuzz_record_check(!policy_is_banned(&fz_pol, r->target, 0));
 		break;
+	case RECORD_MIXED:
+		/* Owner only; once, for good. */
+		fuzz_record_check(!fz_before.mixed && fz_pol.mixed &&
+		    fz_pol.mixed_issued == r->issued &&
+		    memcmp(r->signer, fz_pol.room_pub, ROOM_PUB_LEN) == 0);
+		break;
 	default:
 		abort();	/* applied an unknown kind */
 	}

@@ -4,9 +4,10 @@
  * The input, cut at its first NUL, is parsed as a link.  Nothing may
  * crash.  A refused link must leave the output wiped; an accepted one
  * must format back to the input byte for byte (the grammar has one
- * spelling), parse again to the same keys and nodes, give each node a
- * key, and, when nodes carry keys of their own, every node must carry
- * one and they must not all be the same.  Any violation abort()s.
+ * spelling), parse again to the same keys, nodes and flags (p=1 and
+ * mixed=1; mixed 0 or 1), give each node a key, and, when nodes carry
+ * keys of their own, every node must carry one and they must not all be
+ * the same.  Any violation abort()s.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -61,7 +62,8 @@ fuzz_room_accepted(const char *in, const struct room_link *l)
 	    (int)strlen(in) && strcmp(out, in) == 0);
 	fuzz_room_check(room_link_parse(out, &back) == ROOM_LINK_OK);
 	fuzz_room_check(back.nnodes == l->nnodes &&
-	    back.password == l->password &&
+	    back.password == l->password && back.mixed == l->mixed &&
+	    (l->mixed == 0 || l->mixed == 1) &&
 	    memcmp(back.room_id, l->room_id, ROOM_ID_LEN) == 0 &&
 	    memcmp(back.secret, l->secret, ROOM_SECRET_LEN) == 0);
 	for (i = 0; i < l->nnodes; i++)

@@ -1,9 +1,11 @@
 /*
  * test_ctrl.c - control messages: every type built, checked byte by byte
  * and parsed back; every prefix and every extra byte refused; count
- * limits at and past each boundary; roster events, error codes and text
- * validation; unknown types; builder refusals and short writers; the
- * entry getters out of range; the user-facing texts of the error codes.
+ * limits at and past each boundary; the room mode of JOINED and ROSTER
+ * (both modes, every other value refused, the old layouts refused);
+ * roster events, error codes and text validation; unknown types; builder
+ * refusals and short writers; the entry getters out of range; the
+ * user-facing texts of the error codes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -193,33 +195,67 @@ test_simple(void)
 	check_bounds(buf, 33, "CREATED");
 }
 
-/* JOINED and KEY: integers big endian, limit not 0. */
+/* JOINED and KEY: integers big endian, limit not 0, mode 0 or 1. */
 static void
 test_joined_key(void)
 {
 	uint8_t buf[BIG];
 	struct buf_writer w;
 	struct ctrl_msg m;
+	int mode, bad = 0;
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_joined(&w, 0x01020304, 0x0506, 0x0708, room_pub) == 0,
-	    "build JOINED");
-	tap_is_int(buf_wr_len(&w), 41, "JOINED length");
-	tap_is_mem(buf, "\x21\x01\x02\x03\x04\x05\x06\x07\x08", 9,
-	    "JOINED type, member, epoch, limit");
-	tap_is_mem(buf + 9, room_pub, 32, "JOINED room pub");
-	tap_ok(ctrl_parse(buf, 41, &m) == 0 && m.type == CTRL_JOINED &&
+	tap_ok(ctrl_put_joined(&w, 0x01020304, 0x0506, 0x0708, CTRL_MODE_E2E,
+	    room_pub) == 0, "build JOINED");
+	tap_is_int(buf_wr_len(&w), 42, "JOINED length");
+	tap_is_mem(buf, "\x21\x01\x02\x03\x04\x05\x06\x07\x08\x00", 10,
+	    "JOINED type, member, epoch, limit, mode 0");
+	tap_is_mem(buf + 10, room_pub, 32, "JOINED room pub");
+	tap_ok(ctrl_parse(buf, 42, &m) == 0 && m.type == CTRL_JOINED &&
 	    m.member == 0x01020304 && m.epoch == 0x0506 && m.limit == 0x0708 &&
+	    m.mode == CTRL_MODE_E2E && m.room_pub == buf + 10 &&
 	    memcmp(m.room_pub, room_pub, 32) == 0, "JOINED fields back");
-	check_bounds(buf, 41, "JOINED");
+	check_bounds(buf, 42, "JOINED");
 	buf[7] = buf[8] = 0;
-	tap_ok(refused(buf, 41), "JOINED with limit 0 refused");
+	tap_ok(refused(buf, 42), "JOINED with limit 0 refused");
 	buf[8] = 1;
-	tap_ok(ctrl_parse(buf, 41, &m) == 0 && m.limit == 1,
+	tap_ok(ctrl_parse(buf, 42, &m) == 0 && m.limit == 1,
 	    "JOINED with limit 1 parses");
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_joined(&w, 1, 0, 0, room_pub) == -1 &&
+	tap_ok(ctrl_put_joined(&w, 1, 0, 0, CTRL_MODE_E2E, room_pub) == -1 &&
 	    buf_wr_len(&w) == 0, "builder refuses limit 0, writes nothing");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_joined(&w, 7, 1, 100, CTRL_MODE_MIXED, room_pub) == 0 &&
+	    buf_wr_len(&w) == 42, "build a mixed room's JOINED");
+	tap_is_mem(buf, "\x21\x00\x00\x00\x07\x00\x01\x00\x64\x01", 10,
+	    "mixed JOINED: mode byte 1");
+	tap_ok(ctrl_parse(buf, 42, &m) == 0 && m.mode == CTRL_MODE_MIXED &&
+	    m.member == 7 && m.limit == 100 &&
+	    memcmp(m.room_pub, room_pub, 32) == 0, "mixed JOINED fields back");
+	check_bounds(buf, 42, "JOINED/mixed");
+	for (mode = 0; mode < 256; mode++) {
+		buf[9] = (uint8_t)mode;
+		if ((ctrl_parse(buf, 42, &m) == 0) != (mode <= 1) ||
+		    (mode <= 1 && m.mode != mode))
+			bad++;
+	}
+	tap_ok(bad == 0, "JOINED: exactly modes 0 and 1 parse");
+	buf[9] = 2;
+	tap_ok(refused(buf, 42), "JOINED with mode 2 refused, zeroed");
+	buf[9] = 255;
+	tap_ok(refused(buf, 42), "JOINED with mode 255 refused, zeroed");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_joined(&w, 1, 0, 1, 2, room_pub) == -1 &&
+	    ctrl_put_joined(&w, 1, 0, 1, 255, room_pub) == -1 &&
+	    buf_wr_len(&w) == 0, "builder refuses modes 2 and 255");
+
+	/* The 41-byte layout before the mode existed. */
+	buf_wr_init(&w, buf, sizeof(buf));
+	buf_put_bytes(&w, "\x21\x00\x00\x00\x01\x00\x00\x00\x08", 9);
+	buf_put_bytes(&w, room_pub, 32);
+	tap_ok(buf_wr_len(&w) == 41 && refused(buf, 41),
+	    "the old 41-byte JOINED refused");
 
 	buf_wr_init(&w, buf, sizeof(buf));
 	tap_ok(ctrl_put_key(&w, 0xdeadbeef, 0xffff, blobs[3]) == 0,
@@ -291,7 +327,7 @@ test_keys(void)
 	tap_is_int(buf_wr_len(&w), 0, "nothing written");
 }
 
-/* ROSTER: 1..8 entries, event 1 or 2. */
+/* ROSTER: the mode, 1..8 entries, event 1 or 2. */
 static void
 test_roster(void)
 {
@@ -303,19 +339,21 @@ test_roster(void)
 
 	make_roster(e, CTRL_MAX_ROSTER + 1);
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_roster(&w, e, CTRL_MAX_ROSTER) == 0,
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, CTRL_MAX_ROSTER) == 0,
 	    "build ROSTER with 8 entries");
 	len = buf_wr_len(&w);
-	tap_is_int(len, 2 + 8 * CTRL_ROSTER_ENTRY_LEN, "ROSTER/8 length");
-	tap_is_mem(buf, "\x22\x08\x01\x00\x00\x03\xe8", 7,
-	    "ROSTER type, n, first event and member");
-	tap_is_mem(buf + 7, eds[0], 32, "first ed key");
-	tap_is_mem(buf + 39, xs[0], 32, "first x key");
-	tap_is_mem(buf + 71, binds[0], 64, "first binding");
-	tap_ok(buf[2 + CTRL_ROSTER_ENTRY_LEN] == CTRL_ROSTER_LEFT,
+	tap_is_int(len, 3 + 8 * CTRL_ROSTER_ENTRY_LEN, "ROSTER/8 length");
+	tap_is_int(len, 1067, "a full ROSTER is 1067 bytes");
+	tap_is_mem(buf, "\x22\x00\x08\x01\x00\x00\x03\xe8", 8,
+	    "ROSTER type, mode 0, n, first event and member");
+	tap_is_mem(buf + 8, eds[0], 32, "first ed key");
+	tap_is_mem(buf + 40, xs[0], 32, "first x key");
+	tap_is_mem(buf + 72, binds[0], 64, "first binding");
+	tap_ok(buf[3 + CTRL_ROSTER_ENTRY_LEN] == CTRL_ROSTER_LEFT,
 	    "second entry: left");
 	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_ROSTER &&
-	    m.n == 8, "ROSTER parses");
+	    m.mode == CTRL_MODE_E2E && m.n == 8 && m.entries == buf + 3,
+	    "ROSTER parses");
 	for (i = 0; i < m.n; i++) {
 		ctrl_roster_get(&m, i, &got);
 		if (got.event != e[i].event || got.member != e[i].member ||
@@ -330,38 +368,100 @@ test_roster(void)
 	check_bounds(buf, len, "ROSTER/8");
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_roster(&w, e, 1) == 0 && buf_wr_len(&w) == 135,
-	    "build ROSTER with 1 entry");
-	check_bounds(buf, 135, "ROSTER/1");
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 1) == 0 &&
+	    buf_wr_len(&w) == 136, "build ROSTER with 1 entry");
+	check_bounds(buf, 136, "ROSTER/1");
+	buf[3] = 0;
+	tap_ok(refused(buf, 136), "event 0 refused");
+	buf[3] = 3;
+	tap_ok(refused(buf, 136), "event 3 refused");
+	buf[3] = 2;
+	tap_ok(ctrl_parse(buf, 136, &m) == 0, "event 2 parses");
 	buf[2] = 0;
-	tap_ok(refused(buf, 135), "event 0 refused");
-	buf[2] = 3;
-	tap_ok(refused(buf, 135), "event 3 refused");
-	buf[2] = 2;
-	tap_ok(ctrl_parse(buf, 135, &m) == 0, "event 2 parses");
-	buf[1] = 0;
-	tap_ok(refused(buf, 2), "ROSTER with n = 0 refused");
+	tap_ok(refused(buf, 3), "ROSTER with n = 0 refused");
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_roster(&w, e, 8) == 0, "8 entries again");
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 8) == 0,
+	    "8 entries again");
 	len = buf_wr_len(&w);
-	memcpy(buf + len, buf + 2, CTRL_ROSTER_ENTRY_LEN);
-	buf[1] = 9;
+	memcpy(buf + len, buf + 3, CTRL_ROSTER_ENTRY_LEN);
+	buf[2] = 9;
 	tap_ok(refused(buf, len + CTRL_ROSTER_ENTRY_LEN),
 	    "ROSTER with 9 entries refused");
-	buf[1] = 8;
-	buf[2 + 7 * CTRL_ROSTER_ENTRY_LEN] = 0xff;
+	buf[2] = 8;
+	buf[3 + 7 * CTRL_ROSTER_ENTRY_LEN] = 0xff;
 	tap_ok(refused(buf, len), "a bad event in the last entry refused");
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_roster(&w, e, 0) == -1, "builder refuses 0 entries");
-	tap_ok(ctrl_put_roster(&w, e, 9) == -1, "builder refuses 9 entries");
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 0) == -1,
+	    "builder refuses 0 entries");
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 9) == -1,
+	    "builder refuses 9 entries");
 	e[3].event = 3;
-	tap_ok(ctrl_put_roster(&w, e, 8) == -1, "builder refuses event 3");
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 8) == -1,
+	    "builder refuses event 3");
 	e[3].event = CTRL_ROSTER_LEFT;
 	e[2].x_pub = NULL;
-	tap_ok(ctrl_put_roster(&w, e, 8) == -1, "builder refuses a NULL key");
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 8) == -1,
+	    "builder refuses a NULL key");
 	tap_is_int(buf_wr_len(&w), 0, "nothing written");
+}
+
+/* ROSTER's mode: 1 for a mixed room, nothing but 0 and 1. */
+static void
+test_roster_mode(void)
+{
+	struct ctrl_roster_entry e[CTRL_MAX_ROSTER], got;
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t len;
+	int mode, bad = 0;
+
+	make_roster(e, CTRL_MAX_ROSTER);
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_MIXED, e, 2) == 0,
+	    "build a mixed room's ROSTER with 2 entries");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 3 + 2 * CTRL_ROSTER_ENTRY_LEN, "ROSTER/2 length");
+	tap_is_mem(buf, "\x22\x01\x02\x01\x00\x00\x03\xe8", 8,
+	    "mixed ROSTER: type, mode 1, n, first entry");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.mode == CTRL_MODE_MIXED &&
+	    m.n == 2, "mixed ROSTER parses");
+	ctrl_roster_get(&m, 1, &got);
+	tap_ok(got.event == CTRL_ROSTER_LEFT && got.member == 1001 &&
+	    memcmp(got.ed_pub, eds[1], 32) == 0 &&
+	    memcmp(got.binding, binds[1], 64) == 0, "entry 1 of the mixed "
+	    "ROSTER back");
+	check_bounds(buf, len, "ROSTER/mixed");
+	for (mode = 0; mode < 256; mode++) {
+		buf[1] = (uint8_t)mode;
+		if ((ctrl_parse(buf, len, &m) == 0) != (mode <= 1) ||
+		    (mode <= 1 && m.mode != mode))
+			bad++;
+	}
+	tap_ok(bad == 0, "ROSTER: exactly modes 0 and 1 parse");
+	buf[1] = 2;
+	tap_ok(refused(buf, len), "ROSTER with mode 2 refused, zeroed");
+	buf[1] = 255;
+	tap_ok(refused(buf, len), "ROSTER with mode 255 refused, zeroed");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, 2, e, 1) == -1 &&
+	    ctrl_put_roster(&w, 255, e, 1) == -1 && buf_wr_len(&w) == 0,
+	    "builder refuses modes 2 and 255, writes nothing");
+
+	/* The layout before the mode: type, n, entries (2 + 133n bytes). */
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 1) == 0, "ROSTER/1");
+	memmove(buf + 1, buf + 2, 1 + CTRL_ROSTER_ENTRY_LEN);
+	tap_ok(buf[1] == 1 && buf[2] == CTRL_ROSTER_PRESENT &&
+	    refused(buf, 2 + CTRL_ROSTER_ENTRY_LEN),
+	    "the old ROSTER/1 refused (its n reads as mode 1)");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_roster(&w, CTRL_MODE_E2E, e, 8) == 0, "ROSTER/8");
+	memmove(buf + 1, buf + 2, 1 + 8 * CTRL_ROSTER_ENTRY_LEN);
+	tap_ok(refused(buf, 2 + 8 * CTRL_ROSTER_ENTRY_LEN),
+	    "the old ROSTER/8 refused");
 }
 
 /* SPEAKERS: 0..16 members. */
@@ -501,7 +601,7 @@ test_unknown(void)
 			continue;
 		}
 		buf[0] = (uint8_t)t;
-		for (len = 1; len < 2 + 8 * CTRL_ROSTER_ENTRY_LEN; len += 7)
+		for (len = 1; len < 3 + 8 * CTRL_ROSTER_ENTRY_LEN; len += 7)
 			if (!refused(buf, len))
 				bad++;
 	}
@@ -517,10 +617,13 @@ test_unknown(void)
 static void
 test_create_limits_and_writers(void)
 {
+	struct ctrl_roster_entry roster1[1];
 	uint8_t buf[BIG];
 	struct buf_writer w;
 	struct ctrl_msg m;
 	size_t len, cap, bad = 0;
+
+	make_roster(roster1, 1);
 
 	buf_wr_init(&w, buf, sizeof(buf));
 	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0], 4) ==
@@ -550,10 +653,16 @@ test_create_limits_and_writers(void)
 		    (cap == 187))
 			bad++;
 	}
-	for (cap = 0; cap <= 41; cap++) {
+	for (cap = 0; cap <= 42; cap++) {
 		buf_wr_init(&w, buf, cap);
-		if ((ctrl_put_joined(&w, 1, 2, 3, room_pub) == 0) !=
-		    (cap == 41))
+		if ((ctrl_put_joined(&w, 1, 2, 3, CTRL_MODE_MIXED, room_pub) ==
+		    0) != (cap == 42))
+			bad++;
+	}
+	for (cap = 0; cap <= 136; cap++) {
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_roster(&w, CTRL_MODE_MIXED, roster1, 1) == 0) !=
+		    (cap == 136))
 			bad++;
 	}
 	for (cap = 0; cap <= 65; cap++) {
@@ -637,7 +746,7 @@ test_code_text(void)
 				distinct = 0;
 	}
 	tap_ok(distinct, "every code has its own text, which fits ERROR");
-	tap_is_int(CTRL_E_MAX, 15, "14 codes");
+	tap_is_int(CTRL_E_MAX, 16, "15 codes");
 }
 
 int
@@ -648,6 +757,7 @@ main(void)
 	test_joined_key();
 	test_keys();
 	test_roster();
+	test_roster_mode();
 	test_speakers();
 	test_error();
 	test_unknown();

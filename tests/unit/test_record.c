@@ -2,6 +2,7 @@
  * test_record.c - room records: known answers, the byte layout, sign and
  * parse round trips, every parse error and every flipped bit refused, the
  * policy rules (authority, staleness, ban times, full lists, wrong room),
+ * the MIXED record (owner only, target and until zero, once for good),
  * the room creation proof and key blobs (round trip, every wrong input and
  * every flipped bit refused, the construction rebuilt step by step).
  *
@@ -51,6 +52,14 @@ static const char *kat_ban =
     "40ab5e42a26085694b5861543cdbc12caf4ae254c1f4e034d51a29d25451595ac0e7"
     "707c2f4395a2cc39f5bde1363e8e6d3d1d640aaaed75157bebbefb500cb7e2bf5cba"
     "ecff848fa2eee9cdafc4a5b55f8baa0d";
+/* The owner makes the room mixed, issued T0 + 5 (target, until zero). */
+static const char *kat_mixed =
+    "01060000000000000000e7d1815f3a4f36f31a69134a2153f7f144f61f156cfe66ce"
+    "a1fa28a6f9bd74c8000000006553f105000000000000000000000000000000000000"
+    "000000000000000000000000000000000000000000005c8ee580f7c1d08f801e4721"
+    "65889625f16d98f237b3abdfa858c50893148e1e8695e65f3f4fa279f7c254c7ea8c"
+    "8a0da7fab346d0c3910435c0a766be7bff733291d258bf873394b1cdd3b898f44dfd"
+    "bef42fde89ceeeb52ba726a6174c7508";
 /* Creation proof: node ID a0..bf, join key c0..df. */
 static const char *kat_create =
     "3d3dd834052024f011a7999006517789a04735efe8718d529f14c466a67d8f7d"
@@ -229,8 +238,9 @@ test_layout(void)
 	r.kind = 0;
 	tap_ok(record_sign(&r, seeds[C], buf) == -1 && tap_is_zero(buf, 186) &&
 	    tap_is_zero(r.sig, 64), "record_sign refuses kind 0, output wiped");
-	r.kind = RECORD_UNBAN + 1;
-	tap_ok(record_sign(&r, seeds[C], buf) == -1, "and kind 6");
+	r.kind = RECORD_MIXED + 1;
+	tap_ok(record_sign(&r, seeds[C], buf) == -1, "and kind 7");
+	tap_is_int(RECORD_MIXED, 6, "MIXED is kind 6");
 	r.kind = RECORD_KICK;
 	tap_ok(record_sign(&r, seeds[C], buf) == -1,
 	    "and a kick with until set");
@@ -269,9 +279,15 @@ test_parse_errors(void)
 	bad[OFF_KIND] = 0;
 	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_KIND,
 	    "kind 0");
-	bad[OFF_KIND] = 6;
+	bad[OFF_KIND] = 7;
 	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_KIND,
-	    "kind 6");
+	    "kind 7");
+	bad[OFF_KIND] = 0xff;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_KIND,
+	    "kind 255");
+	bad[OFF_KIND] = RECORD_MIXED;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
+	    "demote turned MIXED: its target is set, reserved");
 	memcpy(bad, good, RECORD_LEN);
 	bad[OFF_RESERVED + 7] = 1;
 	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
@@ -566,9 +582,126 @@ test_policy_unparsed(struct room_policy *p)
 	memcpy(r.signer, pubs[OWNER], 32);
 	r.kind = 0;
 	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 0 refused");
+	r.kind = 7;
+	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 7 refused");
 	r.kind = 9;
 	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 9 refused");
-	tap_ok(p->nmods == 0 && p->nbans == 0, "nothing applied");
+	tap_ok(p->nmods == 0 && p->nbans == 0 && !p->mixed, "nothing applied");
+}
+
+/* MIXED: the Python vector, its layout, and fields it must leave zero. */
+static void
+test_mixed_record(void)
+{
+	static const uint8_t zero[32];
+	uint8_t want[RECORD_LEN], got[RECORD_LEN], bad[RECORD_LEN];
+	struct record r;
+	size_t i, bit, passed = 0;
+
+	tap_unhex(kat_mixed, want, sizeof(want));
+	tap_ok(make_record(room_id, OWNER, RECORD_MIXED, zero, T0 + 5, 0,
+	    got) == 0, "sign the MIXED vector");
+	tap_is_mem(got, want, RECORD_LEN, "MIXED record vector");
+	tap_ok(got[OFF_KIND] == 6 && tap_is_zero(got + OFF_TARGET, 32) &&
+	    tap_is_zero(got + OFF_UNTIL, 8), "kind 6, target and until zero");
+	tap_is_int(record_parse(want, sizeof(want), &r), RECORD_OK,
+	    "MIXED vector parses");
+	tap_ok(r.kind == RECORD_MIXED && r.issued == T0 + 5 &&
+	    r.until == 0 && tap_is_zero(r.target, 32) &&
+	    memcmp(r.signer, pubs[OWNER], 32) == 0 &&
+	    memcmp(r.room_id, room_id, 32) == 0 &&
+	    memcmp(r.sig, want + OFF_SIG, 64) == 0, "MIXED vector fields");
+	tap_ok(make_record(room_id, A, RECORD_MIXED, zero, T0, 0, got) == 0 &&
+	    record_parse(got, RECORD_LEN, &r) == RECORD_OK,
+	    "a moderator's MIXED signs and parses (authority is the policy's)");
+
+	tap_ok(make_record(room_id, OWNER, RECORD_MIXED, pubs[A], T0, 0,
+	    got) == -1 && tap_is_zero(got, RECORD_LEN),
+	    "record_sign refuses a MIXED with a target, output wiped");
+	tap_ok(make_record(room_id, OWNER, RECORD_MIXED, zero, T0, 1,
+	    got) == -1 && tap_is_zero(got, RECORD_LEN),
+	    "and one with until set");
+
+	memcpy(bad, want, sizeof(bad));
+	bad[OFF_TARGET] = 1;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
+	    "MIXED with the first target byte set: reserved");
+	tap_ok(tap_is_zero(&r, sizeof(r)), "record zeroed");
+	memcpy(bad, want, sizeof(bad));
+	bad[OFF_TARGET + 31] = 0x80;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
+	    "MIXED with the last target byte set: reserved");
+	memcpy(bad, want, sizeof(bad));
+	bad[OFF_UNTIL + 7] = 1;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
+	    "MIXED with until set: reserved");
+	memcpy(bad, want, sizeof(bad));
+	bad[OFF_ISSUED + 7] ^= 1;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_SIGNATURE,
+	    "MIXED with issued changed: signature");
+
+	for (i = 0; i < RECORD_LEN; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(bad, want, sizeof(bad));
+			bad[i] ^= (uint8_t)(1u << bit);
+			if (record_parse(bad, sizeof(bad), &r) == RECORD_OK)
+				passed++;
+		}
+	}
+	tap_is_int(passed, 0, "all 1488 one-bit flips of MIXED refused");
+}
+
+/* Only the owner makes a room mixed, once; nothing undoes it. */
+static void
+test_policy_mixed(struct room_policy *p)
+{
+	static const uint8_t zero[32];
+	struct room_policy before;
+	uint8_t buf[RECORD_LEN];
+	struct record r;
+
+	tap_ok(policy_init(p, pubs[OWNER]) == 0, "policy_init");
+	tap_ok(!p->mixed && p->mixed_issued == 0, "a new policy is not mixed");
+	tap_is_int(apply(p, OWNER, RECORD_PROMOTE, pubs[A], T0, 0), RECORD_OK,
+	    "owner promotes A");
+
+	memcpy(&before, p, sizeof(before));
+	tap_is_int(apply(p, A, RECORD_MIXED, zero, T0 + 1, 0),
+	    RECORD_ERR_AUTHORITY, "moderator A may not make the room mixed");
+	tap_is_int(apply(p, B, RECORD_MIXED, zero, T0 + 1, 0),
+	    RECORD_ERR_AUTHORITY, "member B may not either");
+	tap_is_int(apply(p, OTHER, RECORD_MIXED, zero, T0 + 1, 0),
+	    RECORD_ERR_AUTHORITY, "nor another room's key");
+	tap_is_int(apply_in(p, other_room_id, OWNER, RECORD_MIXED, zero,
+	    T0 + 1, 0), RECORD_ERR_ROOM, "the owner's MIXED for another room");
+	tap_is_mem(p, &before, sizeof(before), "refusals change no state");
+
+	tap_ok(make_record(room_id, OWNER, RECORD_MIXED, zero, T0 + 2, 0,
+	    buf) == 0 && record_parse(buf, RECORD_LEN, &r) == RECORD_OK,
+	    "owner signs MIXED at T0 + 2");
+	tap_is_int(policy_apply(p, &r), RECORD_OK, "apply it");
+	tap_ok(p->mixed == 1 && p->mixed_issued == T0 + 2,
+	    "the room is mixed, issued kept");
+	tap_ok(p->nmods == 1 && policy_is_moderator(p, pubs[A]) &&
+	    p->nbans == 0, "moderators and bans untouched");
+
+	memcpy(&before, p, sizeof(before));
+	tap_is_int(policy_apply(p, &r), RECORD_ERR_STALE,
+	    "the same MIXED replayed: stale");
+	tap_is_int(apply(p, OWNER, RECORD_MIXED, zero, T0 + 100, 0),
+	    RECORD_ERR_STALE, "a newer MIXED: stale too");
+	tap_is_int(apply(p, OWNER, RECORD_MIXED, zero, T0, 0),
+	    RECORD_ERR_STALE, "an older one: stale");
+	tap_is_int(apply(p, A, RECORD_MIXED, zero, T0 + 100, 0),
+	    RECORD_ERR_AUTHORITY, "a moderator's: authority before staleness");
+	tap_is_mem(p, &before, sizeof(before), "a mixed policy stays as it was");
+
+	tap_is_int(apply(p, A, RECORD_KICK, pubs[B], T0 + 3, 0), RECORD_OK,
+	    "moderation goes on in a mixed room");
+	tap_is_int(apply(p, OWNER, RECORD_DEMOTE, pubs[A], T0 + 4, 0),
+	    RECORD_OK, "owner demotes A");
+	tap_ok(p->mixed == 1 && p->mixed_issued == T0 + 2,
+	    "and the room is still mixed");
 }
 
 /* The creation proof binds the room, the node and the join key. */
@@ -749,12 +882,14 @@ main(void)
 	test_layout();
 	test_parse_errors();
 	test_bit_flips();
+	test_mixed_record();
 	test_strerror();
 	test_policy_authority(&policy);
 	test_policy_stale(&policy);
 	test_policy_ban_times(&policy);
 	test_policy_full(&policy);
 	test_policy_unparsed(&policy);
+	test_policy_mixed(&policy);
 	test_create();
 	test_keyblob();
 	test_keyblob_manual();

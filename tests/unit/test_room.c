@@ -1,7 +1,8 @@
 /*
  * test_room.c - room IDs, the key schedule (with and without a password),
- * membership proofs and invite links: known answers, round trips and a
- * table of links the parser must refuse, each with its reason.
+ * mixed-room keys, membership proofs and invite links (the mixed=1 flag
+ * included): known answers, round trips and a table of links the parser
+ * must refuse, each with its reason.
  *
  * Known answers were computed independently with Python 3's standard
  * library, not with this code:
@@ -12,6 +13,10 @@
  *     p=1, maxmem=64*1024*1024, dklen=32)
  *   proof = hmac.new(join, b"chorus join proof v1" + rid + client + node
  *     + challenge, sha256)
+ *   up = hkdf(rid, join, b"chorus mixed up v1"),
+ *   down = hkdf(rid, join, b"chorus mixed down v1")
+ *   sender key = hkdf(b"\0\0", up or down, b"chorus media sender v1" +
+ *     struct.pack(">I", sender))
  * with pub the RFC 8032 §7.1 TEST 1 public key, secret = bytes(range(32)),
  * client = 0x40.., node = 0x80.., challenge = 0xc0.. (counting up).
  */
@@ -21,6 +26,7 @@
 
 #include "chorus/crypto.h"
 #include "chorus/encode.h"
+#include "chorus/media.h"
 #include "chorus/room.h"
 #include "../tap.h"
 
@@ -47,6 +53,23 @@ static const char *kat_pw_media =
     "984668d85be9780ee86e4ba98ac6da1dae7144ace2b3502090479589ad4d0a17";
 static const char *kat_proof =
     "28207bdcb10966b38c8391ed89cfc467ec542efdd5e4c20c81106222ce1dc0de";
+/* Mixed keys from kat_join and kat_room_id. */
+static const char *kat_mixed_up =
+    "21549e338665552c7dff60dd3faf035b2bf7a0ab02b52bb43be573ab43f3ce01";
+static const char *kat_mixed_down =
+    "dd8d2f7fb6f657b32b8e93a479977fac8feb43078c3b63bf915b089ca465ffd4";
+/* Mixed keys from join key 00..1f and room ID 20..3f. */
+static const char *kat_mixed_up2 =
+    "8469799ac6a67c1c057044436347baf5fac7a26188fe2ce53a8bd1f672765c11";
+static const char *kat_mixed_down2 =
+    "1e40c5f4441dc1160eb65a04dceafb1d07b6667c62cff42f18e1c4abb49e1945";
+/* Sender keys, epoch 0: member 3 under up; mixes 0 and 3 under down. */
+static const char *kat_mixed_up_3 =
+    "6ca01c2a791554eb65d27601c5f74dda9773aa0b78b5f97a1157007bf0de6463";
+static const char *kat_mixed_down_0 =
+    "956f0c17be467b4ed4b0c15b0a12cc8b31d8913a0e363bd18e250d553e67f698";
+static const char *kat_mixed_down_3 =
+    "1f8b85992b242fda2e8ae5df4439ed5fb63658194aa3134e8bdad85e193c9cc9";
 
 static uint8_t room_id[ROOM_ID_LEN], secret[ROOM_SECRET_LEN];
 static uint8_t client[32], node[32], challenge[ROOM_CHALLENGE_LEN];
@@ -175,6 +198,74 @@ test_keys(void)
 	room_keys_wipe(&k2);
 }
 
+/*
+ * Mixed-room keys: known answers (join key and room ID of the vectors
+ * above; and join key 00..1f, room ID 20..3f), distinct labels, every
+ * input matters, and what members and the node do with them.
+ */
+static void
+test_mixed_keys(void)
+{
+	struct room_mixed_keys mk, mk2;
+	struct room_keys k;
+	uint8_t want[32], join[32], rid[32], sk[32];
+	size_t i;
+
+	tap_unhex(kat_join, join, sizeof(join));
+	tap_ok(room_mixed_keys_derive(join, room_id, &mk) == 0, "derive");
+	tap_unhex(kat_mixed_up, want, sizeof(want));
+	tap_is_mem(mk.up, want, 32, "up key known answer");
+	tap_unhex(kat_mixed_down, want, sizeof(want));
+	tap_is_mem(mk.down, want, 32, "down key known answer");
+	tap_ok(memcmp(mk.up, mk.down, 32) != 0, "up and down differ");
+	tap_ok(room_keys_derive(secret, NULL, room_id, &k) == 0 &&
+	    memcmp(k.join_key, join, 32) == 0, "the join key of the secret");
+	tap_ok(memcmp(mk.up, k.media_key, 32) != 0 &&
+	    memcmp(mk.down, k.media_key, 32) != 0 &&
+	    memcmp(mk.up, join, 32) != 0 && memcmp(mk.down, join, 32) != 0,
+	    "neither is the E2E media key or the join key");
+
+	for (i = 0; i < 32; i++) {
+		join[i] = (uint8_t)i;
+		rid[i] = (uint8_t)(0x20 + i);
+	}
+	tap_ok(room_mixed_keys_derive(join, rid, &mk2) == 0, "derive 00..1f");
+	tap_unhex(kat_mixed_up2, want, sizeof(want));
+	tap_is_mem(mk2.up, want, 32, "second up key known answer");
+	tap_unhex(kat_mixed_down2, want, sizeof(want));
+	tap_is_mem(mk2.down, want, 32, "second down key known answer");
+
+	join[31] ^= 1;
+	tap_ok(room_mixed_keys_derive(join, rid, &mk2) == 0 &&
+	    memcmp(mk2.up, want, 32) != 0, "another join key: another up");
+	tap_unhex(kat_mixed_down2, want, sizeof(want));
+	tap_ok(memcmp(mk2.down, want, 32) != 0, "and another down");
+	join[31] ^= 1;
+	rid[0] ^= 0x80;
+	tap_unhex(kat_mixed_up2, want, sizeof(want));
+	tap_ok(room_mixed_keys_derive(join, rid, &mk2) == 0 &&
+	    memcmp(mk2.up, want, 32) != 0, "another room ID: another up");
+	tap_unhex(kat_mixed_down2, want, sizeof(want));
+	tap_ok(memcmp(mk2.down, want, 32) != 0, "and another down");
+
+	/* Members seal with up under their index; the node with down. */
+	tap_unhex(kat_mixed_up_3, want, sizeof(want));
+	tap_ok(media_sender_key(mk.up, 0, 3, sk) == 0 &&
+	    memcmp(sk, want, 32) == 0, "member 3's sender key (up, epoch 0)");
+	tap_unhex(kat_mixed_down_0, want, sizeof(want));
+	tap_ok(media_sender_key(mk.down, 0, 0, sk) == 0 &&
+	    memcmp(sk, want, 32) == 0, "the shared mix's key (down, 0)");
+	tap_unhex(kat_mixed_down_3, want, sizeof(want));
+	tap_ok(media_sender_key(mk.down, 0, 3, sk) == 0 &&
+	    memcmp(sk, want, 32) == 0, "member 3's mix-minus key (down, 3)");
+
+	room_mixed_keys_wipe(&mk);
+	tap_ok(tap_is_zero(&mk, sizeof(mk)), "room_mixed_keys_wipe zeroes");
+	room_mixed_keys_wipe(&mk2);
+	room_keys_wipe(&k);
+	crypto_wipe(sk, sizeof(sk));
+}
+
 /* Proofs verify only for the exact inputs and key. */
 static void
 test_proof(void)
@@ -254,8 +345,8 @@ expand(const char *tmpl, char *out, size_t outlen)
 
 /* Parse, check fields, format back to the same text. */
 static void
-round_trip(const char *tmpl, size_t nnodes, const char *host0,
-    int type0, int port0, int password)
+round_trip_mixed(const char *tmpl, size_t nnodes, const char *host0,
+    int type0, int port0, int password, int mixed)
 {
 	struct room_link l;
 	char in[TEST_BUF], out[TEST_BUF];
@@ -267,13 +358,22 @@ round_trip(const char *tmpl, size_t nnodes, const char *host0,
 		tap_diag("%s: %s", in, room_link_error_name(e));
 	tap_ok(l.nnodes == nnodes && strcmp(l.nodes[0].host, host0) == 0 &&
 	    (int)l.nodes[0].type == type0 && l.nodes[0].port == port0 &&
-	    l.password == password, "fields of %s", host0);
+	    l.password == password && l.mixed == mixed, "fields of %s%s",
+	    host0, mixed ? ", mixed" : "");
 	tap_is_mem(l.secret, secret, 32, "secret from the fragment");
 	tap_is_mem(l.room_id, room_id, 32, "room ID from the query");
 	tap_ok(room_link_format(&l, out, sizeof(out)) == (int)strlen(in),
 	    "format length");
 	tap_is_str(out, in, "round trip is exact");
 	room_link_wipe(&l);
+}
+
+/* The same, for a link without mixed=1. */
+static void
+round_trip(const char *tmpl, size_t nnodes, const char *host0,
+    int type0, int port0, int password)
+{
+	round_trip_mixed(tmpl, nnodes, host0, type0, port0, password, 0);
 }
 
 static void
@@ -306,6 +406,16 @@ test_link_round_trips(void)
 	snprintf(tmpl, sizeof(tmpl),
 	    "chorus://JOIN?node=%s:5&key={K}&room={R}#s={S}", host);
 	round_trip(tmpl, 1, host, ROOM_HOST_NAME, 5, 0);
+
+	/* Mixed rooms: mixed=1 right after room=. */
+	round_trip_mixed("chorus://JOIN?node=192.0.2.1:443&key={K}&room={R}"
+	    "&mixed=1#s={S}", 1, "192.0.2.1", ROOM_HOST_IPV4, 443, 0, 1);
+	round_trip_mixed("chorus://JOIN?node=[2001:db8::1]:3478&node=a.b:2"
+	    "&key={K}&room={R}&mixed=1#s={S}&p=1", 2, "2001:db8::1",
+	    ROOM_HOST_IPV6, 3478, 1, 1);
+	round_trip_mixed("chorus://JOIN?node=a.example:1&key={K}"
+	    "&node=b.example:2&key={L}&room={R}&mixed=1#s={S}", 2,
+	    "a.example", ROOM_HOST_NAME, 1, 0, 1);
 }
 
 static const struct {
@@ -377,6 +487,56 @@ static const struct {
 	    ROOM_LINK_ERR_BAD_FLAG },
 	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}#s={S}&p=11",
 	    ROOM_LINK_ERR_BAD_FLAG },
+	/* mixed=1: once, after room=, nothing after it but the fragment. */
+	{ "chorus://JOIN?node=a.b:1&key={K}&mixed=1&room={R}#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&mixed=1&key={K}&room={R}#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?mixed=1&node=a.b:1&key={K}&room={R}#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&key={K}&mixed=1#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&key={K}&mixed=2&room={R}#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1&mixed=1#s={S}",
+	    ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1&mixed=0#s={S}",
+	    ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1&room={R}#s={S}",
+	    ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=0#s={S}",
+	    ROOM_LINK_ERR_BAD_FLAG },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=11#s={S}",
+	    ROOM_LINK_ERR_BAD_FLAG },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=yes#s={S}",
+	    ROOM_LINK_ERR_BAD_FLAG },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=01#s={S}",
+	    ROOM_LINK_ERR_BAD_FLAG },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=#s={S}",
+	    ROOM_LINK_ERR_SYNTAX },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed#s={S}",
+	    ROOM_LINK_ERR_SYNTAX },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1&#s={S}",
+	    ROOM_LINK_ERR_SYNTAX },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1&node=a.b:2"
+	    "#s={S}", ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&room={R}&mixed=1&key={K}#s={S}",
+	    ROOM_LINK_ERR_ORDER },
+	/* As after room=: a key right after the last key is a duplicate. */
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1&key={K}#s={S}",
+	    ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&Mixed=1#s={S}",
+	    ROOM_LINK_ERR_UNKNOWN },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mix=1#s={S}",
+	    ROOM_LINK_ERR_UNKNOWN },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}#s={S}&mixed=1",
+	    ROOM_LINK_ERR_UNKNOWN },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1#s={S}&mixed=1",
+	    ROOM_LINK_ERR_UNKNOWN },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1#s={S}&p=0",
+	    ROOM_LINK_ERR_BAD_FLAG },
+	{ "chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1",
+	    ROOM_LINK_ERR_MISSING },
 	{ "chorus://JOIN?node=a.b:0&key={K}&room={R}#s={S}",
 	    ROOM_LINK_ERR_BAD_PORT },
 	{ "chorus://JOIN?node=a.b:65536&key={K}&room={R}#s={S}",
@@ -643,6 +803,12 @@ static const struct {
 	    ROOM_LINK_ERR_MISSING },
 	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}"
 	    "#s={S}&p=2", ROOM_LINK_ERR_BAD_FLAG },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&mixed=1"
+	    "&room={R}#s={S}", ROOM_LINK_ERR_ORDER },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={L}&room={R}"
+	    "&mixed=1&key={M}#s={S}", ROOM_LINK_ERR_DUPLICATE },
+	{ "chorus://JOIN?node=a.b:1&key={K}&node=a.b:2&key={K}&room={R}"
+	    "&mixed=1#s={S}", ROOM_LINK_ERR_SAME_KEYS },
 };
 
 /* Links with keys per node refused for their reason, output wiped. */
@@ -742,6 +908,61 @@ test_link_multi_format(void)
 	room_link_wipe(&back);
 }
 
+/* mixed=1 is written after room=, counts toward ROOM_LINK_MAX. */
+static void
+test_link_mixed_format(void)
+{
+	struct room_link l, good, back;
+	char in[TEST_BUF], out[TEST_BUF], want[TEST_BUF];
+	size_t i;
+
+	expand("chorus://JOIN?node=a.b:1&key={K}&room={R}#s={S}&p=1", in,
+	    sizeof(in));
+	tap_is_int(room_link_parse(in, &good), ROOM_LINK_OK, "parse");
+	tap_is_int(good.mixed, 0, "a link without mixed=1: not mixed");
+	l = good;
+	l.mixed = 1;
+	expand("chorus://JOIN?node=a.b:1&key={K}&room={R}&mixed=1#s={S}&p=1",
+	    want, sizeof(want));
+	tap_ok(room_link_format(&l, out, sizeof(out)) == (int)strlen(in) + 8 &&
+	    strcmp(out, want) == 0, "mixed: &mixed=1 after the room, 8 more");
+	tap_ok(room_link_parse(out, &back) == ROOM_LINK_OK && back.mixed == 1 &&
+	    back.password == 1 && memcmp(back.room_id, room_id, 32) == 0,
+	    "and it parses back mixed");
+	tap_is_int(room_link_format(&l, out, strlen(want)), -1,
+	    "mixed: one byte short refused");
+	tap_ok(out[0] == '\0', "output emptied");
+
+	/* 4 nodes: hosts of 201, 200, 200, 200 make 1016, mixed 1024. */
+	l = good;
+	l.password = 0;
+	l.nnodes = ROOM_MAX_NODES;
+	for (i = 0; i < ROOM_MAX_NODES; i++) {
+		l.nodes[i].type = ROOM_HOST_NAME;
+		l.nodes[i].port = 1;
+		l.nodes[i].has_key = 0;
+		long_host(l.nodes[i].host, i == 0 ? 201 : 200);
+	}
+	tap_is_int(room_link_format(&l, out, sizeof(out)), 1016,
+	    "not mixed: 1016 characters");
+	l.mixed = 1;
+	tap_is_int(room_link_format(&l, out, sizeof(out)), ROOM_LINK_MAX,
+	    "mixed: exactly ROOM_LINK_MAX");
+	tap_ok(room_link_parse(out, &back) == ROOM_LINK_OK && back.mixed == 1,
+	    "which parses");
+	long_host(l.nodes[0].host, 202);
+	tap_is_int(room_link_format(&l, out, sizeof(out)), -1,
+	    "mixed: one over ROOM_LINK_MAX refused");
+	l.mixed = 0;
+	tap_is_int(room_link_format(&l, out, sizeof(out)), 1017,
+	    "the same link not mixed fits");
+	tap_ok(strcmp(room_link_error_name(ROOM_LINK_ERR_BAD_FLAG),
+	    "unknown error") != 0, "BAD_FLAG has a name");
+	room_link_wipe(&l);
+	room_link_wipe(&good);
+	room_link_wipe(&back);
+}
+
 int
 main(void)
 {
@@ -749,6 +970,7 @@ main(void)
 	test_scrypt();
 	test_room_id();
 	test_keys();
+	test_mixed_keys();
 	test_proof();
 	test_link_round_trips();
 	test_link_rejects();
@@ -756,5 +978,6 @@ main(void)
 	test_link_multi_trips();
 	test_link_multi_rejects();
 	test_link_multi_format();
+	test_link_mixed_format();
 	return tap_done();
 }

@@ -1,0 +1,274 @@
+/*
+ * room_mix.c - mixed rooms on the node: what the owner asked for with
+ * a MIXED record at creation, and what a 20 ms tick sends.
+ *
+ * In a mixed room members seal their frames with keys derived from the
+ * join key (lib/room.c, room_mixed_keys_derive), which the node holds,
+ * so it can open them: it opens only the frames of the speakers the
+ * selection (lib/speaker.c, mix-speakers places) makes active, mixes
+ * them (daemon/mixer.c), and seals each tick's shared mix once, under
+ * sender 0, to send to every listener, and each speaker's mix-minus,
+ * under the speaker's own index, to that speaker alone.  The tick runs
+ * from a timer set to absolute deadlines (lib/mix.c, mix_clock), and
+ * stops when the room has been silent for a second.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "chorus/buf.h"
+#include "chorus/crypto.h"
+#include "chorus/frame.h"
+#include "chorus/media.h"
+#include "chorus/mix.h"
+#include "chorus/room.h"
+#include "chorus_priv.h"
+#include "conf.h"
+#include "mixer.h"
+#include "node.h"
+
+#define ROOM_MIX_CATCH_UP	3	/* ticks run at once after a stall */
+
+struct room_mix {
+	struct chorus		*ch;
+	struct room		*room;
+	struct mixer		*mx;
+	struct event		*ev;
+	struct mix_clock	 clock;
+	int			 running;
+	struct room_mixed_keys	 keys;			/* secret */
+	uint8_t			 shared_key[MEDIA_KEY_LEN];	/* secret */
+	uint64_t		 sent, bytes, opened, bad_auth;
+};
+
+static void room_mix_tick_cb(evutil_socket_t, short, void *);
+
+int
+room_mix_start(struct chorus *ch, struct room *r)
+{
+	const struct conf *conf = ch->node->conf;
+	struct mixer_opts o;
+	struct room_mix *rm;
+
+	if (ch->nmixed >= conf->max_mixed_rooms)
+		return -1;
+	if ((rm = calloc(1, sizeof(*rm))) == NULL)
+		return -1;
+	rm->ch = ch;
+	rm->room = r;
+	o.speakers = conf->mix_speakers;
+	o.bitrate = (int)conf->mix_bitrate;
+	o.complexity = (int)conf->mix_complexity;
+	if ((rm->mx = mixer_new(&o)) == NULL ||
+	    (rm->ev = evtimer_new(ch->node->base, room_mix_tick_cb, rm)) ==
+	    NULL || room_mixed_keys_derive(r->join_key, r->id, &rm->keys) ==
+	    -1 || media_sender_key(rm->keys.down, 0, MIXER_SHARED,
+	    rm->shared_key) == -1) {
+		r->mix = rm;
+		room_mix_free(ch, r);
+		return -1;
+	}
+	r->mix = rm;
+	ch->nmixed++;
+	return 0;
+}
+
+void
+room_mix_free(struct chorus *ch, struct room *r)
+{
+	struct room_mix *rm = r->mix;
+
+	if (rm == NULL)
+		return;
+	if (rm->mx != NULL)
+		ch->nmixed--;
+	if (rm->ev != NULL)
+		event_free(rm->ev);
+	mixer_free(rm->mx);
+	crypto_wipe(rm, sizeof(*rm));
+	free(rm);
+	r->mix = NULL;
+}
+
+/* A member's keys: the one it seals with, the one of its mix-minus. */
+int
+room_mix_member(struct room *r, struct member *m)
+{
+	struct room_mix *rm = r->mix;
+
+	if (media_sender_key(rm->keys.up, 0, m->index, m->mix_up) == -1 ||
+	    media_sender_key(rm->keys.down, 0, m->index, m->mix_down) == -1)
+		return -1;
+	return 0;
+}
+
+/* The selection changed: the mixer decodes the selected members. */
+void
+room_mix_speakers(struct room *r, const uint32_t *members, size_t n)
+{
+	mixer_set_speakers(r->mix->mx, members, n);
+}
+
+static void
+room_mix_arm(struct room_mix *rm, uint64_t now)
+{
+	uint64_t next = mix_clock_next(&rm->clock);
+	struct timeval tv;
+
+	next = next > now ? next - now : 0;
+	tv.tv_sec = (time_t)(next / 1000000);
+	tv.tv_usec = (suseconds_t)(next % 1000000);
+	evtimer_add(rm->ev, &tv);
+}
+
+void
+room_mix_media(struct chorus *ch, struct room *r, struct member *m,
+    const struct media_header *h, const uint8_t *frame, size_t len)
+{
+	uint8_t opus[MEDIA_MAX_PAYLOAD];
+	struct room_mix *rm = r->mix;
+	struct media_header oh;
+	uint64_t now = chorus_now(ch);
+	size_t n;
+	int fwd;
+
+	fwd = speaker_frame(&r->sel, m->slot, h->level, h->vad, now);
+	room_speakers_changed(r);
+	if (!fwd || !mixer_is_speaker(rm->mx, m->index)) {
+		r->suppressed++;
+		ch->suppressed++;
+		return;
+	}
+	/* Only a speaker's frames are opened: the cost of a listener is 0. */
+	if (h->epoch != 0 || media_open(m->mix_up, frame, len, &oh, opus,
+	    sizeof(opus), &n) == -1) {
+		rm->bad_auth++;
+		chorus_drop(ch, CD_MIX_AUTH);
+		return;
+	}
+	rm->opened++;
+	(void)mixer_put(rm->mx, m->index, oh.seq, opus, n, now);
+	crypto_wipe(opus, n);
+	if (!rm->running) {
+		rm->running = 1;
+		mix_clock_init(&rm->clock, now);
+		room_mix_arm(rm, now);
+	}
+}
+
+/*
+ * Seal one output of a tick and send it to its recipients: the shared
+ * mix to everyone without a mix-minus of their own, a mix-minus (to,
+ * seq) to its member.
+ */
+static void
+room_mix_send(struct room_mix *rm, const struct mixer_out *o,
+    struct member *to, uint32_t seq, const struct mixer_out *outs,
+    size_t nouts)
+{
+	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
+	uint8_t frame[MEDIA_MAX_FRAME];
+	struct room *r = rm->room;
+	struct media_header h;
+	struct member *m;
+	struct buf_writer w;
+	size_t len, i, j;
+
+	memset(&h, 0, sizeof(h));
+	h.version = MEDIA_VERSION;
+	h.vad = o->vad ? 1 : 0;
+	h.sender = o->member;
+	h.seq = seq;
+	h.timestamp = o->timestamp;
+	h.level = o->level;
+	buf_wr_init(&w, pkt, sizeof(pkt));
+	if (media_seal(to != NULL ? to->mix_down : rm->shared_key, &h,
+	    o->pkt, o->len, frame, sizeof(frame), &len) == -1 ||
+	    frame_put_media(&w, frame, len) == -1)
+		return;
+	for (i = 0; i < r->limit; i++) {
+		if ((m = r->members[i]) == NULL || (to != NULL && m != to))
+			continue;
+		/* A speaker gets its own mix-minus, not the shared mix. */
+		for (j = 1; to == NULL && j < nouts; j++)
+			if (outs[j].member == m->index)
+				break;
+		if (to == NULL && j < nouts)
+			continue;
+		if (chorus_send_packet(m->cs, pkt, buf_wr_len(&w)) == 0) {
+			m->tx_packets++;
+			r->media_out++;
+			rm->ch->media_out++;
+			rm->ch->media_bytes_out += len;
+			rm->sent++;
+			rm->bytes += len;
+		}
+	}
+}
+
+static void
+room_mix_run(struct room_mix *rm, uint64_t now)
+{
+	const struct mixer_out *outs;
+	struct member *m;
+	size_t n, i;
+	uint32_t seq;
+
+	n = mixer_tick(rm->mx, now, &outs);
+	if (outs[0].len > 0)
+		room_mix_send(rm, &outs[0], NULL, outs[0].seq, outs, n);
+	/*
+	 * A mix-minus's numbers are the member's for the room's life, so a
+	 * speaker coming back into the mix never reuses one (each seals a
+	 * frame under the same key) and its jitter buffer sees no jump back.
+	 */
+	for (i = 1; i < n; i++) {
+		if ((m = room_member_by_index(rm->room, outs[i].member)) ==
+		    NULL)
+			continue;	/* a speaker who has just left */
+		seq = m->mix_seq++;
+		if (outs[i].len > 0)
+			room_mix_send(rm, &outs[i], m, seq, outs, n);
+	}
+}
+
+static void
+room_mix_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct room_mix *rm = arg;
+	uint64_t now = chorus_now(rm->ch);
+	unsigned n;
+
+	(void)fd;
+	(void)what;
+	n = mix_clock_due(&rm->clock, now, ROOM_MIX_CATCH_UP);
+	while (n-- > 0)
+		room_mix_run(rm, now);
+	if (mixer_idle(rm->mx)) {
+		rm->running = 0;	/* the next speaker's frame restarts it */
+		return;
+	}
+	room_mix_arm(rm, now);
+}
+
+json_t *
+room_mix_json(const struct room *r)
+{
+	const struct room_mix *rm = r->mix;
+	const struct mixer_stats *st = mixer_stats(rm->mx);
+
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I}",
+	    "ticks", (json_int_t)st->ticks,
+	    "skipped_ticks", (json_int_t)rm->clock.skipped,
+	    "decoded", (json_int_t)st->decoded,
+	    "concealed", (json_int_t)st->concealed,
+	    "fec", (json_int_t)st->fec,
+	    "encoded", (json_int_t)st->encoded,
+	    "limited", (json_int_t)st->limited,
+	    "speaker_switches", (json_int_t)st->switches,
+	    "opened", (json_int_t)rm->opened,
+	    "bad_auth", (json_int_t)rm->bad_auth,
+	    "packets_sent", (json_int_t)rm->sent);
+}
