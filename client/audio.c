@@ -72,6 +72,19 @@ audio_enc_new(int bitrate, int flags)
 	return enc;
 }
 
+int
+audio_enc_complexity(struct audio_enc *enc, int complexity)
+{
+	return opus_encoder_ctl(enc->opus, OPUS_SET_COMPLEXITY(complexity)) ==
+	    OPUS_OK ? 0 : -1;
+}
+
+void
+audio_enc_reset(struct audio_enc *enc)
+{
+	opus_encoder_ctl(enc->opus, OPUS_RESET_STATE);
+}
+
 void
 audio_enc_free(struct audio_enc *enc)
 {

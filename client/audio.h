@@ -24,6 +24,7 @@
 #define AUDIO_MUSIC_BITRATE	96000	/* bit/s: the default for music */
 #define AUDIO_MIN_BITRATE	6000
 #define AUDIO_MAX_BITRATE	128000
+#define AUDIO_MAX_COMPLEXITY	10	/* Opus's encoder complexity: 0..10 */
 #define AUDIO_LOSS_PERC		10	/* loss the encoder's FEC plans for */
 #define AUDIO_DTX_MAX_LEN	2	/* a packet this short is DTX */
 /* VAD: a frame louder than -AUDIO_VAD_LEVEL dBov is voice. */
@@ -74,6 +75,10 @@ struct audio_rx {
  */
 struct audio_enc *audio_enc_new(int bitrate, int flags);
 void	audio_enc_free(struct audio_enc *);
+/* Opus's complexity, 0..AUDIO_MAX_COMPLEXITY; 0, or -1 if out of range. */
+int	audio_enc_complexity(struct audio_enc *, int complexity);
+/* A new stream: the encoder as new, its options kept. */
+void	audio_enc_reset(struct audio_enc *);
 /*
  * Encode one 20 ms frame into out (cap bytes; AUDIO_MAX_PACKET always
  * suffices), its length to *len, its RFC 6464 level to *level and the

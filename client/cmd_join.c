@@ -285,8 +285,6 @@ join_stats(struct join *j)
 		json_object_set_new(o, "node", json_string(node));
 		json_object_set_new(o, "mixed",
 		    json_boolean(rclient_is_mixed(j->rc)));
-	}
-	if (o != NULL) {
 		json_dumpf(o, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
 		json_decref(o);

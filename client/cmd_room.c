@@ -92,8 +92,12 @@ room_args(int argc, char *argv[], struct room_create *a)
 	for (i = 2; i < argc; i++) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (strcmp(o, "--tcp") == 0 || strcmp(o, "--mixed") == 0) {
-			*(o[2] == 't' ? &a->tcp : &a->mixed) = 1;
+		if (strcmp(o, "--tcp") == 0) {
+			a->tcp = 1;
+			continue;
+		}
+		if (strcmp(o, "--mixed") == 0) {
+			a->mixed = 1;
 			continue;
 		}
 		if (v == NULL)
@@ -161,21 +165,21 @@ room_nodes(struct room_create *a, struct room_link *l)
 }
 
 /*
- * The owner's PROMOTE record for the creator's identity (me), or with
- * me NULL its MIXED record.
+ * A record of the owner's: kind about target (NULL: none, as MIXED
+ * has), e.g. the PROMOTE of the creator's identity.
  */
 static int
 room_owner_record(const uint8_t seed[32], const uint8_t room_id[ROOM_ID_LEN],
-    const struct identity *me, uint8_t out[RECORD_LEN])
+    uint8_t kind, const uint8_t *target, uint8_t out[RECORD_LEN])
 {
 	struct record r;
 
 	memset(&r, 0, sizeof(r));
-	r.kind = me != NULL ? RECORD_PROMOTE : RECORD_MIXED;
+	r.kind = kind;
 	memcpy(r.room_id, room_id, ROOM_ID_LEN);
 	r.issued = (uint64_t)time(NULL);
-	if (me != NULL)
-		memcpy(r.target, me->ed_pub, sizeof(r.target));
+	if (target != NULL)
+		memcpy(r.target, target, sizeof(r.target));
 	return record_sign(&r, seed, out);
 }
 
@@ -200,9 +204,9 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 	l->password = a->password != NULL;
 	l->mixed = a->mixed;
 	if (room_keys_derive(l->secret, a->password, l->room_id, k) == -1 ||
-	    room_owner_record(seed, l->room_id, me, rec[0]) == -1 ||
-	    (a->mixed && room_owner_record(seed, l->room_id, NULL, rec[1]) ==
-	    -1))
+	    room_owner_record(seed, l->room_id, RECORD_PROMOTE, me->ed_pub,
+	    rec[0]) == -1 || (a->mixed && room_owner_record(seed, l->room_id,
+	    RECORD_MIXED, NULL, rec[1]) == -1))
 		return CLIENT_EXIT_FAILED;
 	room_id_string(l->room_id, id);
 	if (a->room_key == NULL) {

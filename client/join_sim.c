@@ -4,7 +4,9 @@
  *
  * Each has its own identity, UDP socket and session.  The first K speak:
  * every 20 ms each sends a real Opus packet of a tone of its own (300 +
- * 150 i Hz; a mixing node decodes it) with the VAD flag and a steady
+ * 150 i Hz, a whole number of cycles a second, encoded once as a 1 s
+ * loop so that sending costs no encoding; a mixing node decodes it)
+ * with the VAD flag and a steady
  * level, speaker i at -(10 + 3 i) dBov so the loudest are known.  The
  * rest listen, open every frame (so tampering would show) and count the
  * distinct senders they hear each second.  Because senders and receivers
@@ -33,6 +35,7 @@
 #define SIM_MAX_SAMPLES		2000000	/* delay samples kept */
 #define SIM_JOIN_GRACE_SEC	20	/* most time to get everyone in */
 #define SIM_WARMUP_SEC		2	/* streams counted after this */
+#define SIM_CLIP		50	/* frames of a speaker's tone loop */
 
 struct sim;
 
@@ -44,7 +47,10 @@ struct sim_part {
 	int			 speaker;	/* index, or -1 */
 	int			 failed;
 	uint32_t		 seq;
-	struct audio_enc	*enc;		/* speakers */
+	struct sim_clip {
+		uint16_t	len;
+		uint8_t		pkt[AUDIO_MAX_PACKET];
+	}			*clip;		/* [SIM_CLIP], speakers */
 };
 
 struct sim {
@@ -142,31 +148,39 @@ sim_failed_cb(struct rclient *rc, void *arg)
 	}
 }
 
-/* Speakers send the frames due since the last tick. */
-/* Speaker p's frame number seq: its tone, encoded; 0 or -1. */
+/* Speaker p's tone, one second of it encoded; 0 or -1. */
 static int
-sim_voice(struct sim_part *p, uint8_t *pkt, size_t *len)
+sim_clip(struct sim_part *p)
 {
 	int16_t pcm[AUDIO_FRAME];
 	double f = 300.0 + 150.0 * p->speaker, t;
+	struct audio_enc *enc;
+	size_t i, k, len;
 	uint8_t level;
-	size_t i;
-	int vad;
+	int vad, r = 0;
 
-	for (i = 0; i < AUDIO_FRAME; i++) {
-		t = (double)((uint64_t)p->seq * AUDIO_FRAME + i) / AUDIO_RATE;
-		pcm[i] = (int16_t)(8000.0 * sin(2.0 * M_PI * f * t));
+	if ((p->clip = calloc(SIM_CLIP, sizeof(*p->clip))) == NULL ||
+	    (enc = audio_enc_new(0, 0)) == NULL)
+		return -1;
+	for (k = 0; k < SIM_CLIP && r == 0; k++) {
+		for (i = 0; i < AUDIO_FRAME; i++) {
+			t = (double)(k * AUDIO_FRAME + i) / AUDIO_RATE;
+			pcm[i] = (int16_t)(8000.0 * sin(2.0 * M_PI * f * t));
+		}
+		r = audio_enc_frame(enc, pcm, p->clip[k].pkt, AUDIO_MAX_PACKET,
+		    &len, &vad, &level) == 0 ? 0 : -1;
+		p->clip[k].len = (uint16_t)len;
 	}
-	return p->enc != NULL && audio_enc_frame(p->enc, pcm, pkt,
-	    AUDIO_MAX_PACKET, len, &vad, &level) == 0 ? 0 : -1;
+	audio_enc_free(enc);
+	return r;
 }
 
+/* Speakers send the frames due since the last tick. */
 static void
 sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	uint8_t pkt[AUDIO_MAX_PACKET];
+	const struct sim_clip *c;
 	struct sim *s = arg;
-	size_t len;
 	uint64_t now = conn_now_usec(), due;
 	struct sim_part *p;
 	unsigned i;
@@ -209,8 +223,8 @@ sim_tick_cb(evutil_socket_t fd, short what, void *arg)
 		    s->a->speakers) / 20000;
 		while (p->seq < due) {
 			s->sent_at[p->speaker][p->seq % SIM_RING] = conn_now_usec();
-			if (sim_voice(p, pkt, &len) == 0 &&
-			    rclient_send_media(p->rc, pkt, len, 1,
+			c = &p->clip[p->seq % SIM_CLIP];
+			if (rclient_send_media(p->rc, c->pkt, c->len, 1,
 			    (uint8_t)(10 + 3 * p->speaker), p->seq * 960) == 0)
 				s->frames_sent++;
 			p->seq++;
@@ -314,7 +328,7 @@ sim_start(struct sim *s)
 
 		p->sim = s;
 		p->speaker = i < s->a->speakers ? (int)i : -1;
-		if (p->speaker >= 0 && (p->enc = audio_enc_new(0, 0)) == NULL)
+		if (p->speaker >= 0 && sim_clip(p) == -1)
 			return -1;
 		o.me = &p->me;
 		if (cli_ephemeral_identity(&p->me) == -1 ||
@@ -370,7 +384,7 @@ done:
 		if (s.p[i].joined)
 			rclient_leave(s.p[i].rc);
 		rclient_free(s.p[i].rc);
-		audio_enc_free(s.p[i].enc);
+		free(s.p[i].clip);
 		identity_wipe(&s.p[i].me);
 	}
 	if (s.ev_tick != NULL)

@@ -194,10 +194,10 @@ rclient_rotate(struct rclient *rc, const uint8_t exclude[CRYPTO_ED25519_PUB_LEN]
 	size_t i, n = 0;
 	int r;
 
-	if (!rc->joined || RAND_bytes(key, sizeof(key)) != 1)
-		return -1;
 	if (rc->mixed)
 		return 0;	/* the node holds a mixed room's keys anyway */
+	if (!rc->joined || RAND_bytes(key, sizeof(key)) != 1)
+		return -1;
 	rclient_epoch_add(rc, (uint16_t)(rc->epoch + 1), key);
 	crypto_wipe(key, sizeof(key));
 	if ((to = calloc(rc->npeers + 1, sizeof(*to))) == NULL)
@@ -262,7 +262,7 @@ rclient_mixed_setup(struct rclient *rc)
 	    media_sender_key(rc->mixed_keys.up, 0, rc->member,
 	    rc->send_key) == -1)
 		return -1;
-	from[0] = RCLIENT_MIX_SHARED;
+	from[0] = ROOM_MIXED_SHARED;
 	from[1] = rc->member;
 	for (i = 0; i < 2; i++) {
 		if ((p = rclient_peer(rc, from[i], 1)) == NULL ||

@@ -18,8 +18,6 @@
 
 #define RCLIENT_EPOCHS		4	/* media keys kept (current and older) */
 #define RCLIENT_MAX_KICKED	256
-/* In a mixed room, the sender number of the node's shared mix. */
-#define RCLIENT_MIX_SHARED	0
 /*
  * Refusals of the client's own, passed to the error callback beside
  * enum ctrl_code: the node says the room is mixed and the link does not

@@ -81,6 +81,7 @@ struct member {
 	uint8_t			 mix_up[MEDIA_KEY_LEN];		/* secret */
 	uint8_t			 mix_down[MEDIA_KEY_LEN];	/* secret */
 	uint32_t		 mix_seq;	/* of its mix-minus stream */
+	uint64_t		 mix_stamp;	/* the tick it had a mix-minus */
 };
 
 struct room {
@@ -169,17 +170,20 @@ void	room_free_all(struct chorus *);
 /* Send SPEAKERS if the selection changed (and tell a room's mixer). */
 void	room_speakers_changed(struct room *);
 struct member *room_member_by_index(struct room *, uint32_t index);
+/* Send a packet of one media frame (flen bytes) to a member; counted. */
+int	room_send_media(struct room *, struct member *, const uint8_t *pkt,
+	    size_t len, size_t flen);
 
 /* room_mix.c: mixed rooms */
-struct media_header;
 /* Mix the new room r: 0, or -1 (max-mixed-rooms, out of memory). */
 int	room_mix_start(struct chorus *, struct room *);
 void	room_mix_free(struct chorus *, struct room *);
 /* Derive a new member's keys. */
 int	room_mix_member(struct room *, struct member *);
 void	room_mix_speakers(struct room *, const uint32_t *members, size_t n);
+/* A selected speaker's frame: opened and given to the mixer. */
 void	room_mix_media(struct chorus *, struct room *, struct member *,
-	    const struct media_header *, const uint8_t *frame, size_t len);
+	    const uint8_t *frame, size_t len);
 json_t	*room_mix_json(const struct room *);
 
 #endif

@@ -31,9 +31,11 @@
 #include "chorus/crypto.h"
 #include "chorus/identity.h"
 #include "chorus/turn_auth.h"
+#include "../client/audio.h"
 #include "conf.h"
 #include "conf_priv.h"
 #include "log.h"
+#include "mixer.h"
 
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR	"/var"
@@ -173,13 +175,14 @@ const struct conf_key conf_keys[] = {
 	    F(max_mixed_rooms), 0, 0, 100000, NULL, "N",
 	    "most rooms the node decodes and mixes (0: none)" },
 	{ "mix-speakers", CONF_T_UINT, 0, "3",
-	    F(mix_speakers), 0, 1, 8, NULL, "N",
+	    F(mix_speakers), 0, 1, MIXER_MAX_SPEAKERS, NULL, "N",
 	    "a mixed room decodes and mixes this many speakers" },
 	{ "mix-bitrate", CONF_T_UINT, 0, "32000",
-	    F(mix_bitrate), 0, 6000, 128000, NULL, "BIT/S",
+	    F(mix_bitrate), 0, AUDIO_MIN_BITRATE, AUDIO_MAX_BITRATE, NULL,
+	    "BIT/S",
 	    "bit rate of each mix a mixed room sends" },
 	{ "mix-complexity", CONF_T_UINT, 0, "5",
-	    F(mix_complexity), 0, 0, 10, NULL, "N",
+	    F(mix_complexity), 0, 0, AUDIO_MAX_COMPLEXITY, NULL, "N",
 	    "Opus encoder complexity of the mixes, 0 to 10" },
 	{ "dht", CONF_T_BOOL, 0, "no",
 	    F(dht), 0, 0, 0, NULL, "yes|no",

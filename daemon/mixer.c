@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <opus.h>
-
+#include "chorus/media.h"
 #include "chorus/mix.h"
 #include "../client/audio.h"
 #include "mixer.h"
+
+_Static_assert(MIX_FRAME == AUDIO_FRAME && MIX_RATE == AUDIO_RATE,
+    "lib/mix.c and client/audio.c must agree on the frame");
 
 enum mixer_state {
 	PLACE_FREE = 0,
@@ -32,7 +34,6 @@ struct mixer_place {
 	struct audio_rx		*rx;
 	struct audio_enc	*enc;		/* its mix-minus */
 	struct mix_limiter	 lim;
-	uint32_t		 seq;
 	int32_t			 contrib[MIX_FRAME];
 	uint8_t			 pkt[AUDIO_MAX_PACKET];
 };
@@ -44,8 +45,6 @@ struct mixer {
 	unsigned		 nplaces;
 	struct audio_enc	*enc;		/* the shared mix */
 	struct mix_limiter	 lim;
-	uint32_t		 seq;
-	uint32_t		 timestamp;
 	unsigned		 quiet_ticks;
 	int32_t			 acc[MIX_FRAME];
 	int32_t			 minus[MIX_FRAME];
@@ -60,12 +59,10 @@ mixer_enc_new(const struct mixer_opts *o)
 {
 	struct audio_enc *enc;
 
-	if ((enc = audio_enc_new(o->bitrate, 0)) == NULL)
-		return NULL;
-	if (opus_encoder_ctl(enc->opus, OPUS_SET_COMPLEXITY(o->complexity)) !=
-	    OPUS_OK) {
+	if ((enc = audio_enc_new(o->bitrate, 0)) != NULL &&
+	    audio_enc_complexity(enc, o->complexity) == -1) {
 		audio_enc_free(enc);
-		return NULL;
+		enc = NULL;
 	}
 	return enc;
 }
@@ -78,7 +75,7 @@ mixer_new(const struct mixer_opts *o)
 
 	if (o->speakers < 1 || o->speakers > MIXER_MAX_SPEAKERS ||
 	    o->bitrate < AUDIO_MIN_BITRATE || o->bitrate > AUDIO_MAX_BITRATE ||
-	    o->complexity < 0 || o->complexity > 10)
+	    o->complexity < 0 || o->complexity > AUDIO_MAX_COMPLEXITY)
 		return NULL;
 	if ((mx = calloc(1, sizeof(*mx))) == NULL)
 		return NULL;
@@ -138,7 +135,8 @@ mixer_active(const struct mixer *mx)
 	return n;
 }
 
-int
+/* member becomes an active speaker; -1 if `speakers` are active. */
+static int
 mixer_speaker_add(struct mixer *mx, uint32_t member)
 {
 	struct mixer_place *p;
@@ -160,15 +158,15 @@ mixer_speaker_add(struct mixer *mx, uint32_t member)
 	p->state = PLACE_ACTIVE;
 	p->sounding = 0;
 	p->member = member;
-	p->seq = 0;
 	audio_rx_reset(p->rx);
-	opus_encoder_ctl(p->enc->opus, OPUS_RESET_STATE);
+	audio_enc_reset(p->enc);
 	mix_limiter_init(&p->lim);
 	mx->st.switches++;
 	return 0;
 }
 
-void
+/* member stops being one: faded out over the next tick, then dropped. */
+static void
 mixer_speaker_remove(struct mixer *mx, uint32_t member)
 {
 	struct mixer_place *p;
@@ -198,29 +196,14 @@ mixer_set_speakers(struct mixer *mx, const uint32_t *members, size_t n)
 }
 
 int
-mixer_is_speaker(const struct mixer *mx, uint32_t member)
-{
-	unsigned i;
-
-	for (i = 0; i < mx->nplaces; i++)
-		if (mx->places[i].state == PLACE_ACTIVE &&
-		    mx->places[i].member == member)
-			return 1;
-	return 0;
-}
-
-int
 mixer_put(struct mixer *mx, uint32_t member, uint32_t seq,
     const uint8_t *opus, size_t len, uint64_t now_usec)
 {
 	struct mixer_place *p = mixer_place(mx, member);
 
-	if (p == NULL || p->state != PLACE_ACTIVE ||
-	    audio_rx_put(p->rx, seq, opus, len, now_usec) == -1) {
-		mx->st.refused++;
+	if (p == NULL || p->state != PLACE_ACTIVE)
 		return -1;
-	}
-	return 0;
+	return audio_rx_put(p->rx, seq, opus, len, now_usec);
 }
 
 /*
@@ -231,17 +214,12 @@ mixer_put(struct mixer *mx, uint32_t member, uint32_t seq,
 static int
 mixer_take(struct mixer *mx, struct mixer_place *p, uint64_t now_usec)
 {
-	const struct audio_rx_stats *rs = audio_rx_stats(p->rx);
-	uint64_t dec = rs->decoded, con = rs->concealed, fec = rs->fec;
 	uint32_t g0 = MIX_GAIN_ONE, g1 = MIX_GAIN_ONE;
 
 	if (!audio_rx_tick(p->rx, now_usec, mx->pcm)) {
 		memset(p->contrib, 0, sizeof(p->contrib));
 		return 0;
 	}
-	mx->st.decoded += rs->decoded - dec;
-	mx->st.concealed += rs->concealed - con;
-	mx->st.fec += rs->fec - fec;
 	if (!p->sounding) {
 		g0 = 0;
 		p->sounding = 1;
@@ -256,7 +234,7 @@ mixer_take(struct mixer *mx, struct mixer_place *p, uint64_t now_usec)
 static void
 mixer_encode(struct mixer *mx, struct audio_enc *enc,
     struct mix_limiter *lim, const int32_t *acc, uint8_t *pkt,
-    uint32_t member, uint32_t *seq, struct mixer_out *out)
+    uint32_t member, struct mixer_out *out)
 {
 	uint64_t limited = lim->limited;
 	size_t len = 0;
@@ -269,16 +247,14 @@ mixer_encode(struct mixer *mx, struct audio_enc *enc,
 	    &level);
 	memset(out, 0, sizeof(*out));
 	out->member = member;
-	out->seq = (*seq)++;
-	out->timestamp = mx->timestamp;
+	out->timestamp = (uint32_t)(mx->st.ticks * MIX_FRAME);
 	out->vad = vad;
 	out->level = level;
 	out->pkt = pkt;
 	if (r == 0) {
 		out->len = len;
 		mx->st.encoded++;
-	} else
-		mx->st.dtx++;
+	}
 }
 
 size_t
@@ -298,19 +274,18 @@ mixer_tick(struct mixer *mx, uint64_t now_usec,
 		    p->state == PLACE_LEAVING))
 			busy = 1;
 	}
-	mixer_encode(mx, mx->enc, &mx->lim, mx->acc, mx->pkt, MIXER_SHARED,
-	    &mx->seq, &mx->outs[0]);
+	mixer_encode(mx, mx->enc, &mx->lim, mx->acc, mx->pkt,
+	    ROOM_MIXED_SHARED, &mx->outs[0]);
 	for (i = 0; i < mx->nplaces; i++) {
 		p = &mx->places[i];
 		if (p->state == PLACE_FREE)
 			continue;
 		mix_minus(mx->minus, mx->acc, p->contrib);
 		mixer_encode(mx, p->enc, &p->lim, mx->minus, p->pkt,
-		    p->member, &p->seq, &mx->outs[n++]);
+		    p->member, &mx->outs[n++]);
 		if (p->state == PLACE_LEAVING)
 			p->state = PLACE_FREE;
 	}
-	mx->timestamp += MIX_FRAME;
 	mx->st.ticks++;
 	mx->quiet_ticks = busy ? 0 : mx->quiet_ticks + 1;
 	*outs = mx->outs;
@@ -323,8 +298,31 @@ mixer_idle(const struct mixer *mx)
 	return mx->quiet_ticks >= MIXER_IDLE_TICKS;
 }
 
-const struct mixer_stats *
-mixer_stats(const struct mixer *mx)
+void
+mixer_out_header(const struct mixer_out *o, uint32_t seq,
+    struct media_header *h)
 {
-	return &mx->st;
+	memset(h, 0, sizeof(*h));
+	h->version = MEDIA_VERSION;
+	h->vad = o->vad ? 1 : 0;
+	h->sender = o->member;
+	h->seq = seq;
+	h->timestamp = o->timestamp;
+	h->level = o->level;
+}
+
+/* The receivers' figures run on across speakers: add them up. */
+void
+mixer_stats(const struct mixer *mx, struct mixer_stats *st)
+{
+	const struct audio_rx_stats *rs;
+	unsigned i;
+
+	*st = mx->st;
+	for (i = 0; i < mx->nplaces; i++) {
+		rs = audio_rx_stats(mx->places[i].rx);
+		st->decoded += rs->decoded;
+		st->concealed += rs->concealed;
+		st->fec += rs->fec;
+	}
 }

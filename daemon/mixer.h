@@ -17,8 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chorus/room.h"
+
 #define MIXER_MAX_SPEAKERS	8	/* most mix-speakers */
-#define MIXER_SHARED		0	/* mixer_out.member of the shared mix */
 /* Ticks with no sound and nothing to fade out before mixer_idle(). */
 #define MIXER_IDLE_TICKS	50
 
@@ -31,16 +32,13 @@ struct mixer_opts {
 };
 
 /*
- * One encoded output of a tick.  member is MIXER_SHARED for the mix
+ * One encoded output of a tick.  member is ROOM_MIXED_SHARED for the mix
  * every listener gets, or the member index of an active speaker for its
- * mix-minus (the others without itself).  seq counts this output's
- * ticks since its place was taken (DTX ticks use a number and send
- * nothing, as the jitter buffer expects; the node numbers a mix-minus
- * per member instead, room_mix.c); timestamp is in 48 kHz units.
+ * mix-minus (the others without itself).  timestamp is in 48 kHz units.
+ * The caller numbers the outputs (one number a tick, DTX included).
  */
 struct mixer_out {
 	uint32_t	 member;
-	uint32_t	 seq;
 	uint32_t	 timestamp;
 	int		 vad;
 	uint8_t		 level;		/* RFC 6464 -dBov */
@@ -51,31 +49,26 @@ struct mixer_out {
 struct mixer_stats {
 	uint64_t	ticks;
 	uint64_t	decoded, concealed, fec;	/* speakers' frames */
-	uint64_t	encoded, dtx;			/* outputs */
-	uint64_t	refused;	/* late, duplicate or not a speaker */
+	uint64_t	encoded;			/* outputs */
 	uint64_t	limited;	/* output frames the limiter turned down */
 	uint64_t	switches;	/* speakers that came into the mix */
 };
+
+struct media_header;
+/* The media header an output is sealed under, as number seq. */
+void		 mixer_out_header(const struct mixer_out *, uint32_t seq,
+		    struct media_header *);
 
 /* NULL if an option is out of range or libopus fails. */
 struct mixer	*mixer_new(const struct mixer_opts *);
 void		 mixer_free(struct mixer *);
 /*
- * member becomes an active speaker: its frames are decoded from now on
- * and faded in.  0, or -1 if all `speakers` places are taken.  Adding a
- * member already active is 0 and changes nothing.
- */
-int		 mixer_speaker_add(struct mixer *, uint32_t member);
-/* member stops being one: faded out over the next tick, then dropped. */
-void		 mixer_speaker_remove(struct mixer *, uint32_t member);
-/*
- * Make the n members the active speakers: the others fade out, the new
- * ones come in (at most `speakers` of them; the rest are left out).
+ * Make the n members the active speakers: the others fade out over the
+ * next tick, the new ones are decoded from now on and fade in (at most
+ * `speakers` of them; the rest are left out).
  */
 void		 mixer_set_speakers(struct mixer *, const uint32_t *members,
 		    size_t n);
-/* 1 if member is an active speaker (not fading out). */
-int		 mixer_is_speaker(const struct mixer *, uint32_t member);
 /*
  * An Opus packet (opened) from member, sequence number seq, arrived at
  * now_usec.  0, or -1 if member is not an active speaker or the jitter
@@ -96,6 +89,6 @@ size_t		 mixer_tick(struct mixer *, uint64_t now_usec,
  * faded out: the caller may stop ticking until the next mixer_put().
  */
 int		 mixer_idle(const struct mixer *);
-const struct mixer_stats *mixer_stats(const struct mixer *);
+void		 mixer_stats(const struct mixer *, struct mixer_stats *);
 
 #endif

@@ -21,6 +21,24 @@
 #include "conf.h"
 #include "node.h"
 
+/*
+ * 1 if the room forwards (or mixes) only its selected speakers: a mixed
+ * room always, others above full-forward-limit members.
+ */
+static int
+room_selects(const struct chorus *ch, const struct room *r)
+{
+	return r->mix != NULL ||
+	    r->nmembers > ch->node->conf->full_forward_limit;
+}
+
+/* The mode JOINED and ROSTER carry. */
+static uint8_t
+room_mode(const struct room *r)
+{
+	return r->policy.mixed ? CTRL_MODE_MIXED : CTRL_MODE_E2E;
+}
+
 static struct room *
 room_find(struct chorus *ch, const uint8_t id[ROOM_ID_LEN])
 {
@@ -86,8 +104,7 @@ room_announce(struct room *r, const struct member *m, uint8_t event)
 
 	room_entry(m, event, &e);
 	buf_wr_init(&w, msg, sizeof(msg));
-	if (ctrl_put_roster(&w, r->policy.mixed ? CTRL_MODE_MIXED :
-	    CTRL_MODE_E2E, &e, 1) == 0)
+	if (ctrl_put_roster(&w, room_mode(r), &e, 1) == 0)
 		room_broadcast(r, msg, buf_wr_len(&w), m);
 }
 
@@ -102,8 +119,7 @@ room_welcome(struct room *r, struct member *m)
 
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_joined(&w, m->index, r->epoch, (uint16_t)r->limit,
-	    r->policy.mixed ? CTRL_MODE_MIXED : CTRL_MODE_E2E,
-	    r->policy.room_pub) == 0)
+	    room_mode(r), r->policy.room_pub) == 0)
 		(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
 	for (i = 0; i < r->nrecords; i++) {
 		buf_wr_init(&w, msg, sizeof(msg));
@@ -116,8 +132,7 @@ room_welcome(struct room *r, struct member *m)
 			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
 		if (n == CTRL_MAX_ROSTER || (i == r->limit && n > 0)) {
 			buf_wr_init(&w, msg, sizeof(msg));
-			if (ctrl_put_roster(&w, r->policy.mixed ?
-			    CTRL_MODE_MIXED : CTRL_MODE_E2E, e, n) == 0)
+			if (ctrl_put_roster(&w, room_mode(r), e, n) == 0)
 				(void)chorus_send_control(m->cs, msg,
 				    buf_wr_len(&w));
 			n = 0;
@@ -540,9 +555,24 @@ room_test_drop(void)
 }
 #endif
 
+int
+room_send_media(struct room *r, struct member *to, const uint8_t *pkt,
+    size_t len, size_t flen)
+{
+	struct chorus *ch = to->cs->ch;
+
+	if (chorus_send_packet(to->cs, pkt, len) == -1)
+		return -1;
+	to->tx_packets++;
+	r->media_out++;
+	ch->media_out++;
+	ch->media_bytes_out += flen;
+	return 0;
+}
+
 /* Seal the media frame to every other member. */
 static void
-room_forward(struct chorus *ch, struct room *r, struct member *from,
+room_forward(struct room *r, struct member *from,
     const uint8_t *frame, size_t len)
 {
 	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
@@ -558,16 +588,9 @@ room_forward(struct chorus *ch, struct room *r, struct member *from,
 	if (room_test_drop())
 		return;
 #endif
-	for (i = 0; i < r->limit; i++) {
-		if ((to = r->members[i]) == NULL || to == from)
-			continue;
-		if (chorus_send_packet(to->cs, pkt, buf_wr_len(&w)) == 0) {
-			to->tx_packets++;
-			r->media_out++;
-			ch->media_out++;
-			ch->media_bytes_out += len;
-		}
-	}
+	for (i = 0; i < r->limit; i++)
+		if ((to = r->members[i]) != NULL && to != from)
+			(void)room_send_media(r, to, pkt, buf_wr_len(&w), len);
 }
 
 void
@@ -594,11 +617,7 @@ room_media(struct chorus *ch, struct csess *cs, const uint8_t *frame,
 	m->rx_packets++;
 	r->media_in++;
 	ch->media_in++;
-	if (r->mix != NULL) {
-		room_mix_media(ch, r, m, &h, frame, len);
-		return;
-	}
-	if (r->nmembers > ch->node->conf->full_forward_limit) {
+	if (room_selects(ch, r)) {
 		int fwd = speaker_frame(&r->sel, m->slot, h.level, h.vad,
 		    chorus_now(ch));
 
@@ -609,7 +628,10 @@ room_media(struct chorus *ch, struct csess *cs, const uint8_t *frame,
 			return;
 		}
 	}
-	room_forward(ch, r, m, frame, len);
+	if (r->mix != NULL)
+		room_mix_media(ch, r, m, frame, len);
+	else
+		room_forward(r, m, frame, len);
 }
 
 void
@@ -625,8 +647,7 @@ room_tick(struct chorus *ch, uint64_t now)
 			room_free(ch, r);
 			continue;
 		}
-		if (r->mix != NULL ||
-		    r->nmembers > ch->node->conf->full_forward_limit) {
+		if (room_selects(ch, r)) {
 			speaker_tick(&r->sel, now);
 			room_speakers_changed(r);
 		}
@@ -652,8 +673,8 @@ chorus_rooms_json(struct chorus *ch)
 		    "members", (json_int_t)r->nmembers,
 		    "limit", (json_int_t)r->limit,
 		    "speakers", (json_int_t)r->sel.nselected,
-		    "forwarding", r->mix != NULL ? "mixed" : r->nmembers >
-		    ch->node->conf->full_forward_limit ? "speakers" : "all",
+		    "forwarding", r->mix != NULL ? "mixed" :
+		    room_selects(ch, r) ? "speakers" : "all",
 		    "key_epoch", (json_int_t)r->epoch,
 		    "media_in", (json_int_t)r->media_in,
 		    "media_forwarded", (json_int_t)r->media_out,

@@ -39,7 +39,9 @@ struct room_mix {
 	int			 running;
 	struct room_mixed_keys	 keys;			/* secret */
 	uint8_t			 shared_key[MEDIA_KEY_LEN];	/* secret */
-	uint64_t		 sent, bytes, opened, bad_auth;
+	uint32_t		 shared_seq;	/* the shared mix's numbers */
+	uint64_t		 ticks;		/* run: stamps for members */
+	uint64_t		 opened, bad_auth;
 };
 
 static void room_mix_tick_cb(evutil_socket_t, short, void *);
@@ -63,7 +65,7 @@ room_mix_start(struct chorus *ch, struct room *r)
 	if ((rm->mx = mixer_new(&o)) == NULL ||
 	    (rm->ev = evtimer_new(ch->node->base, room_mix_tick_cb, rm)) ==
 	    NULL || room_mixed_keys_derive(r->join_key, r->id, &rm->keys) ==
-	    -1 || media_sender_key(rm->keys.down, 0, MIXER_SHARED,
+	    -1 || media_sender_key(rm->keys.down, 0, ROOM_MIXED_SHARED,
 	    rm->shared_key) == -1) {
 		r->mix = rm;
 		room_mix_free(ch, r);
@@ -122,27 +124,23 @@ room_mix_arm(struct room_mix *rm, uint64_t now)
 	evtimer_add(rm->ev, &tv);
 }
 
+/*
+ * A frame of a selected speaker (room_media has done the selection,
+ * which the mixer follows): only those are opened, so a listener costs
+ * nothing here.
+ */
 void
 room_mix_media(struct chorus *ch, struct room *r, struct member *m,
-    const struct media_header *h, const uint8_t *frame, size_t len)
+    const uint8_t *frame, size_t len)
 {
 	uint8_t opus[MEDIA_MAX_PAYLOAD];
 	struct room_mix *rm = r->mix;
 	struct media_header oh;
 	uint64_t now = chorus_now(ch);
 	size_t n;
-	int fwd;
 
-	fwd = speaker_frame(&r->sel, m->slot, h->level, h->vad, now);
-	room_speakers_changed(r);
-	if (!fwd || !mixer_is_speaker(rm->mx, m->index)) {
-		r->suppressed++;
-		ch->suppressed++;
-		return;
-	}
-	/* Only a speaker's frames are opened: the cost of a listener is 0. */
-	if (h->epoch != 0 || media_open(m->mix_up, frame, len, &oh, opus,
-	    sizeof(opus), &n) == -1) {
+	if (media_open(m->mix_up, frame, len, &oh, opus, sizeof(opus), &n) ==
+	    -1 || oh.epoch != 0) {
 		rm->bad_auth++;
 		chorus_drop(ch, CD_MIX_AUTH);
 		return;
@@ -158,79 +156,60 @@ room_mix_media(struct chorus *ch, struct room *r, struct member *m,
 }
 
 /*
- * Seal one output of a tick and send it to its recipients: the shared
- * mix to everyone without a mix-minus of their own, a mix-minus (to,
- * seq) to its member.
+ * Seal output o under key with number seq into pkt (a packet of one
+ * MEDIA frame): its length, the frame's in *flen; 0 if it cannot.
  */
-static void
-room_mix_send(struct room_mix *rm, const struct mixer_out *o,
-    struct member *to, uint32_t seq, const struct mixer_out *outs,
-    size_t nouts)
+static size_t
+room_mix_seal(const struct mixer_out *o, const uint8_t key[MEDIA_KEY_LEN],
+    uint32_t seq, uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME], size_t *flen)
 {
-	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
 	uint8_t frame[MEDIA_MAX_FRAME];
-	struct room *r = rm->room;
 	struct media_header h;
-	struct member *m;
 	struct buf_writer w;
-	size_t len, i, j;
 
-	memset(&h, 0, sizeof(h));
-	h.version = MEDIA_VERSION;
-	h.vad = o->vad ? 1 : 0;
-	h.sender = o->member;
-	h.seq = seq;
-	h.timestamp = o->timestamp;
-	h.level = o->level;
-	buf_wr_init(&w, pkt, sizeof(pkt));
-	if (media_seal(to != NULL ? to->mix_down : rm->shared_key, &h,
-	    o->pkt, o->len, frame, sizeof(frame), &len) == -1 ||
-	    frame_put_media(&w, frame, len) == -1)
-		return;
-	for (i = 0; i < r->limit; i++) {
-		if ((m = r->members[i]) == NULL || (to != NULL && m != to))
-			continue;
-		/* A speaker gets its own mix-minus, not the shared mix. */
-		for (j = 1; to == NULL && j < nouts; j++)
-			if (outs[j].member == m->index)
-				break;
-		if (to == NULL && j < nouts)
-			continue;
-		if (chorus_send_packet(m->cs, pkt, buf_wr_len(&w)) == 0) {
-			m->tx_packets++;
-			r->media_out++;
-			rm->ch->media_out++;
-			rm->ch->media_bytes_out += len;
-			rm->sent++;
-			rm->bytes += len;
-		}
-	}
+	mixer_out_header(o, seq, &h);
+	buf_wr_init(&w, pkt, FRAME_HDR_LEN + MEDIA_MAX_FRAME);
+	if (media_seal(key, &h, o->pkt, o->len, frame, sizeof(frame), flen) ==
+	    -1 || frame_put_media(&w, frame, *flen) == -1)
+		return 0;
+	return buf_wr_len(&w);
 }
 
+/*
+ * One tick: each speaker's mix-minus to that speaker, the shared mix to
+ * every other member.  Every output uses a number each tick, DTX or
+ * not; a mix-minus's numbers are the member's for the room's life, so a
+ * speaker coming back into the mix never reuses one (each seals a frame
+ * under the same key) and its jitter buffer sees no jump back.
+ */
 static void
 room_mix_run(struct room_mix *rm, uint64_t now)
 {
+	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
 	const struct mixer_out *outs;
+	struct room *r = rm->room;
 	struct member *m;
-	size_t n, i;
+	size_t n, i, plen, flen;
 	uint32_t seq;
 
 	n = mixer_tick(rm->mx, now, &outs);
-	if (outs[0].len > 0)
-		room_mix_send(rm, &outs[0], NULL, outs[0].seq, outs, n);
-	/*
-	 * A mix-minus's numbers are the member's for the room's life, so a
-	 * speaker coming back into the mix never reuses one (each seals a
-	 * frame under the same key) and its jitter buffer sees no jump back.
-	 */
+	rm->ticks++;
 	for (i = 1; i < n; i++) {
-		if ((m = room_member_by_index(rm->room, outs[i].member)) ==
-		    NULL)
+		if ((m = room_member_by_index(r, outs[i].member)) == NULL)
 			continue;	/* a speaker who has just left */
+		m->mix_stamp = rm->ticks;
 		seq = m->mix_seq++;
-		if (outs[i].len > 0)
-			room_mix_send(rm, &outs[i], m, seq, outs, n);
+		if (outs[i].len > 0 && (plen = room_mix_seal(&outs[i],
+		    m->mix_down, seq, pkt, &flen)) > 0)
+			(void)room_send_media(r, m, pkt, plen, flen);
 	}
+	seq = rm->shared_seq++;
+	if (outs[0].len == 0 || (plen = room_mix_seal(&outs[0],
+	    rm->shared_key, seq, pkt, &flen)) == 0)
+		return;
+	for (i = 0; i < r->limit; i++)
+		if ((m = r->members[i]) != NULL && m->mix_stamp != rm->ticks)
+			(void)room_send_media(r, m, pkt, plen, flen);
 }
 
 static void
@@ -256,19 +235,20 @@ json_t *
 room_mix_json(const struct room *r)
 {
 	const struct room_mix *rm = r->mix;
-	const struct mixer_stats *st = mixer_stats(rm->mx);
+	struct mixer_stats st;
 
+	mixer_stats(rm->mx, &st);
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
 	    "s:I, s:I}",
-	    "ticks", (json_int_t)st->ticks,
+	    "ticks", (json_int_t)st.ticks,
 	    "skipped_ticks", (json_int_t)rm->clock.skipped,
-	    "decoded", (json_int_t)st->decoded,
-	    "concealed", (json_int_t)st->concealed,
-	    "fec", (json_int_t)st->fec,
-	    "encoded", (json_int_t)st->encoded,
-	    "limited", (json_int_t)st->limited,
-	    "speaker_switches", (json_int_t)st->switches,
+	    "decoded", (json_int_t)st.decoded,
+	    "concealed", (json_int_t)st.concealed,
+	    "fec", (json_int_t)st.fec,
+	    "encoded", (json_int_t)st.encoded,
+	    "limited", (json_int_t)st.limited,
+	    "speaker_switches", (json_int_t)st.switches,
 	    "opened", (json_int_t)rm->opened,
 	    "bad_auth", (json_int_t)rm->bad_auth,
-	    "packets_sent", (json_int_t)rm->sent);
+	    "packets_sent", (json_int_t)r->media_out);
 }

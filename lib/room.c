@@ -402,8 +402,7 @@ struct room_query {
 	size_t	nkeys;
 	size_t	keyed;		/* nodes before the last key= */
 	int	per_node;	/* a key= follows each node= */
-	int	have_room;
-	int	have_mixed;	/* implies have_room */
+	int	have_room;	/* (out->mixed, set only after it, says mixed=) */
 };
 
 /*
@@ -480,13 +479,12 @@ static enum room_link_error
 room_query_mixed(struct room_query *q, struct buf_reader *val,
     struct room_link *out)
 {
-	if (q->have_mixed)
+	if (out->mixed)
 		return ROOM_LINK_ERR_DUPLICATE;
 	if (!q->have_room)
 		return ROOM_LINK_ERR_ORDER;
 	if (!room_is(val, "1"))
 		return ROOM_LINK_ERR_BAD_FLAG;
-	q->have_mixed = 1;
 	out->mixed = 1;
 	return ROOM_LINK_OK;
 }

@@ -34,7 +34,7 @@
 /* The shortest attack ramp, in samples. */
 #define MIX_ATTACK_MIN		48		/* 1 ms */
 /* Per frame, the gain recovers this fraction (Q15) of its way to one. */
-#define MIX_RELEASE_Q15		2458		/* 0.075: ~250 ms */
+#define MIX_RELEASE_Q15		2458		/* 0.075: ~256 ms */
 /* ... and all the way once less than this is left. */
 #define MIX_RELEASE_SNAP	512		/* 1/64: 0.14 dB */
 

@@ -70,6 +70,7 @@ void	room_keys_wipe(struct room_keys *);
  * v1" or "chorus mixed down v1"): the node knows the join key, so the
  * room is not end-to-end encrypted.
  */
+#define ROOM_MIXED_SHARED	0	/* sender of the mix for all listeners */
 struct room_mixed_keys {
 	uint8_t	up[ROOM_KEY_LEN];	/* members to the node */
 	uint8_t	down[ROOM_KEY_LEN];	/* the node's mixes to members */

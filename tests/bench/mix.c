@@ -35,6 +35,7 @@
 
 #include "chorus/crypto.h"
 #include "chorus/media.h"
+#include "chorus/mix.h"
 #include "../../client/audio.h"
 #include "../../daemon/mixer.h"
 
@@ -108,9 +109,9 @@ make_clips(int complexity)
 	int vad;
 
 	for (s = 0; s < SPEAKERS; s++) {
-		if ((enc = audio_enc_new(0, 0)) == NULL)
+		if ((enc = audio_enc_new(0, 0)) == NULL ||
+		    audio_enc_complexity(enc, complexity) == -1)
 			return -1;
-		opus_encoder_ctl(enc->opus, OPUS_SET_COMPLEXITY(complexity));
 		opus_encoder_ctl(enc->opus, OPUS_SET_DTX(0));
 		media_sender_key(key, 0, (uint32_t)s + 1, sk);
 		for (t = 0; t < CLIP_TICKS; t++) {
@@ -149,7 +150,7 @@ seal_for(uint64_t nonce, const uint8_t *frame, size_t len)
 }
 
 /* Chorus: per tick, the speakers' frames opened, one mixer tick. */
-static double
+static void
 run_chorus(struct mixer *mx, size_t listeners, size_t ticks, double *cpu)
 {
 	uint8_t opus[MEDIA_MAX_PAYLOAD], frame[MEDIA_MAX_FRAME];
@@ -178,10 +179,7 @@ run_chorus(struct mixer *mx, size_t listeners, size_t ticks, double *cpu)
 		for (i = 0; i < n; i++) {
 			if (outs[i].len == 0)
 				continue;
-			memset(&h, 0, sizeof(h));
-			h.version = MEDIA_VERSION;
-			h.sender = outs[i].member;
-			h.seq = outs[i].seq;
+			mixer_out_header(&outs[i], (uint32_t)t, &h);
 			media_seal(down, &h, outs[i].pkt, outs[i].len, frame,
 			    sizeof(frame), &fl);
 			if (i == 0)
@@ -191,9 +189,8 @@ run_chorus(struct mixer *mx, size_t listeners, size_t ticks, double *cpu)
 				seal_for(nonce++, frame, fl);
 		}
 		cpu[t] = cpu_usec() - c0;
-		now += 20000;
+		now += MIX_PERIOD_USEC;
 	}
-	return 0;
 }
 
 /* The baseline: decode everyone, encode and seal a mix for each. */
@@ -214,7 +211,7 @@ run_naive(size_t listeners, size_t ticks, int complexity, double *cpu)
 	for (p = 0; p < n; p++) {
 		dec[p] = opus_decoder_create(AUDIO_RATE, 1, &err);
 		enc[p] = audio_enc_new(0, 0);
-		opus_encoder_ctl(enc[p]->opus, OPUS_SET_COMPLEXITY(complexity));
+		(void)audio_enc_complexity(enc[p], complexity);
 	}
 	for (t = 0; t < ticks; t++) {
 		double c0 = cpu_usec();
@@ -231,8 +228,7 @@ run_naive(size_t listeners, size_t ticks, int complexity, double *cpu)
 			if (opus_decode(dec[p], in, (opus_int32)inlen, pcm[p],
 			    AUDIO_FRAME, 0) != AUDIO_FRAME)
 				memset(pcm[p], 0, sizeof(pcm[p]));
-			for (i = 0; i < AUDIO_FRAME; i++)
-				acc[i] += pcm[p][i];
+			audio_mix_add(acc, pcm[p]);
 		}
 		for (p = 0; p < n; p++) {
 			int32_t m[AUDIO_FRAME];

@@ -6,74 +6,38 @@
 #
 # Usage: [VAR=value ...] mix_node.sh [CHORUSD [CHORUS]]
 #
-# For each listener count, a fresh node, one room, simulator processes
-# (SIM_PER_PROC members each, 100) with LISTENERS + 3 members of which 3
-# speak (80-byte frames every
-# 20 ms, which the mixing node decodes as Opus and the forwarding node
-# only reads the header of).  After everyone has joined and 3 s more,
-# the node's CPU time (utime + stime, /proc/PID/stat) is sampled over
-# DURATION - 5 seconds, with the packets it sent (the forwarded counter).
-# Printed per row: the node's share of one core, packets out per second,
-# CPU per packet, and mixed/forwarded CPU.  The simulator runs at nice
-# SIM_NICE (10) so that the node is served first; on 2 shared cores the
-# figures are rough.  Knobs: LISTENERS ("10 100 300 1000"), DURATION
-# (12 s), FORWARD_MAX (300: the forwarded baseline sends three times the
-# packets, which the simulators cannot take in beyond that), KEEP=1.  Every process is stopped by PID; every run is bounded
-# by DURATION and timeout(1).
+# For each listener count and design (forwarded first, then mixed): a
+# fresh node, one room, simulator processes of SIM_PER_PROC (100)
+# members each, LISTENERS + 3 members in all, of which 3 speak (each a
+# tone of its own in real Opus frames every 20 ms, which the mixing node
+# decodes and the forwarding node only reads the header of).  After
+# everyone has joined and 3 s more, the node's CPU time (utime + stime,
+# /proc/PID/stat) is sampled over DURATION - 5 seconds, with the packets
+# it sent (the forwarded counter).  Printed per row: the node's share of
+# one core, packets out per second, CPU per packet, and mixed/forwarded
+# CPU.  The simulators run at nice SIM_NICE (10) so that the node is
+# served first; on 2 shared cores the figures are rough.
+#
+# Knobs: LISTENERS ("10 100 300 1000"), DURATION (12 s), FORWARD_MAX
+# (300: the forwarded baseline sends three times the packets, which the
+# simulators cannot take in beyond that), SIM_PER_PROC, KEEP=1.  Every
+# process is stopped by PID; every run is bounded by DURATION and
+# timeout(1).
 set -u
 chorusd=${1:-${CHORUSD:-./daemon/chorusd}}
 chorus=${2:-${CHORUS:-./client/chorus}}
 : "${LISTENERS:=10 100 300 1000}" "${DURATION:=12}" "${KEEP:=0}"
 : "${SIM_NICE:=10}" "${SIM_PER_PROC:=100}" "${FORWARD_MAX:=300}"
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/chorus-mixbench.XXXXXX")
-npid= spid=
-cleanup() {
-	local p
-	for p in $spid $npid; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	if [ "$KEEP" = 1 ]; then echo "(kept: $dir)"; else rm -rf "$dir"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
-
-freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-clk=$(getconf CLK_TCK)
-cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+. "$(dirname "$0")/benchlib.sh"
+bench_init mixbench
 rooms() { curl -sf "http://127.0.0.1:$http/api/v1/rooms"; }
-
-node() {
-	[ -n "$npid" ] && { kill -TERM "$npid"; wait "$npid" 2>/dev/null; }
-	rm -rf "$dir/state"
-	port=$(freeport) http=$(freeport)
-	cat >"$dir/conf" <<EOF
-state-dir = $dir/state
-listen-address = 127.0.0.1
-port = $port
-tls-port = 0
-http-address = 127.0.0.1:$http
-log-level = warning
-max-room-members = 2000
-handshake-rate = 0
-max-sessions = 20000
-EOF
-	"$chorusd" -c "$dir/conf" -f >>"$dir/node.log" 2>&1 &
-	npid=$!
-	for _ in $(seq 50); do
-		curl -sf -o /dev/null "http://127.0.0.1:$http/api/v1/status" && break
-		sleep 0.1
-	done
-	key=$(curl -sf "http://127.0.0.1:$http/api/v1/status" | jq -r .node.noise_key)
-	[ -f "$dir/owner.key" ] || "$chorus" keygen --out "$dir/owner.key" >/dev/null
-}
 
 # run LISTENERS DESIGN: prints "cpu_share pkts_per_s"
 run() {
 	local n=$(($1 + 3)) flag= link c0 c1 f0 f1 t0 t1
 	[ "$2" = mixed ] && flag=--mixed
-	node
+	node "max-room-members = 2000"
 	link=$("$chorus" room create --node "127.0.0.1:$port" --node-key "$key" \
 	    --identity "$dir/owner.key" --room-key "$dir/rk.$2.$1" $flag 2>/dev/null)
 	# One simulator per SIM_PER_PROC members: one process cannot take
@@ -87,7 +51,7 @@ run() {
 		pids="$pids $!"
 		left=$((left - k)) spk=0
 	done
-	spid=$pids
+	spids=$pids
 	for _ in $(seq 600); do
 		[ "$(rooms | jq .members)" = "$n" ] && break
 		sleep 0.1
@@ -96,8 +60,8 @@ run() {
 	c0=$(cputicks "$npid") f0=$(rooms | jq .media.packets_forwarded) t0=$(date +%s.%N)
 	sleep $((DURATION - 5))
 	c1=$(cputicks "$npid") f1=$(rooms | jq .media.packets_forwarded) t1=$(date +%s.%N)
-	for p in $spid; do wait "$p"; done
-	spid=
+	for p in $spids; do wait "$p"; done
+	spids=
 	awk -v c="$((c1 - c0))" -v k="$clk" -v f="$((f1 - f0))" -v t0="$t0" -v t1="$t1" \
 	    'BEGIN { t = t1 - t0; printf "%.4f %.0f\n", c / k / t, f / t }'
 }

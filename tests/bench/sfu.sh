@@ -28,49 +28,8 @@ chorus=${2:-${CHORUS:-./client/chorus}}
 : "${STEPS:=1 2 5 10}" "${ROOM:=100}" "${SPEAKERS:=3}" "${DURATION:=10}"
 : "${NAIVE_STEPS=1 2}" "${NAIVE_SPEAKERS:=10}" "${KEEP:=0}" "${SIM_NICE:=10}"
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/chorus-sfubench.XXXXXX")
-npid= spids=
-cleanup() {
-	local p
-	for p in $spids $npid; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-	if [ "$KEEP" = 1 ]; then echo "(work directory kept: $dir)"; else rm -rf "$dir"; fi
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-ulimit -n "$(ulimit -Hn)" 2>/dev/null
-
-freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-clk=$(getconf CLK_TCK)
-cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-# node FFL: start a fresh node with full-forward-limit FFL.
-node() {
-	[ -n "$npid" ] && { kill -TERM "$npid"; wait "$npid" 2>/dev/null; }
-	rm -rf "$dir/state"
-	port=$(freeport) http=$(freeport)
-	cat >"$dir/conf" <<EOF
-state-dir = $dir/state
-listen-address = 127.0.0.1
-port = $port
-tls-port = 0
-http-address = 127.0.0.1:$http
-log-level = warning
-max-room-members = 1000
-full-forward-limit = $1
-handshake-rate = 0
-max-sessions = 20000
-EOF
-	"$chorusd" -c "$dir/conf" -f >>"$dir/node.log" 2>&1 &
-	npid=$!
-	for _ in $(seq 50); do
-		curl -sf -o /dev/null "http://127.0.0.1:$http/api/v1/status" && break
-		sleep 0.1
-	done
-	key=$(curl -sf "http://127.0.0.1:$http/api/v1/status" | jq -r .node.noise_key)
-	[ -f "$dir/owner.key" ] || "$chorus" keygen --out "$dir/owner.key" >/dev/null
-}
+. "$(dirname "$0")/benchlib.sh"
+bench_init sfubench
 
 forwarded() {
 	curl -sf "http://127.0.0.1:$http/api/v1/rooms" | jq .media.packets_forwarded
@@ -163,10 +122,10 @@ PY
 echo "SFU benchmark: rooms of $ROOM, $DURATION s per step, $(nproc) CPUs"
 printf '%-6s %6s %5s %14s %7s %10s %7s %7s %7s %7s %7s %7s %5s\n' design members spk joined \
     "cpu%" "pkt/s" "us/pkt" "node50" "node99" "e2e50" "e2e99" loss "maxst"
-node 5
+node "max-room-members = 1000" "full-forward-limit = 5"
 for r in $STEPS; do step "$r" "$SPEAKERS" sfu; done
 if [ -n "$NAIVE_STEPS" ]; then
-	node 10000
+	node "max-room-members = 1000" "full-forward-limit = 10000"
 	for r in $NAIVE_STEPS; do step "$r" "$NAIVE_SPEAKERS" naive; done
 fi
 echo

@@ -9,7 +9,6 @@
 [ -n "$PYNUM" ] || skip_all "python3-numpy is needed"
 plan 34
 
-tones() { "$PYNUM" "$top_srcdir/tests/integ/tones.py" "$@"; }
 F=(400 700 1100)
 
 tones --self-test >"$T_DIR/self" 2>&1

@@ -41,3 +41,6 @@ done
 
 # audiocmp REF GOT [ARGS...]: the comparison's JSON line on stdout.
 audiocmp() { "${PYNUM:-python3}" "$top_srcdir/tests/integ/audiocmp.py" "$@"; }
+
+# tones gen|check ...: make tones, find them in a recording (tones.py).
+tones() { "${PYNUM:-python3}" "$top_srcdir/tests/integ/tones.py" "$@"; }

@@ -28,41 +28,16 @@ import argparse
 import json
 import os
 import sys
-import wave
 
-try:
-    import numpy as np
-except ImportError:
-    SYSTEM_PYTHON = "/usr/bin/python3"
-    if (os.environ.get("TONES_REEXEC") is None and
-            os.path.exists(SYSTEM_PYTHON) and
-            os.path.realpath(sys.executable) !=
-            os.path.realpath(SYSTEM_PYTHON)):
-        os.environ["TONES_REEXEC"] = "1"
-        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON] + sys.argv)
-    print("tones.py: needs numpy (python3-numpy)", file=sys.stderr)
-    sys.exit(2)
+# audiocmp.py's WAV helpers; importing it also finds numpy (re-running
+# this script under Debian's python3 if the first one has none).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from audiocmp import read_wav, write_wav  # noqa: E402
+import numpy as np  # noqa: E402
 
 RATE = 48000
 WIN = RATE // 10            # 100 ms
 BAND = 15.0                 # Hz either side of a tone
-
-
-def write_wav(path, x):
-    x = np.clip(np.round(x), -32768, 32767).astype("<i2")
-    with wave.open(path, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(x.tobytes())
-
-
-def read_wav(path):
-    with wave.open(path, "rb") as w:
-        if w.getsampwidth() != 2 or w.getnchannels() != 1:
-            raise ValueError("not 16-bit mono")
-        return np.frombuffer(w.readframes(w.getnframes()),
-                             dtype="<i2").astype(np.float64)
 
 
 def tone(freq, seconds, amplitude=0.25, lead=0.3):
@@ -166,14 +141,16 @@ def main():
     c.add_argument("--skip", type=float, default=0.5)
     a = ap.parse_args()
     if a.cmd == "gen":
-        write_wav(a.out, tone(a.freq, a.seconds, a.amplitude, a.lead))
+        write_wav(a.out, RATE, tone(a.freq, a.seconds, a.amplitude, a.lead))
         return 0
     present = [float(f) for f in a.present.split(",") if f]
     absent = [float(f) for f in a.absent.split(",") if f]
     try:
-        x = read_wav(a.got)
-    except (OSError, ValueError, EOFError, wave.Error) as e:
-        print("tones.py: %s: %s" % (a.got, e), file=sys.stderr)
+        rate, x = read_wav(a.got)
+        if rate != RATE:
+            raise ValueError("%s: %d Hz, not %d" % (a.got, rate, RATE))
+    except ValueError as e:
+        print("tones.py: %s" % e, file=sys.stderr)
         return 2
     lv, clipped, peak, secs = analyse(x, present + absent, a.skip)
     print(json.dumps({"levels": {"%g" % f: round(v, 1)
