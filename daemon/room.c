@@ -325,6 +325,7 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	m->index = r->next_index++;
 	m->joined_unix = (uint64_t)time(NULL);
 	if (r->mix != NULL && room_mix_member(r, m) == -1) {
+		crypto_wipe(m, sizeof(*m));
 		free(m);
 		return;
 	}

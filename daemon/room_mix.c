@@ -57,6 +57,8 @@ room_mix_start(struct chorus *ch, struct room *r)
 		return -1;
 	if ((rm = calloc(1, sizeof(*rm))) == NULL)
 		return -1;
+	r->mix = rm;
+	ch->nmixed++;		/* room_mix_free() counts it out */
 	rm->ch = ch;
 	rm->room = r;
 	o.speakers = conf->mix_speakers;
@@ -67,12 +69,9 @@ room_mix_start(struct chorus *ch, struct room *r)
 	    NULL || room_mixed_keys_derive(r->join_key, r->id, &rm->keys) ==
 	    -1 || media_sender_key(rm->keys.down, 0, ROOM_MIXED_SHARED,
 	    rm->shared_key) == -1) {
-		r->mix = rm;
 		room_mix_free(ch, r);
 		return -1;
 	}
-	r->mix = rm;
-	ch->nmixed++;
 	return 0;
 }
 
@@ -83,8 +82,7 @@ room_mix_free(struct chorus *ch, struct room *r)
 
 	if (rm == NULL)
 		return;
-	if (rm->mx != NULL)
-		ch->nmixed--;
+	ch->nmixed--;
 	if (rm->ev != NULL)
 		event_free(rm->ev);
 	mixer_free(rm->mx);
