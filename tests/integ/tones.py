@@ -109,6 +109,12 @@ def self_test():
     lv, _, _, _ = analyse(tone(400, 2) + tone(700, 2), fs)
     ok(check(lv, fs[:2], fs[2:], 20), "two of three: the third is absent")
     ok(not check(lv, fs, [], 20), "... and a check for all three fails")
+    lv, _, _, _ = analyse(mix, fs)
+    ok(not check(lv, fs[:2], fs[2:], 20), "an extra tone fails")
+    quiet = tone(400, 2) + tone(700, 2) + tone(1100, 2, amplitude=0.06)
+    lv, _, _, _ = analyse(quiet, fs)
+    ok(not check(lv, fs[:2], fs[2:], 20),
+       "... and so does one 12 dB under the others")
     lv, _, _, _ = analyse(np.zeros(RATE * 2), fs)
     ok(not check(lv, fs, [], 20), "silence fails")
     rng = np.random.default_rng(1)
