@@ -4,7 +4,12 @@
  * jitter buffer per sender, mixes and records what it hears, and prints
  * its statistics (RTT, loss, jitter, latency) as JSON at the end.  A link
  * that names several nodes is ranked first (nodes_choose), and the nodes
- * are tried in turn.
+ * are tried in turn; once in, the member keeps the room warm on the next
+ * node and moves there if its node fails or drains (roam.h).
+ *
+ * What it hears is kept per sender identity, not per node session, so a
+ * sender's stream goes on across a move and the copies that come through
+ * both nodes while it moves are dropped as duplicates.
  *
  * Frames are clocked from CLOCK_MONOTONIC, not counted timer firings, so
  * a late wake-up sends the frames that are due rather than drifting.
@@ -23,15 +28,29 @@
 #include "client.h"
 #include "join.h"
 #include "rclient.h"
+#include "roam.h"
 #include "wav.h"
 
 #define JOIN_TICK_MS	5	/* how often due frames are looked for */
 #define JOIN_TAIL_SEC	1.0	/* listen on after the input ends */
 
+/* One sender, as heard: by identity, or (a mix) by session and index. */
+struct jpeer {
+	uint8_t		 key[CRYPTO_ED25519_PUB_LEN];
+	const void	*from;		/* the rclient of a mix; else NULL */
+	struct audio_rx	*rx;
+	uint32_t	 last_seq;
+	int		 have_seq;
+};
+
 struct join {
 	struct join_args	*a;
 	struct event_base	*base;
-	struct rclient		*rc;
+	struct roam		*ro;
+	struct jpeer		*peers;
+	size_t			 npeers;
+	uint64_t		 received;	/* frames, on any node */
+	uint64_t		 last_new_usec, max_gap_usec;
 	struct identity		 me;
 	struct audio_enc	*enc;
 	int16_t			*in;		/* --send samples */
@@ -39,6 +58,7 @@ struct join {
 	struct wav_writer	*out;		/* --record */
 	uint64_t		 t0;		/* joined at (usec) */
 	uint64_t		 sent_frames, played_frames, dtx_frames;
+	uint64_t		 unsent_frames;	/* no node to send through */
 	uint64_t		 sent_bytes;
 	int			 joined, done, exit;
 	struct event		*ev_tick;
@@ -77,15 +97,23 @@ join_send_frame(struct join *j, uint64_t i)
 	    &level);
 	if (r == 1) {
 		/* Not sent, but counted: receivers time playout by seq. */
-		rclient_skip(j->rc);
+		roam_skip(j->ro);
 		j->dtx_frames++;
 		return;
 	}
-	if (r == 0 && rclient_send_media(j->rc, pkt, len, vad, level,
+	if (r == 0 && roam_send_media(j->ro, pkt, len, vad, level,
 	    (uint32_t)(i * AUDIO_FRAME)) == 0) {
 		j->sent_frames++;
 		j->sent_bytes += len;
-	}
+	} else
+		j->unsent_frames++;	/* between nodes: gone */
+}
+
+/* Input frames handled so far: sent, DTX or lost in a move. */
+static uint64_t
+join_frames_done(const struct join *j)
+{
+	return j->sent_frames + j->dtx_frames + j->unsent_frames;
 }
 
 /* Mix one 20 ms frame from every sender and record it. */
@@ -94,17 +122,12 @@ join_play_frame(struct join *j, uint64_t now)
 {
 	int32_t acc[AUDIO_FRAME];
 	int16_t pcm[AUDIO_FRAME];
-	struct rpeer *p;
-	size_t i, n;
+	size_t i;
 
 	memset(acc, 0, sizeof(acc));
-	p = rclient_peers(j->rc, &n);
-	for (i = 0; i < n; i++) {
-		if (p[i].user == NULL)
-			continue;
-		if (audio_rx_tick(p[i].user, now, pcm) == 1)
+	for (i = 0; i < j->npeers; i++)
+		if (audio_rx_tick(j->peers[i].rx, now, pcm) == 1)
 			audio_mix_add(acc, pcm);
-	}
 	audio_mix_out(acc, pcm);
 	if (j->out != NULL)
 		(void)wav_write(j->out, pcm, AUDIO_FRAME);
@@ -125,9 +148,9 @@ join_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (!j->joined || j->done)
 		return;
 	due = (now - j->t0) / 20000 + 1;
-	while (j->sent_frames + j->dtx_frames < due &&
-	    (j->sent_frames + j->dtx_frames) * AUDIO_FRAME < j->nin)
-		join_send_frame(j, j->sent_frames + j->dtx_frames);
+	while (join_frames_done(j) < due &&
+	    join_frames_done(j) * AUDIO_FRAME < j->nin)
+		join_send_frame(j, join_frames_done(j));
 	while (j->played_frames < due)
 		join_play_frame(j, now);
 	/* No --duration: the input and a tail, or (nothing to send) ever. */
@@ -153,9 +176,65 @@ join_joined_cb(struct rclient *rc, void *arg)
 		    "decodes and mixes its audio, so it is not end-to-end "
 		    "encrypted\n");
 	if (j->a->link.nnodes > 1) {
-		cli_link_node_text(&j->a->link, j->a->node, node, sizeof(node));
+		cli_link_node_text(&j->a->link, roam_node(j->ro), node,
+		    sizeof(node));
 		fprintf(stderr, "chorus join: joined node %s\n", node);
 	}
+}
+
+static void
+join_moved_cb(struct roam *ro, size_t idx, const char *why, void *arg)
+{
+	struct join *j = arg;
+	char node[ROOM_HOST_MAX + 16];
+
+	(void)ro;
+	cli_link_node_text(&j->a->link, idx, node, sizeof(node));
+	fprintf(stderr, "chorus join: moved to node %s (%s)\n", node, why);
+}
+
+static void
+join_passed_cb(struct roam *ro, size_t idx, const char *why, void *arg)
+{
+	struct join *j = arg;
+	char node[ROOM_HOST_MAX + 16];
+
+	(void)ro;
+	cli_link_node_text(&j->a->link, idx, node, sizeof(node));
+	fprintf(stderr, "chorus join: node %s: %s; trying the next node\n",
+	    node, why);
+}
+
+/* The sender of a frame: its identity, or for a mix its session. */
+static struct jpeer *
+join_peer(struct join *j, struct rclient *rc, const struct rpeer *p)
+{
+	static const uint8_t zero[CRYPTO_ED25519_PUB_LEN];
+	const void *from = memcmp(p->ed_pub, zero, sizeof(zero)) == 0 ?
+	    (const void *)rc : NULL;
+	uint8_t key[CRYPTO_ED25519_PUB_LEN];
+	struct jpeer *jp;
+	size_t i;
+
+	memcpy(key, p->ed_pub, sizeof(key));
+	if (from != NULL)
+		memcpy(key, &p->member, sizeof(p->member));
+	for (i = 0; i < j->npeers; i++)
+		if (j->peers[i].from == from &&
+		    memcmp(j->peers[i].key, key, sizeof(key)) == 0)
+			return &j->peers[i];
+	if ((jp = reallocarray(j->peers, j->npeers + 1, sizeof(*jp))) ==
+	    NULL)
+		return NULL;
+	j->peers = jp;
+	jp = &j->peers[j->npeers];
+	memset(jp, 0, sizeof(*jp));
+	if ((jp->rx = audio_rx_new()) == NULL)
+		return NULL;
+	memcpy(jp->key, key, sizeof(key));
+	jp->from = from;
+	j->npeers++;
+	return jp;
 }
 
 static void
@@ -163,11 +242,25 @@ join_media_cb(struct rclient *rc, struct rpeer *p,
     const struct media_header *h, const uint8_t *opus, size_t len,
     void *arg)
 {
-	(void)rc;
-	(void)arg;
-	if (p->user == NULL && (p->user = audio_rx_new()) == NULL)
+	struct join *j = arg;
+	uint64_t now = conn_now_usec();
+	struct jpeer *jp;
+	int fresh;
+
+	if ((jp = join_peer(j, rc, p)) == NULL)
 		return;
-	(void)audio_rx_put(p->user, h->seq, opus, len, conn_now_usec());
+	j->received++;
+	/* A frame not heard before (through either node): time the gap. */
+	fresh = !jp->have_seq || (int32_t)(h->seq - jp->last_seq) > 0;
+	if (fresh) {
+		jp->have_seq = 1;
+		jp->last_seq = h->seq;
+		if (j->last_new_usec != 0 &&
+		    now - j->last_new_usec > j->max_gap_usec)
+			j->max_gap_usec = now - j->last_new_usec;
+		j->last_new_usec = now;
+	}
+	(void)audio_rx_put(jp->rx, h->seq, opus, len, now);
 }
 
 /* Add one sender's receive figures to the totals. */
@@ -186,20 +279,6 @@ join_account(struct join *j, struct audio_rx *rx)
 	j->tot.got += js->received;
 	j->tot.jitter += js->jitter_ms;
 	j->tot.target += js->target_ms;
-}
-
-static void
-join_roster_cb(struct rclient *rc, struct rpeer *p, int joined, void *arg)
-{
-	struct join *j = arg;
-
-	(void)rc;
-	/* A member who left and comes back starts a new stream. */
-	if (!joined && p->user != NULL) {
-		join_account(j, p->user);
-		audio_rx_free(p->user);
-		p->user = NULL;
-	}
 }
 
 static void
@@ -228,23 +307,17 @@ join_failed_cb(struct rclient *rc, void *arg)
 static void
 join_stats(struct join *j)
 {
-	const struct conn_stats *cs = conn_stats(rclient_conn(j->rc));
-	const struct rclient_stats *rs = rclient_stats(j->rc);
+	struct rclient *rc = roam_active(j->ro);
+	const struct conn_stats *cs = conn_stats(rclient_conn(rc));
+	const struct rclient_stats *rs = rclient_stats(rc);
 	struct join_totals *t = &j->tot;
 	double jit = 0, target = 0;
 	char node[ROOM_HOST_MAX + 16];
-	struct rpeer *p;
-	size_t i, n;
+	size_t i;
 	json_t *o;
 
-	p = rclient_peers(j->rc, &n);
-	for (i = 0; i < n; i++) {
-		if (p[i].user != NULL) {
-			join_account(j, p[i].user);
-			audio_rx_free(p[i].user);
-			p[i].user = NULL;
-		}
-	}
+	for (i = 0; i < j->npeers; i++)
+		join_account(j, j->peers[i].rx);
 	if (t->senders > 0) {
 		jit = t->jitter / (double)t->senders;
 		target = t->target / (double)t->senders;
@@ -253,13 +326,13 @@ join_stats(struct join *j)
 	    "s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, "
 	    "s:{s:I, s:I, s:I, s:I}, s:{s:f, s:f, s:f, s:f}, "
 	    "s:f, s:f, s:f, s:I, s:I, s:I}",
-	    "member", (json_int_t)rclient_member(j->rc),
-	    "key_epoch", (json_int_t)rclient_epoch(j->rc),
+	    "member", (json_int_t)rclient_member(rc),
+	    "key_epoch", (json_int_t)rclient_epoch(rc),
 	    "duration_s", j->joined ? (double)(conn_now_usec() - j->t0) / 1e6 : 0.0,
 	    "sent", "frames", (json_int_t)j->sent_frames,
 	    "bytes", (json_int_t)j->sent_bytes,
 	    "dtx_frames", (json_int_t)j->dtx_frames,
-	    "received", "frames", (json_int_t)rs->media_received,
+	    "received", "frames", (json_int_t)j->received,
 	    "bad_auth", (json_int_t)rs->media_bad_auth,
 	    "no_key", (json_int_t)rs->media_no_key,
 	    "unknown_sender", (json_int_t)rs->media_unknown_sender,
@@ -280,11 +353,21 @@ join_stats(struct join *j)
 	    "speaker_events", (json_int_t)rs->speaker_events,
 	    "keys_received", (json_int_t)rs->keys_received,
 	    "rekeys", (json_int_t)cs->rekeys);
-	cli_link_node_text(&j->a->link, j->a->node, node, sizeof(node));
+	cli_link_node_text(&j->a->link, roam_node(j->ro), node, sizeof(node));
 	if (o != NULL) {
 		json_object_set_new(o, "node", json_string(node));
 		json_object_set_new(o, "mixed",
-		    json_boolean(rclient_is_mixed(j->rc)));
+		    json_boolean(rclient_is_mixed(rc)));
+		json_object_set_new(o, "moves",
+		    json_integer(roam_moves(j->ro)));
+		json_object_set_new(o, "failovers",
+		    json_integer(roam_failovers(j->ro)));
+		json_object_set_new(o, "standby",
+		    json_boolean(roam_standby_ready(j->ro)));
+		json_object_set_new(o, "max_gap_ms",
+		    json_real((double)j->max_gap_usec / 1000.0));
+		json_object_set_new(o, "unsent_frames",
+		    json_integer((json_int_t)j->unsent_frames));
 		json_dumpf(o, stdout, JSON_COMPACT);
 		fputc('\n', stdout);
 		json_decref(o);
@@ -322,20 +405,17 @@ join_setup(struct join *j, char *err, size_t errlen)
 static void
 join_cleanup(struct join *j)
 {
-	struct rpeer *p;
-	size_t i, n;
+	size_t i;
 	char err[256];
 
-	if (j->rc != NULL) {
-		p = rclient_peers(j->rc, &n);
-		for (i = 0; i < n; i++)
-			audio_rx_free(p[i].user);
-	}
+	for (i = 0; i < j->npeers; i++)
+		audio_rx_free(j->peers[i].rx);
+	free(j->peers);
 	if (j->out != NULL && wav_close(j->out, err, sizeof(err)) == -1)
 		fprintf(stderr, "chorus join: %s\n", err);
 	if (j->ev_tick != NULL)
 		event_free(j->ev_tick);
-	rclient_free(j->rc);
+	roam_free(j->ro);
 	audio_enc_free(j->enc);
 	free(j->in);
 	if (j->base != NULL)
@@ -343,28 +423,24 @@ join_cleanup(struct join *j)
 	identity_wipe(&j->me);
 }
 
-/* 1 if another node may have the room, or answer, when this one failed. */
 static int
-join_next_node(int rc)
+join_one(struct join_args *a, const size_t *order, size_t norder)
 {
-	return rc == CLIENT_EXIT_UNREACHABLE || rc == CLIENT_EXIT_HANDSHAKE ||
-	    rc == CLIENT_EXIT_NO_ROOM;
-}
-
-static int
-join_one(struct join_args *a)
-{
-	static const struct rclient_cb cb = {
-		.joined = join_joined_cb, .media = join_media_cb,
-		.roster = join_roster_cb, .error = join_error_cb,
-		.failed = join_failed_cb,
+	static const struct roam_cb cb = {
+		.rc = {
+			.joined = join_joined_cb, .media = join_media_cb,
+			.error = join_error_cb, .failed = join_failed_cb,
+		},
+		.moved = join_moved_cb, .passed = join_passed_cb,
 	};
 	struct timeval tv = { 0, JOIN_TICK_MS * 1000 };
+	struct roam_opts ro;
 	struct rclient_opts o;
 	struct join j;
 	char err[512];
 
 	memset(&j, 0, sizeof(j));
+	memset(&ro, 0, sizeof(ro));
 	memset(&o, 0, sizeof(o));
 	j.a = a;
 	j.exit = CLIENT_EXIT_FAILED;
@@ -372,7 +448,6 @@ join_one(struct join_args *a)
 		fprintf(stderr, "chorus join: %s\n", err);
 		goto done;
 	}
-	cli_link_conn(&a->link, a->node, &o.conn);
 	memcpy(o.conn.psk, a->psk, sizeof(o.conn.psk));
 	o.conn.tcp = a->tcp;
 	o.conn.timeout_ms = (unsigned)(a->timeout * 1000);
@@ -385,8 +460,11 @@ join_one(struct join_args *a)
 	o.link = &a->link;
 	o.password = a->password;
 	o.decrypt = 1;
+	ro.rc = o;
+	memcpy(ro.order, order, norder * sizeof(order[0]));
+	ro.norder = norder;
 	if ((j.base = event_base_new()) == NULL ||
-	    (j.rc = rclient_new(j.base, &o, &cb, &j, err, sizeof(err))) ==
+	    (j.ro = roam_new(j.base, &ro, &cb, &j, err, sizeof(err))) ==
 	    NULL || (j.ev_tick = event_new(j.base, -1, EV_PERSIST,
 	    join_tick_cb, &j)) == NULL || event_add(j.ev_tick, &tv) == -1) {
 		fprintf(stderr, "chorus join: %s\n", err);
@@ -394,14 +472,14 @@ join_one(struct join_args *a)
 	}
 	signal(SIGINT, join_sig);
 	signal(SIGTERM, join_sig);
-	(void)rclient_join(j.rc);
+	if (roam_start(j.ro) == -1) {
+		fprintf(stderr, "chorus join: cannot start\n");
+		goto done;
+	}
 	(void)cli_run(j.base, &j.done, 0);
 	if (j.joined && j.exit == CLIENT_EXIT_OK)
-		rclient_leave(j.rc);
-	a->joined = j.joined;
-	/* No figures for a node that is only passed over. */
-	if (a->stats_json && j.rc != NULL &&
-	    (j.joined || !a->more || !join_next_node(j.exit)))
+		roam_leave(j.ro);
+	if (a->stats_json && roam_active(j.ro) != NULL)
 		join_stats(&j);
 done:
 	join_cleanup(&j);
@@ -411,17 +489,19 @@ done:
 /*
  * One node: as it was always done.  Several: rank them (nodes_choose),
  * then join the best, moving on to the next one while a node is
- * unreachable, refuses the handshake or does not know the room.  The
- * status is the best-ranked answering node's, or unreachable.
+ * unreachable, refuses the handshake or does not know the room; the
+ * others are the room's standbys once in (roam.h).
  */
 static int
 join_nodes(struct join_args *a)
 {
-	size_t order[ROOM_MAX_NODES], i;
-	int rc, first = CLIENT_EXIT_UNREACHABLE;
+	size_t order[ROOM_MAX_NODES];
 
-	if (a->link.nnodes == 1)
-		return a->simulate > 0 ? join_simulate(a) : join_one(a);
+	if (a->link.nnodes == 1) {
+		order[0] = 0;
+		return a->simulate > 0 ? join_simulate(a) :
+		    join_one(a, order, 1);
+	}
 	if (nodes_choose(&a->link, a->api, a->psk,
 	    (unsigned)(a->timeout * 1000), order, "chorus join") == -1) {
 		fprintf(stderr, "chorus join: cannot rank the nodes\n");
@@ -431,16 +511,7 @@ join_nodes(struct join_args *a)
 		a->node = order[0];
 		return join_simulate(a);
 	}
-	for (i = 0; i < a->link.nnodes && !join_stop; i++) {
-		a->node = order[i];
-		a->more = i + 1 < a->link.nnodes;
-		rc = join_one(a);
-		if (a->joined || !join_next_node(rc))
-			return rc;
-		if (first == CLIENT_EXIT_UNREACHABLE)
-			first = rc;
-	}
-	return first;
+	return join_one(a, order, a->link.nnodes);
 }
 
 static int

@@ -3,7 +3,8 @@
  * invite link.
  *
  * With several nodes it ranks them (nodes_choose) and makes the room on
- * the best one that takes it.  The owner's room key (Ed25519) names the
+ * every one that takes it: the best is its home, the others standbys
+ * that members keep warm (roam.h).  The owner's room key (Ed25519) names the
  * room and signs its records; it is written to a file (0600) so the
  * owner can promote moderators later.  The creator's identity is
  * promoted to moderator in the creation itself, so it can kick and
@@ -282,38 +283,51 @@ room_next_node(int rc)
 }
 
 /*
- * Several nodes: rank them, create the room on the best one that takes
- * it, and put that node first in the link, the others after it in
- * ranked order.  The status is the best-ranked answering node's.
+ * Several nodes: rank them and create the room on every one that takes
+ * it, so that each can take over the room when another fails (members
+ * keep it warm there, chorus(1) "FAILOVER").  The link lists the nodes
+ * that took it first, in ranked order (the best is the room's home),
+ * then those that did not.  The status is the best-ranked answering
+ * node's when none took it.
  */
 static int
 room_try_ranked(struct room_create *a, struct room_link *l,
     const struct room_secrets *sec)
 {
 	struct room_link_node nodes[ROOM_MAX_NODES];
-	size_t order[ROOM_MAX_NODES], i, j;
+	size_t order[ROOM_MAX_NODES], i, n = 0;
 	char text[ROOM_HOST_MAX + 16];
-	int rc = CLIENT_EXIT_FAILED, first = CLIENT_EXIT_UNREACHABLE;
+	int rc, took[ROOM_MAX_NODES], first = CLIENT_EXIT_UNREACHABLE;
 
 	if (nodes_choose(l, a->api, sec->psk, (unsigned)(a->timeout * 1000),
 	    order, "chorus room create") == -1)
 		return CLIENT_EXIT_FAILED;
 	for (i = 0; i < l->nnodes; i++) {
-		if ((rc = room_try(a, l, order[i], sec)) == CLIENT_EXIT_OK ||
-		    !room_next_node(rc))
-			break;
-		if (first == CLIENT_EXIT_UNREACHABLE)
+		rc = room_try(a, l, order[i], sec);
+		took[i] = rc == CLIENT_EXIT_OK;
+		cli_link_node_text(l, order[i], text, sizeof(text));
+		if (took[i])
+			fprintf(stderr, "chorus room create: room %s on node "
+			    "%s\n", n == 0 ? "created" : "kept warm", text);
+		else
+			fprintf(stderr, "chorus room create: node %s did not "
+			    "take the room\n", text);
+		if (took[i])
+			n++;
+		else if (first == CLIENT_EXIT_UNREACHABLE && n == 0)
 			first = rc;
+		if (!took[i] && !room_next_node(rc) && n == 0)
+			return rc;
 	}
-	if (rc != CLIENT_EXIT_OK)
-		return room_next_node(rc) ? first : rc;
-	cli_link_node_text(l, order[i], text, sizeof(text));
-	fprintf(stderr, "chorus room create: room created on node %s\n",
-	    text);
-	nodes[0] = l->nodes[order[i]];
-	for (j = 0; j < l->nnodes; j++)
-		if (j != i)
-			nodes[j < i ? j + 1 : j] = l->nodes[order[j]];
+	if (n == 0)
+		return first;
+	n = 0;
+	for (i = 0; i < l->nnodes; i++)
+		if (took[i])
+			nodes[n++] = l->nodes[order[i]];
+	for (i = 0; i < l->nnodes; i++)
+		if (!took[i])
+			nodes[n++] = l->nodes[order[i]];
 	memcpy(l->nodes, nodes, l->nnodes * sizeof(nodes[0]));
 	crypto_wipe(nodes, sizeof(nodes));
 	return CLIENT_EXIT_OK;

@@ -514,7 +514,7 @@ conn_tick_cb(evutil_socket_t fd, short what, void *arg)
 	    (!c->init_pending ||
 	    now - c->init_sent_usec >= SESSION_REKEY_TIMEOUT * 1000000ULL))
 		conn_initiate(c, now);
-	if (now - c->last_ping_usec >= CONN_PING_MS * 1000ULL) {
+	if (now - c->last_ping_usec >= c->o.ping_ms * 1000ULL) {
 		c->last_ping_usec = now;
 		conn_ping(c, FRAME_PING, ++c->ping_id, now);
 	}
@@ -618,6 +618,8 @@ conn_new(struct event_base *base, const struct identity *me,
 	c->retry_ms = CONN_RETRY_MS;
 	if (c->o.timeout_ms == 0)
 		c->o.timeout_ms = 5000;
+	if (c->o.ping_ms == 0)
+		c->o.ping_ms = CONN_PING_MS;
 	reliable_init(&c->rel);
 	c->start_usec = conn_now_usec();
 	if (conn_resolve(c, err, errlen) == -1)
@@ -630,6 +632,22 @@ conn_new(struct event_base *base, const struct identity *me,
 fail:
 	conn_free(c);
 	return NULL;
+}
+
+void
+conn_set_ping_ms(struct conn *c, unsigned ms)
+{
+	c->o.ping_ms = ms == 0 ? CONN_PING_MS : ms;
+}
+
+uint64_t
+conn_rx_age_usec(const struct conn *c)
+{
+	uint64_t now = conn_now_usec();
+
+	if (c->state != CONN_UP || now < c->last_rx_usec)
+		return 0;
+	return now - c->last_rx_usec;
 }
 
 void

@@ -51,6 +51,7 @@ struct conn_opts {
 	int		 tls;			/* ... inside TLS (implies tcp) */
 	unsigned	 timeout_ms;		/* handshake give-up */
 	unsigned	 rekey_ms;		/* rekey sooner (tests); 0: 120 s */
+	unsigned	 ping_ms;		/* heartbeat; 0: 1 s */
 };
 
 /* The client's clock: CLOCK_MONOTONIC in microseconds. */
@@ -71,6 +72,10 @@ const uint8_t	*conn_hash(const struct conn *);
 int		 conn_send_control(struct conn *, const void *, size_t);
 /* Send one media frame now (not retransmitted). 0 or -1. */
 int		 conn_send_media(struct conn *, const void *, size_t);
+/* Change the heartbeat (a room with a standby wants a faster one). */
+void		 conn_set_ping_ms(struct conn *, unsigned);
+/* How long since anything came from the node (0 before it is up). */
+uint64_t	 conn_rx_age_usec(const struct conn *);
 /* 1 if every control message sent was acknowledged. */
 int		 conn_idle(const struct conn *);
 

@@ -11,9 +11,7 @@
 struct join_args {
 	const char	*link_text;
 	struct room_link link;
-	size_t		 node;		/* the link's node to use */
-	int		 more;		/* more nodes to try after it */
-	int		 joined;	/* out: join_one got in */
+	size_t		 node;		/* the link's node to use (--simulate) */
 	const char	*send, *record, *identity, *password, *network_key;
 	const char	*api;		/* --api: reputations for ranking */
 	double		 duration;	/* 0: until the input ends (+ 1 s) */

@@ -38,7 +38,7 @@ struct rclient {
 	int			 mixed;		/* the node mixes this room */
 	int			 mixed_claimed;	/* JOINED said so; record due */
 	struct room_mixed_keys	 mixed_keys;
-	int			 want_join;
+	int			 want_join, want_standby;
 	int			 joined;
 	uint32_t		 member;
 	uint8_t			 room_id[ROOM_ID_LEN];
@@ -51,7 +51,7 @@ struct rclient {
 	}			 epochs[RCLIENT_EPOCHS];
 	uint16_t		 epoch;		/* we send with */
 	uint8_t			 send_key[MEDIA_KEY_LEN];
-	uint32_t		 seq;
+	uint32_t		 seq, ts_base;
 	struct rpeer		*peers;
 	size_t			 npeers, cap;
 	uint8_t			 kicked[RCLIENT_MAX_KICKED][CRYPTO_ED25519_PUB_LEN];
@@ -302,7 +302,6 @@ rclient_on_joined(struct rclient *rc, const struct ctrl_msg *m)
 	rc->joined = 1;
 	rc->member = m->member;
 	rc->epoch = 0;
-	rc->seq = 0;
 	(void)media_sender_key(rc->keys.media_key, 0, rc->member,
 	    rc->send_key);
 	/* A mixed room is joined once the owner's MIXED record is here. */
@@ -386,6 +385,16 @@ rclient_control(struct conn *c, const uint8_t *msg, size_t len, void *arg)
 	case CTRL_RECORDED:
 		rclient_on_record(rc, &m);
 		break;
+	case CTRL_STANDING:
+		if (memcmp(m.room_id, rc->room_id, ROOM_ID_LEN) == 0 &&
+		    rc->cb.standing != NULL)
+			rc->cb.standing(rc, m.members, rc->arg);
+		break;
+	case CTRL_MOVE:
+		if (memcmp(m.room_id, rc->room_id, ROOM_ID_LEN) == 0 &&
+		    rc->cb.move != NULL)
+			rc->cb.move(rc, m.reason, rc->arg);
+		break;
 	case CTRL_ERROR:
 		if (m.code == CTRL_E_KICKED || m.code == CTRL_E_BANNED)
 			rc->joined = 0;
@@ -467,6 +476,8 @@ rclient_up(struct conn *c, void *arg)
 	(void)c;
 	if (rc->want_join)
 		(void)rclient_join(rc);
+	else if (rc->want_standby)
+		(void)rclient_standby(rc);
 }
 
 static void
@@ -496,6 +507,11 @@ rclient_new(struct event_base *base, const struct rclient_opts *o,
 	rc->o = *o;
 	rc->cb = *cb;
 	rc->arg = arg;
+	if (RAND_bytes((uint8_t *)&rc->seq, sizeof(rc->seq)) != 1 ||
+	    RAND_bytes((uint8_t *)&rc->ts_base, sizeof(rc->ts_base)) != 1) {
+		snprintf(err, errlen, "no random numbers");
+		goto fail;
+	}
 	if (o->link != NULL) {
 		memcpy(rc->room_id, o->link->room_id, ROOM_ID_LEN);
 		if (room_keys_derive(o->link->secret, o->password,
@@ -534,8 +550,9 @@ rclient_conn(struct rclient *rc)
 	return rc->conn;
 }
 
-int
-rclient_join(struct rclient *rc)
+/* JOIN or STANDBY, with the membership proof for this session. */
+static int
+rclient_send_join(struct rclient *rc, uint8_t type)
 {
 	uint8_t proof[ROOM_PROOF_LEN], msg[128];
 	struct buf_writer w;
@@ -544,18 +561,51 @@ rclient_join(struct rclient *rc)
 	if (!rc->have_keys)
 		return -1;
 	if (conn_state(rc->conn) != CONN_UP) {
-		rc->want_join = 1;
+		rc->want_join = type == CTRL_JOIN;
+		rc->want_standby = type == CTRL_STANDBY;
 		return 0;
 	}
-	rc->want_join = 0;
+	rc->want_join = rc->want_standby = 0;
 	if (room_join_proof(rc->keys.join_key, rc->room_id, rc->o.me->ed_pub,
 	    rc->o.conn.node_key, conn_hash(rc->conn), proof) == -1)
 		return -1;
 	buf_wr_init(&w, msg, sizeof(msg));
-	(void)ctrl_put_join(&w, rc->room_id, proof);
+	(void)ctrl_put_join(&w, type, rc->room_id, proof);
 	r = rclient_send(rc, &w);
 	crypto_wipe(proof, sizeof(proof));
 	return r;
+}
+
+int
+rclient_join(struct rclient *rc)
+{
+	return rclient_send_join(rc, CTRL_JOIN);
+}
+
+int
+rclient_standby(struct rclient *rc)
+{
+	return rclient_send_join(rc, CTRL_STANDBY);
+}
+
+int
+rclient_joined(const struct rclient *rc)
+{
+	return rc->joined && rc->mixed_claimed == rc->mixed;
+}
+
+void
+rclient_stream(const struct rclient *rc, uint32_t *seq, uint32_t *ts_base)
+{
+	*seq = rc->seq;
+	*ts_base = rc->ts_base;
+}
+
+void
+rclient_set_stream(struct rclient *rc, uint32_t seq, uint32_t ts_base)
+{
+	rc->seq = seq;
+	rc->ts_base = ts_base;
 }
 
 int
@@ -603,7 +653,7 @@ rclient_send_media(struct rclient *rc, const uint8_t *opus, size_t len,
 	h.vad = vad ? 1 : 0;
 	h.sender = rc->member;
 	h.seq = rc->seq++;
-	h.timestamp = timestamp;
+	h.timestamp = timestamp + rc->ts_base;
 	h.epoch = rc->epoch;
 	h.level = level;
 	if (media_seal(rc->send_key, &h, opus, len, frame, sizeof(frame),

@@ -55,6 +55,10 @@ struct rclient_cb {
 	void	(*created)(struct rclient *, void *);
 	void	(*recorded)(struct rclient *, const struct record *, void *);
 	void	(*failed)(struct rclient *, void *);
+	/* STANDING: the room is kept warm on this node for us. */
+	void	(*standing)(struct rclient *, unsigned members, void *);
+	/* MOVE from the node: enum ctrl_move_reason. */
+	void	(*move)(struct rclient *, uint8_t reason, void *);
 };
 
 struct rclient_stats {
@@ -80,6 +84,21 @@ void		 rclient_free(struct rclient *);
 struct conn	*rclient_conn(struct rclient *);
 /* Derive the keys and send JOIN once the session is up. */
 int		 rclient_join(struct rclient *);
+/* Send STANDBY (keep the room warm here) once the session is up. */
+int		 rclient_standby(struct rclient *);
+/* 1 once JOINED (and, in a mixed room, the MIXED record) came. */
+int		 rclient_joined(const struct rclient *);
+/*
+ * The media stream's next sequence number and timestamp offset.  Both
+ * start at random, so that a member index given again (on another
+ * node, or after a node forgot the room) does not repeat a nonce under
+ * the same sender key; a member that moves to another node carries
+ * them over, so that receivers see one stream.
+ */
+void		 rclient_stream(const struct rclient *, uint32_t *seq,
+		    uint32_t *ts_base);
+void		 rclient_set_stream(struct rclient *, uint32_t seq,
+		    uint32_t ts_base);
 /* Send CREATE (owner): room seed, join key, initial records. */
 int		 rclient_create(struct rclient *,
 		    const uint8_t room_seed[CRYPTO_ED25519_SEED_LEN],

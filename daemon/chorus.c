@@ -417,6 +417,7 @@ chorus_end(struct chorus *ch, struct csess *cs, const char *why)
 	identity_fingerprint(cs->ed_pub, fpr);
 	log_debug("chorus: session %s ended: %s", fpr, why);
 	room_leave(ch, cs, why);
+	room_unstandby(cs);
 	chorus_unslot(ch, &cs->cur);
 	chorus_unslot(ch, &cs->prev);
 	reliable_wipe(&cs->rel);
@@ -427,6 +428,12 @@ chorus_end(struct chorus *ch, struct csess *cs, const char *why)
 	crypto_wipe(cs, sizeof(*cs));
 	free(cs);
 	node_session_closed(ch->node);
+}
+
+void
+chorus_drain(struct chorus *ch)
+{
+	room_drain(ch);
 }
 
 void

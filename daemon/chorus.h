@@ -34,6 +34,8 @@ void		 chorus_input(struct chorus *, const struct transport *,
 /* A TCP/TLS connection is going: end the sessions that used it. */
 void		 chorus_conn_closed(struct chorus *, struct tcp_conn *);
 unsigned	 chorus_sessions(const struct chorus *);
+/* The node drains: tell rooms' members and standbys to move (MOVE). */
+void		 chorus_drain(struct chorus *);
 /* The network PSK sessions use (all zeros on a public node). */
 const uint8_t	*chorus_psk(const struct chorus *);
 /* /api/v1/rooms: aggregates, room fingerprints, no identities. */

@@ -67,6 +67,7 @@ struct csess {
 	uint64_t		 last_rx_usec;
 	int			 confirmed;	/* data received on cur */
 	struct member		*member;	/* NULL outside a room */
+	struct room		*standby;	/* kept warm here, or NULL */
 };
 
 /* A session's place in a room. */
@@ -100,6 +101,7 @@ struct room {
 	uint32_t		 next_index;
 	uint16_t		 epoch;
 	uint64_t		 empty_since_usec;	/* 0 while occupied */
+	size_t			 nstandby;	/* sessions keeping it warm */
 	uint64_t		 media_in, media_out, suppressed;
 	struct room_mix		*mix;		/* mixed rooms only */
 };
@@ -165,6 +167,8 @@ void	room_media(struct chorus *, struct csess *, const uint8_t *frame,
 	    size_t len);
 /* The session leaves its room (session end, leave, kick). */
 void	room_leave(struct chorus *, struct csess *, const char *why);
+void	room_unstandby(struct csess *);
+void	room_drain(struct chorus *);
 void	room_tick(struct chorus *, uint64_t now_usec);
 void	room_free_all(struct chorus *);
 /* Send SPEAKERS if the selection changed (and tell a room's mixer). */

@@ -447,6 +447,9 @@ node_drain(struct node *node, const char *why)
 		tcp_stop_accepting(node->tls[i]);
 	}
 	node_status(node, 1);
+	/* Rooms' members and standbys go to the room's other nodes. */
+	if (node->chorus != NULL)
+		chorus_drain(node->chorus);
 	if (node->sessions == 0)
 		node_stop(node, "drained");
 	else

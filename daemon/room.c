@@ -53,6 +53,12 @@ room_find(struct chorus *ch, const uint8_t id[ROOM_ID_LEN])
 static void
 room_free(struct chorus *ch, struct room *r)
 {
+	struct csess *cs;
+
+	if (r->nstandby > 0)
+		TAILQ_FOREACH(cs, &ch->sessions, entry)
+			if (cs->standby == r)
+				cs->standby = NULL;
 	TAILQ_REMOVE(&ch->rooms, r, entry);
 	ch->nrooms--;
 	room_mix_free(ch, r);
@@ -280,6 +286,118 @@ fail:
 	}
 }
 
+/*
+ * Tell the room's standbys (ACTIVE: the room has members here now), or
+ * its members and standbys (DRAINING: this node is leaving), to move.
+ */
+static void
+room_move(struct chorus *ch, struct room *r, uint8_t reason)
+{
+	uint8_t msg[64];
+	struct buf_writer w;
+	struct csess *cs;
+
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_move(&w, reason, r->id) == -1)
+		return;
+	TAILQ_FOREACH(cs, &ch->sessions, entry)
+		if (cs->standby == r || (reason == CTRL_MOVE_DRAINING &&
+		    cs->member != NULL && cs->member->room == r))
+			(void)chorus_send_control(cs, msg, buf_wr_len(&w));
+}
+
+/* The session stops keeping its room warm. */
+void
+room_unstandby(struct csess *cs)
+{
+	struct room *r = cs->standby;
+
+	if (r == NULL)
+		return;
+	cs->standby = NULL;
+	if (--r->nstandby == 0 && r->nmembers == 0) {
+		/* Forgotten an hour after the last one went. */
+		r->empty_since_usec = chorus_now(cs->ch);
+		chorus_tick_arm(cs->ch);
+	}
+}
+
+/* Every room is told the node is leaving (drain). */
+void
+room_drain(struct chorus *ch)
+{
+	struct room *r;
+
+	TAILQ_FOREACH(r, &ch->rooms, entry)
+		if (r->nmembers > 0 || r->nstandby > 0)
+			room_move(ch, r, CTRL_MOVE_DRAINING);
+}
+
+/*
+ * The checks JOIN makes before it admits a member, for JOIN and STANDBY
+ * alike: the room, the proof, bans, drain.  The room, or NULL (refused).
+ */
+static struct room *
+room_admit(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	struct room *r;
+
+	if ((r = room_find(ch, c->room_id)) == NULL) {
+		chorus_send_error(cs, CTRL_E_UNKNOWN_ROOM, c->type);
+		return NULL;
+	}
+	/* The challenge is the start of this session's handshake hash. */
+	if (room_join_verify(r->join_key, r->id, cs->ed_pub, ch->id->x_pub,
+	    cs->cur.hash, c->proof) == -1) {
+		chorus_send_error(cs, CTRL_E_BAD_PROOF, c->type);
+		return NULL;
+	}
+	if (policy_is_banned(&r->policy, cs->ed_pub,
+	    (uint64_t)time(NULL))) {
+		chorus_send_error(cs, CTRL_E_BANNED, c->type);
+		return NULL;
+	}
+	if (node_session_may_open(ch->node) == -1) {
+		chorus_send_error(cs, CTRL_E_DRAINING, c->type);
+		return NULL;
+	}
+	return r;
+}
+
+/*
+ * STANDBY: a member of the room on another node keeps it warm here, so
+ * that it can move here at once; a room with standbys is not forgotten
+ * when empty.  A standby is no member: it gets no roster and no media.
+ */
+static void
+room_standby(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	uint8_t msg[64];
+	struct buf_writer w;
+	struct room *r;
+
+	if (cs->member != NULL) {
+		chorus_send_error(cs, CTRL_E_ALREADY_IN_ROOM, CTRL_STANDBY);
+		return;
+	}
+	if ((r = room_admit(ch, cs, c)) == NULL)
+		return;
+	if (cs->standby != r) {
+		if (r->nstandby >= r->limit) {
+			chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_STANDBY);
+			return;
+		}
+		room_unstandby(cs);
+		cs->standby = r;
+		r->nstandby++;
+		r->empty_since_usec = 0;
+	}
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_standing(&w, r->id, (uint16_t)(r->nmembers > UINT16_MAX ?
+	    UINT16_MAX : r->nmembers)) == 0)
+		(void)chorus_send_control(cs, msg, buf_wr_len(&w));
+}
+
 static void
 room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 {
@@ -287,30 +405,14 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	struct room *r;
 	size_t slot;
 
-	if ((r = room_find(ch, c->room_id)) == NULL) {
-		chorus_send_error(cs, CTRL_E_UNKNOWN_ROOM, CTRL_JOIN);
+	if ((r = room_admit(ch, cs, c)) == NULL)
 		return;
-	}
-	/* The challenge is the start of this session's handshake hash. */
-	if (room_join_verify(r->join_key, r->id, cs->ed_pub, ch->id->x_pub,
-	    cs->cur.hash, c->proof) == -1) {
-		chorus_send_error(cs, CTRL_E_BAD_PROOF, CTRL_JOIN);
-		return;
-	}
-	if (policy_is_banned(&r->policy, cs->ed_pub,
-	    (uint64_t)time(NULL))) {
-		chorus_send_error(cs, CTRL_E_BANNED, CTRL_JOIN);
-		return;
-	}
-	if (node_session_may_open(ch->node) == -1) {
-		chorus_send_error(cs, CTRL_E_DRAINING, CTRL_JOIN);
-		return;
-	}
 	/*
 	 * A second JOIN (the same identity from a restarted client takes
 	 * over the session) starts a new membership.
 	 */
 	room_leave(ch, cs, "joined again");
+	room_unstandby(cs);
 	if (r->nmembers >= r->limit || r->next_index == UINT32_MAX) {
 		chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_JOIN);
 		return;
@@ -336,6 +438,9 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	cs->member = m;
 	room_welcome(r, m);
 	room_announce(r, m, CTRL_ROSTER_PRESENT);
+	/* The room comes alive here: its standbys follow. */
+	if (r->nmembers == 1 && r->nstandby > 0)
+		room_move(ch, r, CTRL_MOVE_ACTIVE);
 }
 
 static struct member *
@@ -486,6 +591,9 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
 		break;
 	case CTRL_JOIN:
 		room_join(ch, cs, &c);
+		break;
+	case CTRL_STANDBY:
+		room_standby(ch, cs, &c);
 		break;
 	case CTRL_LEAVE:
 		if (cs->member == NULL)
@@ -642,7 +750,8 @@ room_tick(struct chorus *ch, uint64_t now)
 
 	for (r = TAILQ_FIRST(&ch->rooms); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
-		if (r->nmembers == 0 && now - r->empty_since_usec >=
+		if (r->nmembers == 0 && r->nstandby == 0 &&
+		    now - r->empty_since_usec >=
 		    ROOM_EMPTY_TTL_SEC * 1000000ULL) {
 			log_info("chorus: room %s closed: empty", r->fpr);
 			room_free(ch, r);
@@ -680,6 +789,9 @@ chorus_rooms_json(struct chorus *ch)
 		    "media_in", (json_int_t)r->media_in,
 		    "media_forwarded", (json_int_t)r->media_out,
 		    "media_suppressed", (json_int_t)r->suppressed);
+		if (e != NULL)
+			json_object_set_new(e, "standbys",
+			    json_integer((json_int_t)r->nstandby));
 		if (e != NULL && r->mix != NULL)
 			json_object_set_new(e, "mix", room_mix_json(r));
 		json_array_append_new(list, e);

@@ -24,6 +24,8 @@
 #define CTRL_SPEAKER_LEN	4
 #define CTRL_KEY_LEN		(4 + 2 + KEYBLOB_LEN)
 #define CTRL_ERROR_FIXED	(2 + 1 + 1)
+#define CTRL_STANDING_LEN	(ROOM_ID_LEN + 2)
+#define CTRL_MOVE_LEN		(1 + ROOM_ID_LEN)
 #define CTRL_ROSTER_ED_OFF	(1 + 4)
 #define CTRL_ROSTER_X_OFF	(CTRL_ROSTER_ED_OFF + CRYPTO_ED25519_PUB_LEN)
 #define CTRL_ROSTER_BIND_OFF	(CTRL_ROSTER_X_OFF + CRYPTO_X25519_LEN)
@@ -187,6 +189,34 @@ ctrl_parse_joined(struct buf_reader *rd, struct ctrl_msg *m)
 	return 0;
 }
 
+/* room ID, members. */
+static int
+ctrl_parse_standing(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_STANDING_LEN ||
+	    buf_get_ptr(rd, ROOM_ID_LEN, &m->room_id) == -1 ||
+	    buf_get_n16(rd, &m->members) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+ctrl_move_valid(uint8_t reason)
+{
+	return reason == CTRL_MOVE_DRAINING || reason == CTRL_MOVE_ACTIVE;
+}
+
+/* reason (1 or 2), room ID. */
+static int
+ctrl_parse_move(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_MOVE_LEN ||
+	    buf_get_u8(rd, &m->reason) == -1 || !ctrl_move_valid(m->reason) ||
+	    buf_get_ptr(rd, ROOM_ID_LEN, &m->room_id) == -1)
+		return -1;
+	return 0;
+}
+
 /* from member, epoch, blob. */
 static int
 ctrl_parse_key(struct buf_reader *rd, struct ctrl_msg *m)
@@ -207,6 +237,7 @@ ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
 	case CTRL_CREATE:
 		return ctrl_parse_create(rd, m);
 	case CTRL_JOIN:
+	case CTRL_STANDBY:
 		return ctrl_parse_join(rd, m);
 	case CTRL_LEAVE:
 		return buf_rd_left(rd) == 0 ? 0 : -1;
@@ -227,6 +258,10 @@ ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
 		    CTRL_SPEAKER_LEN, m);
 	case CTRL_KEY:
 		return ctrl_parse_key(rd, m);
+	case CTRL_STANDING:
+		return ctrl_parse_standing(rd, m);
+	case CTRL_MOVE:
+		return ctrl_parse_move(rd, m);
 	case CTRL_ERROR:
 		return ctrl_parse_error(rd, m);
 	}
@@ -336,11 +371,14 @@ ctrl_put_create(struct buf_writer *w, const uint8_t room_pub[ROOM_PUB_LEN],
 	return buf_wr_error(w);
 }
 
+/* JOIN, or STANDBY: the same membership proof, for a warm standby. */
 int
-ctrl_put_join(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
-    const uint8_t proof[ROOM_PROOF_LEN])
+ctrl_put_join(struct buf_writer *w, uint8_t type,
+    const uint8_t room_id[ROOM_ID_LEN], const uint8_t proof[ROOM_PROOF_LEN])
 {
-	buf_put_u8(w, CTRL_JOIN);
+	if (type != CTRL_JOIN && type != CTRL_STANDBY)
+		return -1;
+	buf_put_u8(w, type);
 	buf_put_bytes(w, room_id, ROOM_ID_LEN);
 	buf_put_bytes(w, proof, ROOM_PROOF_LEN);
 	return buf_wr_error(w);
@@ -387,6 +425,28 @@ int
 ctrl_put_created(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN])
 {
 	buf_put_u8(w, CTRL_CREATED);
+	buf_put_bytes(w, room_id, ROOM_ID_LEN);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_standing(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
+    uint16_t members)
+{
+	buf_put_u8(w, CTRL_STANDING);
+	buf_put_bytes(w, room_id, ROOM_ID_LEN);
+	buf_put_n16(w, members);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_move(struct buf_writer *w, uint8_t reason,
+    const uint8_t room_id[ROOM_ID_LEN])
+{
+	if (!ctrl_move_valid(reason))
+		return -1;
+	buf_put_u8(w, CTRL_MOVE);
+	buf_put_u8(w, reason);
 	buf_put_bytes(w, room_id, ROOM_ID_LEN);
 	return buf_wr_error(w);
 }

@@ -24,6 +24,7 @@
 #define CTRL_LEAVE	0x12	/* empty */
 #define CTRL_RECORD	0x13	/* one record (186) */
 #define CTRL_KEYS	0x14	/* epoch (2) n (1) n x (member (4) blob (82)) */
+#define CTRL_STANDBY	0x15	/* room ID (32) proof (32): keep the room warm here */
 /* Node to client. */
 #define CTRL_CREATED	0x20	/* room ID (32) */
 #define CTRL_JOINED	0x21	/* member (4) epoch (2) limit (2) mode (1) pub (32) */
@@ -31,6 +32,8 @@
 #define CTRL_SPEAKERS	0x23	/* n (1) n x member (4) */
 #define CTRL_KEY	0x24	/* from member (4) epoch (2) blob (82) */
 #define CTRL_RECORDED	0x25	/* one record (186) the node applied */
+#define CTRL_STANDING	0x26	/* room ID (32) members (2): standby taken */
+#define CTRL_MOVE	0x27	/* reason (1) room ID (32) */
 #define CTRL_ERROR	0x2F	/* code (2) about (1) n (1) text (n) */
 
 #define CTRL_MAX_CREATE_RECORDS	4
@@ -50,6 +53,16 @@
 enum ctrl_room_mode {
 	CTRL_MODE_E2E = 0,
 	CTRL_MODE_MIXED = 1,
+};
+
+/*
+ * Why a node sends MOVE: it is leaving (drain), so its members and
+ * standbys go to another of the room's nodes; or the room, kept here
+ * as a standby, has members on this node now, so they come here.
+ */
+enum ctrl_move_reason {
+	CTRL_MOVE_DRAINING = 1,
+	CTRL_MOVE_ACTIVE = 2,
 };
 
 enum ctrl_roster_event {
@@ -87,11 +100,11 @@ struct ctrl_roster_entry {
 
 struct ctrl_msg {
 	uint8_t		 type;
-	const uint8_t	*room_id;	/* JOIN, CREATED */
+	const uint8_t	*room_id;	/* JOIN, STANDBY, CREATED, STANDING, MOVE */
 	const uint8_t	*room_pub;	/* CREATE, JOINED */
 	const uint8_t	*join_key;	/* CREATE */
 	const uint8_t	*sig;		/* CREATE */
-	const uint8_t	*proof;		/* JOIN */
+	const uint8_t	*proof;		/* JOIN, STANDBY */
 	const uint8_t	*records;	/* CREATE (n x RECORD_LEN), RECORD, RECORDED */
 	const uint8_t	*entries;	/* KEYS, ROSTER, SPEAKERS: n entries */
 	size_t		 n;
@@ -99,6 +112,8 @@ struct ctrl_msg {
 	uint16_t	 epoch;		/* KEYS, JOINED, KEY */
 	uint16_t	 limit;		/* JOINED: max members */
 	uint8_t		 mode;		/* JOINED, ROSTER: enum ctrl_room_mode */
+	uint8_t		 reason;	/* MOVE: enum ctrl_move_reason */
+	uint16_t	 members;	/* STANDING: members on the node */
 	const uint8_t	*blob;		/* KEY */
 	uint16_t	 code;		/* ERROR */
 	uint8_t		 about;		/* ERROR: type of the refused request, or 0 */
@@ -123,7 +138,9 @@ int	ctrl_put_create(struct buf_writer *, const uint8_t room_pub[ROOM_PUB_LEN],
 	    const uint8_t join_key[ROOM_KEY_LEN],
 	    const uint8_t sig[CRYPTO_ED25519_SIG_LEN],
 	    const uint8_t *records, size_t nrecords);
-int	ctrl_put_join(struct buf_writer *, const uint8_t room_id[ROOM_ID_LEN],
+/* JOIN or STANDBY (type): the same body. */
+int	ctrl_put_join(struct buf_writer *, uint8_t type,
+	    const uint8_t room_id[ROOM_ID_LEN],
 	    const uint8_t proof[ROOM_PROOF_LEN]);
 int	ctrl_put_leave(struct buf_writer *);
 int	ctrl_put_record(struct buf_writer *, uint8_t type,
@@ -132,6 +149,11 @@ int	ctrl_put_record(struct buf_writer *, uint8_t type,
 int	ctrl_put_keys(struct buf_writer *, uint16_t epoch,
 	    const uint32_t *members, const uint8_t *blobs, size_t n);
 int	ctrl_put_created(struct buf_writer *, const uint8_t room_id[ROOM_ID_LEN]);
+int	ctrl_put_standing(struct buf_writer *,
+	    const uint8_t room_id[ROOM_ID_LEN], uint16_t members);
+/* reason one of enum ctrl_move_reason. */
+int	ctrl_put_move(struct buf_writer *, uint8_t reason,
+	    const uint8_t room_id[ROOM_ID_LEN]);
 /* limit at least 1; mode one of enum ctrl_room_mode. */
 int	ctrl_put_joined(struct buf_writer *, uint32_t member, uint16_t epoch,
 	    uint16_t limit, uint8_t mode, const uint8_t room_pub[ROOM_PUB_LEN]);

@@ -113,7 +113,12 @@ fuzz_ctrl_rebuild(struct buf_writer *w, const struct ctrl_msg *m)
 		return ctrl_put_create(w, m->room_pub, m->join_key, m->sig,
 		    m->records, m->n);
 	case CTRL_JOIN:
-		return ctrl_put_join(w, m->room_id, m->proof);
+	case CTRL_STANDBY:
+		return ctrl_put_join(w, m->type, m->room_id, m->proof);
+	case CTRL_STANDING:
+		return ctrl_put_standing(w, m->room_id, m->members);
+	case CTRL_MOVE:
+		return ctrl_put_move(w, m->reason, m->room_id);
 	case CTRL_LEAVE:
 		return ctrl_put_leave(w);
 	case CTRL_RECORD:

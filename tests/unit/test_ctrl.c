@@ -155,7 +155,7 @@ test_simple(void)
 	check_bounds(buf, len, "CREATE/4");
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_join(&w, room_id, proof) == 0, "build JOIN");
+	tap_ok(ctrl_put_join(&w, CTRL_JOIN, room_id, proof) == 0, "build JOIN");
 	len = buf_wr_len(&w);
 	tap_ok(len == 65 && buf[0] == 0x11, "JOIN: 0x11, 65 bytes");
 	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.type == CTRL_JOIN &&
@@ -583,6 +583,55 @@ test_error(void)
 	tap_ok(ctrl_put_error(&w, 1, 0, "~ !") == 0, "builder takes ~, space");
 }
 
+/* STANDBY, STANDING and MOVE: a warm standby and a room that moves. */
+static void
+test_standby_move(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	int r;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join(&w, CTRL_STANDBY, room_id, proof) == 0 &&
+	    buf_wr_len(&w) == 65 && buf[0] == 0x15, "STANDBY: 0x15, 65 bytes");
+	tap_ok(ctrl_parse(buf, 65, &m) == 0 && m.type == CTRL_STANDBY &&
+	    memcmp(m.room_id, room_id, 32) == 0 &&
+	    memcmp(m.proof, proof, 32) == 0, "STANDBY fields back");
+	check_bounds(buf, 65, "STANDBY");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join(&w, CTRL_LEAVE, room_id, proof) == -1,
+	    "JOIN's builder refuses a type other than JOIN and STANDBY");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_standing(&w, room_id, 0x1234) == 0 &&
+	    buf_wr_len(&w) == 35 && buf[0] == 0x26 && buf[33] == 0x12 &&
+	    buf[34] == 0x34, "STANDING: 0x26, 35 bytes, members big endian");
+	tap_ok(ctrl_parse(buf, 35, &m) == 0 && m.type == CTRL_STANDING &&
+	    memcmp(m.room_id, room_id, 32) == 0 && m.members == 0x1234,
+	    "STANDING fields back");
+	check_bounds(buf, 35, "STANDING");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_move(&w, CTRL_MOVE_DRAINING, room_id) == 0 &&
+	    buf_wr_len(&w) == 34 && buf[0] == 0x27 && buf[1] == 1,
+	    "MOVE: 0x27, 34 bytes, reason first");
+	tap_ok(ctrl_parse(buf, 34, &m) == 0 && m.type == CTRL_MOVE &&
+	    m.reason == CTRL_MOVE_DRAINING &&
+	    memcmp(m.room_id, room_id, 32) == 0, "MOVE fields back");
+	check_bounds(buf, 34, "MOVE");
+	buf[1] = CTRL_MOVE_ACTIVE;
+	tap_ok(ctrl_parse(buf, 34, &m) == 0 && m.reason == 2,
+	    "MOVE reason 2 (active here) parses");
+	buf[1] = 0;
+	tap_ok(refused(buf, 34), "MOVE reason 0 refused");
+	buf[1] = 3;
+	tap_ok(refused(buf, 34), "MOVE reason 3 refused");
+	buf_wr_init(&w, buf, sizeof(buf));
+	r = ctrl_put_move(&w, 3, room_id);
+	tap_ok(r == -1, "MOVE's builder refuses reason 3");
+}
+
 /* Types outside the table, and an empty message, are refused. */
 static void
 test_unknown(void)
@@ -594,8 +643,8 @@ test_unknown(void)
 	memset(buf, 0, sizeof(buf));
 	tap_ok(refused(buf, 0), "empty message refused");
 	for (t = 0; t < 256; t++) {
-		if ((t >= CTRL_CREATE && t <= CTRL_KEYS) ||
-		    (t >= CTRL_CREATED && t <= CTRL_RECORDED) ||
+		if ((t >= CTRL_CREATE && t <= CTRL_STANDBY) ||
+		    (t >= CTRL_CREATED && t <= CTRL_MOVE) ||
 		    t == CTRL_ERROR) {
 			known++;
 			continue;
@@ -605,7 +654,7 @@ test_unknown(void)
 			if (!refused(buf, len))
 				bad++;
 	}
-	tap_is_int(known, 12, "12 known types");
+	tap_is_int(known, 15, "15 known types");
 	tap_is_int(bad, 0, "every other type refused, whatever its length");
 	buf[0] = CTRL_ERROR + 1;
 	buf[1] = 0;
@@ -667,7 +716,7 @@ test_create_limits_and_writers(void)
 	}
 	for (cap = 0; cap <= 65; cap++) {
 		buf_wr_init(&w, buf, cap);
-		if ((ctrl_put_join(&w, room_id, proof) == 0) != (cap == 65))
+		if ((ctrl_put_join(&w, CTRL_JOIN, room_id, proof) == 0) != (cap == 65))
 			bad++;
 	}
 	buf_wr_init(&w, buf, 0);
@@ -760,6 +809,7 @@ main(void)
 	test_roster_mode();
 	test_speakers();
 	test_error();
+	test_standby_move();
 	test_unknown();
 	test_create_limits_and_writers();
 	test_getters();

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Failover: a room made on two nodes lives on one and is kept warm on the
+# other (STANDBY).  kill -9 the node under a speaker and two listeners:
+# they move to the standby and the listeners' audio gap (the time between
+# the last frame before and the first frame after, both measured by the
+# client as frames arrive) stays under a second.  Drain (SIGUSR1): the
+# node tells its members to move first (MOVE), they join the standby
+# before they leave, and the listeners lose no frame at all.
+. "$top_srcdir/tests/integ/lib.sh"
+. "$top_srcdir/tests/integ/roomlib.sh"
+[ -n "$PYNUM" ] || skip_all "python3-numpy is needed"
+plan 31
+
+EXTRA_PIDS=()
+cleanup_extra() {
+	local p
+	for p in "${EXTRA_PIDS[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+}
+
+# node NAME: start one more chorusd with its own state, ports and log;
+# sets NAME_PID, NAME_PORT, NAME_BASE, NAME_KEY.
+node() {
+	local n=$1
+	CONF="$T_DIR/$n.conf" LOG="$T_DIR/$n.log" STATE="$T_DIR/$n.state"
+	PORT= HTTP_PORT= PID=
+	write_conf "session-timeout = 5s" "drain-timeout = 20s"
+	start || return 1
+	EXTRA_PIDS+=("$PID")
+	eval "${n}_PID=$PID ${n}_PORT=$PORT ${n}_BASE=$BASE"
+	eval "${n}_KEY=$(node_key)"
+	PID=
+}
+members() { curl -sf "$1/api/v1/rooms" | jq .members; }
+standbys() { curl -sf "$1/api/v1/rooms" | jq '[.list[].standbys] | add // 0'; }
+
+# The room on nodes $1 and $2 (names); LINK.
+room_on() {
+	local a=$1 b=$2 pa pb ka kb
+	eval "pa=\$${a}_PORT pb=\$${b}_PORT ka=\$${a}_KEY kb=\$${b}_KEY"
+	[ -f "$T_DIR/owner.key" ] ||
+		"$CHORUS" keygen --out "$T_DIR/owner.key" >/dev/null
+	LINK=$("$CHORUS" room create --node "127.0.0.1:$pa" --node-key "$ka" \
+	    --node "127.0.0.1:$pb" --node-key "$kb" \
+	    --identity "$T_DIR/owner.key" --room-key "$T_DIR/room.$a$b.key" \
+	    2>"$T_DIR/create.$a$b.err")
+}
+
+# A speaker with a steady tone and two recording listeners, $1 seconds.
+run_room() {
+	local i
+	for i in 1 2; do
+		"$CHORUS" join "$LINK" --record "$T_DIR/l$i.wav" --duration "$1" \
+		    --stats json >"$T_DIR/l$i.json" 2>"$T_DIR/l$i.err" &
+		eval "L$i=\$!"
+	done
+	sleep 0.5
+	"$CHORUS" join "$LINK" --send "$T_DIR/tone.wav" --duration "$1" \
+	    --stats json >"$T_DIR/s.json" 2>"$T_DIR/s.err" &
+	S=$!
+}
+
+# The node (A or B, ...) holding the room's three members: HOME, OTHER.
+find_home() {
+	local n i
+	HOME_NODE= OTHER_NODE=
+	for i in $(seq 30); do
+		for n in "$@"; do
+			eval "b=\$${n}_BASE"
+			[ "$(members "$b")" = 3 ] && HOME_NODE=$n
+		done
+		[ -n "$HOME_NODE" ] && break
+		sleep 0.2
+	done
+	for n in "$@"; do [ "$n" != "$HOME_NODE" ] && OTHER_NODE=$n; done
+	[ -n "$HOME_NODE" ]
+}
+
+tones gen "$T_DIR/tone.wav" 440 8 --lead 0 || skip_all "cannot make a tone"
+
+node A; ok $? "node A starts"
+node B; ok $? "node B starts"
+room_on A B; ok $? "room created on both nodes"
+contains "$T_DIR/create.AB.err" "kept warm on node" "the second node keeps it warm"
+is "$(curl -sf "$A_BASE/api/v1/rooms" | jq .rooms)$(curl -sf "$B_BASE/api/v1/rooms" | jq .rooms)" 11 \
+    "each node holds the room"
+
+# --- kill -9 -------------------------------------------------------------
+run_room 7
+find_home A B; ok $? "all three members meet on one node"
+eval "hb=\$${HOME_NODE}_BASE ob=\$${OTHER_NODE}_BASE hp=\$${HOME_NODE}_PID"
+eval "op=\$${OTHER_NODE}_PORT"
+for i in $(seq 20); do [ "$(standbys "$ob")" = 3 ] && break; sleep 0.2; done
+is "$(standbys "$ob")" 3 "the other node holds three warm standbys"
+sleep 1.5
+kill -9 "$hp"
+wait "$hp" 2>/dev/null
+for i in 1 2; do eval "wait \$L$i"; ok $? "listener $i runs to the end"; done
+wait $S; ok $? "the speaker runs to the end"
+is "$(members "$ob")" 0 "the members left the standby node at the end"
+for i in 1 2; do
+	f="$T_DIR/l$i.json"
+	is "$(jq -r .node "$f")" "127.0.0.1:$op" "listener $i ended on the standby node"
+	gap=$(jq .max_gap_ms "$f")
+	check "listener $i: audio gap ${gap} ms, under 1000 ms (and a real gap, over 100)" \
+	    jq -e '.max_gap_ms < 1000 and .max_gap_ms > 100' "$f"
+	check "listener $i: failed over once, and heard the tone after it ($(jq .received.frames "$f") frames)" \
+	    jq -e '.failovers == 1 and .received.frames > 250' "$f"
+	contains "$T_DIR/l$i.err" "moved to node 127.0.0.1:$op" "listener $i says where it moved"
+done
+tones check "$T_DIR/l1.wav" --present 440 --min-db 20 >"$T_DIR/l1.tone" 2>&1
+ok $? "listener 1 hears the tone ($(cat "$T_DIR/l1.tone"))"
+is "$(jq .failovers "$T_DIR/s.json")" 1 "the speaker failed over once too"
+
+# --- drain -----------------------------------------------------------------
+# The survivor and a new node C; drain whichever the room lives on.
+node C; ok $? "node C starts"
+room_on "$OTHER_NODE" C; ok $? "a second room on the survivor and C"
+SURV=$OTHER_NODE
+run_room 6
+find_home "$SURV" C; ok $? "its members meet on one node"
+eval "hp=\$${HOME_NODE}_PID op=\$${OTHER_NODE}_PORT ob=\$${OTHER_NODE}_BASE"
+for i in $(seq 20); do [ "$(standbys "$ob")" = 3 ] && break; sleep 0.2; done
+sleep 1.5
+kill -USR1 "$hp"
+for i in 1 2; do eval "wait \$L$i"; ok $? "drain: listener $i runs to the end"; done
+wait $S
+for i in 1 2; do
+	f="$T_DIR/l$i.json"
+	check "drain: listener $i moved once for the drain, to the standby" \
+	    jq -e --arg n "127.0.0.1:$op" '.failovers == 1 and .node == $n' "$f"
+	check "drain: listener $i lost no frame (loss $(jq .loss "$f"), gap $(jq .max_gap_ms "$f") ms)" \
+	    jq -e '.loss == 0 and .max_gap_ms < 100' "$f"
+done
+contains "$T_DIR/l1.err" "draining" "drain: the listener says why it moved"
+finish
