@@ -67,6 +67,13 @@ int	cli_http_get(const char *url, const char *path, struct cli_http *h,
  * NULL) and predicted RTT, and write the ranking to order[l->nnodes],
  * best first, nodes that did not answer last.  0, or -1 on failure.
  */
+/*
+ * hosts.c: ask the API at url which of the link's nodes host the room
+ * now (the node network's room announcements) and move them to the
+ * front of order[n]; 0, or -1 if the node could not say.
+ */
+int	hosts_first(const struct room_link *, const char *url, size_t *order,
+	    size_t n, const char *who);
 int	nodes_choose(const struct room_link *l, const char *api_url,
 	    const uint8_t psk[32], unsigned timeout_ms, size_t *order,
 	    const char *who);

@@ -507,6 +507,10 @@ join_nodes(struct join_args *a)
 		fprintf(stderr, "chorus join: cannot rank the nodes\n");
 		return CLIENT_EXIT_FAILED;
 	}
+	/* Where the room lives now, if the node network knows. */
+	if (a->api != NULL)
+		(void)hosts_first(&a->link, a->api, order, a->link.nnodes,
+		    "chorus join");
 	if (a->simulate > 0) {
 		a->node = order[0];
 		return join_simulate(a);

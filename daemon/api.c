@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "chorus/encode.h"
+#include "chorus/netrec.h"
 
 #include "api.h"
 #include "chorus.h"
@@ -175,6 +176,21 @@ api_rooms_json(const struct node *node)
 	    "forwarded_bytes", api_uint(c.bytes_forwarded));
 }
 
+/* The node network: on or off, nodes followed, the network ID (hex). */
+static json_t *
+api_network_json(struct node *node)
+{
+	char hex[2 * NETREC_NETWORK_ID_LEN + 1];
+
+	if (node->net == NULL)
+		return json_pack("{s:b, s:I, s:n}", "enabled", 0, "nodes",
+		    (json_int_t)0, "network_id");
+	(void)encode_hex(net_network_id(node->net), NETREC_NETWORK_ID_LEN,
+	    hex, sizeof(hex));
+	return json_pack("{s:b, s:I, s:s}", "enabled", 1, "nodes",
+	    (json_int_t)net_nodes_followed(node->net), "network_id", hex);
+}
+
 /* GET /api/v1/status */
 json_t *
 api_status(struct node *node)
@@ -199,10 +215,7 @@ api_status(struct node *node)
 	rc |= json_object_set_new(o, "lifetime", node->history != NULL ?
 	    history_lifetime_json(node->history) : json_null());
 	rc |= json_object_set_new(o, "rooms", api_rooms_json(node));
-	rc |= json_object_set_new(o, "network", json_pack("{s:b, s:I}",
-	    "enabled", node->net != NULL,
-	    "nodes", (json_int_t)(node->net != NULL ?
-	    net_nodes_followed(node->net) : 0)));
+	rc |= json_object_set_new(o, "network", api_network_json(node));
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

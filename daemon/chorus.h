@@ -36,6 +36,10 @@ void		 chorus_conn_closed(struct chorus *, struct tcp_conn *);
 unsigned	 chorus_sessions(const struct chorus *);
 /* The node drains: tell rooms' members and standbys to move (MOVE). */
 void		 chorus_drain(struct chorus *);
+/* Each room with members: its ID and how many (net_rooms.c). */
+void		 chorus_rooms_hosted(struct chorus *,
+		    void (*)(void *, const uint8_t *room_id, size_t members),
+		    void *);
 /* The network PSK sessions use (all zeros on a public node). */
 const uint8_t	*chorus_psk(const struct chorus *);
 /* /api/v1/rooms: aggregates, room fingerprints, no identities. */

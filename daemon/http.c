@@ -140,6 +140,8 @@ static enum MHD_Result	http_get_metrics(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_history(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_room_hosts(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_post_drain(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_file(struct http_req *, const char *,
@@ -167,6 +169,8 @@ static const struct route http_routes[] = {
 	{ "GET",	"/api/v1/topology",	0, NULL, http_get_topology },
 	{ "GET",	"/api/v1/network/nodes/", ROUTE_PREFIX, NULL,
 	    http_get_node },
+	{ "GET",	"/api/v1/network/rooms/", ROUTE_PREFIX, NULL,
+	    http_get_room_hosts },
 	{ "GET",	"/api/v1/reports/",	ROUTE_PREFIX, NULL,
 	    http_get_reports },
 	{ "POST",	"/api/v1/reports",	0, report_params, http_post_report },
@@ -540,6 +544,23 @@ http_get_node(struct http_req *r, const char *url, json_t *body)
 	if ((o = net_node_json(node->net, id)) == NULL)
 		return http_reply_error(r, MHD_HTTP_NOT_FOUND,
 		    "no such node in this network");
+	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
+}
+
+/* GET /api/v1/network/rooms/LOCATOR */
+static enum MHD_Result
+http_get_room_hosts(struct http_req *r, const char *url, json_t *body)
+{
+	struct node *node = r->http->node;
+	const char *loc = url + strlen("/api/v1/network/rooms/");
+	json_t *o;
+
+	(void)body;
+	if (node->net == NULL)
+		return http_no_network(r);
+	if ((o = net_room_hosts_json(node->net, loc)) == NULL)
+		return http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+		    "not a room locator (52 base32 characters)");
 	return http_reply_json(r, MHD_HTTP_OK, o, NULL, NULL);
 }
 

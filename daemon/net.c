@@ -79,6 +79,7 @@ struct net {
 	size_t			 nown;		/* ring: next slot nown % MAX */
 	struct prober		*prober;
 	uint64_t		 vouches;	/* vouch records published */
+	struct net_rooms	*rooms;		/* room announcements */
 };
 
 static void	net_reput(struct net *);
@@ -120,6 +121,11 @@ net_value(void *arg, const uint8_t key[OVERLAY_KEY_LEN], const uint8_t *data,
 		return;
 	}
 	n->accepted++;
+	/* Which rooms are busy is kept in memory, never in the database. */
+	if (r.kind == NETREC_ROOM) {
+		net_rooms_value(n->rooms, &r);
+		return;
+	}
 	memset(&sr, 0, sizeof(sr));
 	sr.kind = r.kind;
 	sr.signer = r.signer;
@@ -597,6 +603,10 @@ net_new(struct node *node, char *err, size_t errlen)
 		snprintf(err, errlen, "net: event_new failed");
 		goto fail;
 	}
+	if ((n->rooms = net_rooms_new(n, node)) == NULL) {
+		snprintf(err, errlen, "net: out of memory");
+		goto fail;
+	}
 	if (c->probe_budget > 0 &&
 	    (n->prober = prober_new(node, n, err, errlen)) == NULL)
 		goto fail;
@@ -618,6 +628,7 @@ net_free(struct net *n)
 	if (n->ev_ledger != NULL)
 		event_free(n->ev_ledger);
 	prober_free(n->prober);
+	net_rooms_free(n->rooms);
 	overlay_free(n->ov);
 	json_decref(n->board);
 	free(n);
@@ -729,7 +740,7 @@ net_stats_json(const struct net *n)
 {
 	const struct overlay_stats *st = overlay_stats(n->ov);
 
-	return json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 	    "published", (json_int_t)n->published,
 	    "vouches_published", (json_int_t)n->vouches,
 	    "measuring", n->prober != NULL ? prober_json(n->prober) :
@@ -739,7 +750,26 @@ net_stats_json(const struct net *n)
 	    "stored", (json_int_t)n->stored,
 	    "dht_values_in", (json_int_t)st->values_in,
 	    "dht_dropped", (json_int_t)(st->dropped_big + st->dropped_queue),
-	    "dht_port", (json_int_t)overlay_port(n->ov));
+	    "dht_port", (json_int_t)overlay_port(n->ov),
+	    "rooms", net_rooms_stats_json(n->rooms));
+}
+
+struct overlay *
+net_overlay(struct net *n)
+{
+	return n->ov;
+}
+
+void
+net_room_alive(struct net *n)
+{
+	net_rooms_changed(n->rooms);
+}
+
+json_t *
+net_room_hosts_json(struct net *n, const char *locator)
+{
+	return net_rooms_json(n->rooms, locator);
 }
 
 unsigned

@@ -47,5 +47,20 @@ const uint8_t	*net_network_id(const struct net *);
 json_t		*net_stats_json(const struct net *);
 /* Nodes whose descriptors this node follows, itself included. */
 unsigned	 net_nodes_followed(const struct net *);
+struct overlay	*net_overlay(struct net *);
+/* A room got its first member: announce the hosted rooms soon. */
+void		 net_room_alive(struct net *);
+/* GET /api/v1/network/rooms/LOCATOR (NULL: not a locator). */
+json_t		*net_room_hosts_json(struct net *, const char *locator);
+
+/* net_rooms.c: room announcements (doc/PROTOCOL.md "Room (kind 4)"). */
+struct net_rooms;
+struct netrec;
+struct net_rooms *net_rooms_new(struct net *, struct node *);
+void		 net_rooms_free(struct net_rooms *);
+void		 net_rooms_changed(struct net_rooms *);
+void		 net_rooms_value(struct net_rooms *, const struct netrec *);
+json_t		*net_rooms_json(struct net_rooms *, const char *locator);
+json_t		*net_rooms_stats_json(const struct net_rooms *);
 
 #endif

@@ -19,6 +19,7 @@
 #include "chorus/room.h"
 #include "chorus_priv.h"
 #include "conf.h"
+#include "net.h"
 #include "node.h"
 
 /*
@@ -438,9 +439,11 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	cs->member = m;
 	room_welcome(r, m);
 	room_announce(r, m, CTRL_ROSTER_PRESENT);
-	/* The room comes alive here: its standbys follow. */
+	/* The room comes alive here: its standbys follow, latecomers see. */
 	if (r->nmembers == 1 && r->nstandby > 0)
 		room_move(ch, r, CTRL_MOVE_ACTIVE);
+	if (r->nmembers == 1 && ch->node->net != NULL)
+		net_room_alive(ch->node->net);
 }
 
 static struct member *
@@ -762,6 +765,17 @@ room_tick(struct chorus *ch, uint64_t now)
 			room_speakers_changed(r);
 		}
 	}
+}
+
+void
+chorus_rooms_hosted(struct chorus *ch,
+    void (*fn)(void *, const uint8_t *, size_t), void *arg)
+{
+	struct room *r;
+
+	TAILQ_FOREACH(r, &ch->rooms, entry)
+		if (r->nmembers > 0)
+			fn(arg, r->id, r->nmembers);
 }
 
 json_t *

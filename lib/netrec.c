@@ -1,16 +1,16 @@
 /*
- * netrec.c - node network records: descriptors, measurement reports and
- * vouches as nodes publish them on the DHT (doc/PROTOCOL.md "Node
- * network records").
+ * netrec.c - node network records: descriptors, measurement reports,
+ * vouches and room records as nodes publish them on the DHT
+ * (doc/PROTOCOL.md "Node network records").
  *
  * Owns struct netrec, its one canonical byte layout, the Ed25519
  * signature over NETREC_LABEL || the bytes before it, and the order in
  * which a reader refuses a record: length, magic, version, kind, layout,
  * signature, binding, network, time.  The same field rules serve the
  * encoder and the parser, so nothing is signed that a reader refuses and
- * everything a reader accepts writes back byte for byte.  The network ID
- * and DHT key helpers live here too.  No clock: `now` comes from the
- * caller.
+ * everything a reader accepts writes back byte for byte.  The network ID,
+ * DHT key and room locator helpers live here too.  No clock: `now` comes
+ * from the caller.
  */
 #include <math.h>
 #include <stdint.h>
@@ -25,12 +25,16 @@
 #define NETREC_LABEL_LEN	(sizeof(NETREC_LABEL) - 1)
 #define NETREC_NETWORK_LABEL_LEN (sizeof(NETREC_NETWORK_LABEL) - 1)
 #define NETREC_DHT_LABEL_LEN	(sizeof(NETREC_DHT_LABEL) - 1)
+#define NETREC_ROOM_LABEL_LEN	(sizeof(NETREC_ROOM_LABEL) - 1)
+#define NETREC_ROOM_ID_LEN	32	/* a room ID (room.h ROOM_ID_LEN) */
 #define NETREC_SIG_LEN		CRYPTO_ED25519_SIG_LEN
 #define NETREC_BODY_MAX		(NETREC_MAX_LEN - NETREC_SIG_LEN)
 #define NETREC_MSG_MAX		(NETREC_LABEL_LEN + NETREC_BODY_MAX)
 #define NETREC_DHT_MSG_LEN	(NETREC_DHT_LABEL_LEN + \
 				    NETREC_NETWORK_ID_LEN + 1 + \
 				    CRYPTO_ED25519_PUB_LEN)
+#define NETREC_LOCATOR_MSG_LEN	(NETREC_ROOM_LABEL_LEN + \
+				    NETREC_NETWORK_ID_LEN + NETREC_ROOM_ID_LEN)
 #define NETREC_V4_LEN		4
 #define NETREC_V6_LEN		16
 #define NETREC_NEG_ZERO		0x80000000u	/* float -0: +0 is canonical */
@@ -41,6 +45,12 @@ _Static_assert(NETREC_HEADER_LEN == NETREC_MAGIC_LEN + 1 + 1 + 2 +
     CRYPTO_ED25519_PUB_LEN + NETREC_NETWORK_ID_LEN + 8 + 8, "header");
 _Static_assert(NETREC_VOUCH_LEN == NETREC_HEADER_LEN +
     CRYPTO_ED25519_PUB_LEN + 4 + NETREC_SIG_LEN, "vouch length");
+_Static_assert(NETREC_ROOM_LEN == NETREC_HEADER_LEN +
+    CRYPTO_ED25519_PUB_LEN + 4 + NETREC_SIG_LEN, "room length");
+_Static_assert(NETREC_ROOM_LEN >= NETREC_MIN_LEN, "room fits the bounds");
+_Static_assert(NETREC_ROOM_LABEL_LEN == 22, "room locator label");
+_Static_assert(CRYPTO_BLAKE2S_LEN == CRYPTO_ED25519_PUB_LEN,
+    "a room locator is a whole BLAKE2s-256 digest");
 _Static_assert(NETREC_REPORT_LEN == NETREC_HEADER_LEN +
     CRYPTO_ED25519_PUB_LEN + 8 + 8 + 4 + 4 + 8 + 4 * 4 + NETREC_SIG_LEN,
     "report length");
@@ -185,6 +195,15 @@ netrec_vouch_ok(const struct netrec *r)
 	    sizeof(r->u.vouch.vouchee)) != 0 && r->u.vouch.stake > 0;
 }
 
+/* Someone's room (a locator is never all zero), with someone in it. */
+static int
+netrec_room_ok(const struct netrec_room *m)
+{
+	static const uint8_t zero[sizeof(m->locator)];
+
+	return memcmp(m->locator, zero, sizeof(zero)) != 0 && m->members > 0;
+}
+
 /* Every rule a reader applies that needs neither keys nor a clock. */
 static int
 netrec_fields_ok(const struct netrec *r)
@@ -198,6 +217,8 @@ netrec_fields_ok(const struct netrec *r)
 		return netrec_report_ok(r);
 	case NETREC_VOUCH:
 		return netrec_vouch_ok(r);
+	case NETREC_ROOM:
+		return netrec_room_ok(&r->u.room);
 	}
 	return 0;
 }
@@ -282,10 +303,14 @@ netrec_message(const struct netrec *r, uint8_t msg[NETREC_MSG_MAX],
 		netrec_put_desc(&w, &r->u.desc);
 	else if (r->kind == NETREC_REPORT)
 		netrec_put_report(&w, &r->u.report);
-	else {
+	else if (r->kind == NETREC_VOUCH) {
 		buf_put_bytes(&w, r->u.vouch.vouchee,
 		    sizeof(r->u.vouch.vouchee));
 		buf_put_n32(&w, r->u.vouch.stake);
+	} else {
+		buf_put_bytes(&w, r->u.room.locator,
+		    sizeof(r->u.room.locator));
+		buf_put_n32(&w, r->u.room.members);
 	}
 	if (buf_wr_error(&w) == -1)
 		return -1;
@@ -467,6 +492,16 @@ netrec_get_vouch(struct buf_reader *rd, struct netrec *r)
 	return netrec_vouch_ok(r) ? NETREC_OK : NETREC_ERR_FORMAT;
 }
 
+/* The room body (its length was checked with the kind). */
+static enum netrec_error
+netrec_get_room(struct buf_reader *rd, struct netrec_room *m)
+{
+	if (buf_get_bytes(rd, m->locator, sizeof(m->locator)) == -1 ||
+	    buf_get_n32(rd, &m->members) == -1 || buf_rd_left(rd) != 0)
+		return NETREC_ERR_LENGTH;
+	return netrec_room_ok(m) ? NETREC_OK : NETREC_ERR_FORMAT;
+}
+
 /*
  * Steps 2 to 7 of the order in netrec.h: the header and the body, from
  * the len - NETREC_SIG_LEN bytes before the signature.
@@ -489,10 +524,11 @@ netrec_get(struct buf_reader *rd, size_t len, struct netrec *r)
 		return NETREC_ERR_MAGIC;
 	if (version != NETREC_VERSION)
 		return NETREC_ERR_VERSION;
-	if (r->kind < NETREC_DESCRIPTOR || r->kind > NETREC_VOUCH)
+	if (r->kind < NETREC_DESCRIPTOR || r->kind > NETREC_ROOM)
 		return NETREC_ERR_KIND;
 	if ((r->kind == NETREC_REPORT && len != NETREC_REPORT_LEN) ||
-	    (r->kind == NETREC_VOUCH && len != NETREC_VOUCH_LEN))
+	    (r->kind == NETREC_VOUCH && len != NETREC_VOUCH_LEN) ||
+	    (r->kind == NETREC_ROOM && len != NETREC_ROOM_LEN))
 		return NETREC_ERR_LENGTH;
 	if (reserved != 0)
 		return NETREC_ERR_FORMAT;
@@ -500,7 +536,9 @@ netrec_get(struct buf_reader *rd, size_t len, struct netrec *r)
 		return netrec_get_desc(rd, &r->u.desc);
 	if (r->kind == NETREC_REPORT)
 		return netrec_get_report(rd, r);
-	return netrec_get_vouch(rd, r);
+	if (r->kind == NETREC_VOUCH)
+		return netrec_get_vouch(rd, r);
+	return netrec_get_room(rd, &r->u.room);
 }
 
 /* Steps 11 to 13: expiry, skew, lifetime (no overflow for any now). */
@@ -632,6 +670,36 @@ netrec_dht_key(const uint8_t network_id[NETREC_NETWORK_ID_LEN],
 	return 0;
 }
 
+/*
+ * BLAKE2s(label || network ID || room ID), all 32 bytes: the DHT, and
+ * whoever does not have the room ID already, learn no room ID from it.
+ */
+int
+netrec_room_locator(const uint8_t network_id[NETREC_NETWORK_ID_LEN],
+    const uint8_t room_id[32], uint8_t out[CRYPTO_ED25519_PUB_LEN])
+{
+	uint8_t msg[NETREC_LOCATOR_MSG_LEN];
+	struct buf_writer w;
+	int rc = -1;
+
+	if (out == NULL)
+		return -1;
+	if (network_id == NULL || room_id == NULL)
+		goto done;
+	buf_wr_init(&w, msg, sizeof(msg));
+	buf_put_bytes(&w, NETREC_ROOM_LABEL, NETREC_ROOM_LABEL_LEN);
+	buf_put_bytes(&w, network_id, NETREC_NETWORK_ID_LEN);
+	buf_put_bytes(&w, room_id, NETREC_ROOM_ID_LEN);
+	if (buf_wr_error(&w) == -1 || buf_wr_len(&w) != sizeof(msg))
+		goto done;
+	rc = crypto_blake2s(msg, sizeof(msg), out);
+done:
+	if (rc == -1)
+		memset(out, 0, CRYPTO_ED25519_PUB_LEN);
+	crypto_wipe(msg, sizeof(msg));	/* it holds the room ID */
+	return rc;
+}
+
 /* Whose DHT key the record goes under. */
 const uint8_t *
 netrec_subject(const struct netrec *r)
@@ -643,6 +711,8 @@ netrec_subject(const struct netrec *r)
 		return r->u.report.subject;
 	case NETREC_VOUCH:
 		return r->u.vouch.vouchee;
+	case NETREC_ROOM:
+		return r->u.room.locator;
 	}
 	return NULL;
 }

@@ -1,6 +1,6 @@
 /*
  * netrec.h - the signed records nodes publish on the DHT: node
- * descriptors, measurement reports and vouches, sans-I/O.
+ * descriptors, measurement reports, vouches and room records, sans-I/O.
  *
  * The DHT only stores bytes, so every record carries its author's ID and
  * an Ed25519 signature, the network it belongs to and an expiry, and has
@@ -26,6 +26,8 @@
 #define NETREC_DESC_MAX_LEN	395	/* 32, 16 and 4 IPv6 addresses */
 #define NETREC_REPORT_LEN	208
 #define NETREC_VOUCH_LEN	164
+#define NETREC_ROOM_LEN		164
+#define NETREC_ROOM_LABEL	"chorus room locator v1"
 #define NETREC_MIN_LEN		NETREC_VOUCH_LEN
 #define NETREC_MAX_LEN		512	/* what a reader accepts at all */
 #define NETREC_NETWORK_ID_LEN	8
@@ -45,6 +47,7 @@ enum netrec_kind {
 	NETREC_DESCRIPTOR = 1,	/* a node says where and what it is */
 	NETREC_REPORT,		/* a verifier says what it measured */
 	NETREC_VOUCH,		/* a node stakes points on another */
+	NETREC_ROOM,		/* a node hosts a room (by its locator) */
 };
 
 /* Capability bits; others are kept as signed and ignored. */
@@ -93,9 +96,19 @@ struct netrec_vouch {
 };
 
 /*
- * One record.  signer is the node ID (descriptor), the verifier (report)
- * or the voucher (vouch); the signature covers NETREC_LABEL and every
- * byte before it.  Layout: doc/PROTOCOL.md "Node network records".
+ * A node hosts a room: it has members there now.  The room is named by
+ * its locator (netrec_room_locator), not its ID, so the DHT learns no
+ * room ID; whoever has the link computes the locator and looks it up.
+ */
+struct netrec_room {
+	uint8_t		locator[CRYPTO_ED25519_PUB_LEN];
+	uint32_t	members;	/* at least 1; locator not all zero */
+};
+
+/*
+ * One record.  signer is the node ID (descriptor), the verifier (report),
+ * the voucher (vouch) or the hosting node (room); the signature covers
+ * NETREC_LABEL and every byte before it.  Layout: doc/PROTOCOL.md "Node network records".
  */
 struct netrec {
 	uint8_t		kind;		/* enum netrec_kind */
@@ -107,6 +120,7 @@ struct netrec {
 		struct netrec_descriptor desc;
 		struct netrec_report	 report;
 		struct netrec_vouch	 vouch;
+		struct netrec_room	 room;
 	}		u;
 	uint8_t		sig[CRYPTO_ED25519_SIG_LEN];
 };
@@ -172,9 +186,15 @@ int	netrec_dht_key(const uint8_t network_id[NETREC_NETWORK_ID_LEN],
 	    uint8_t kind, const uint8_t id[CRYPTO_ED25519_PUB_LEN],
 	    uint8_t out[NETREC_DHT_KEY_LEN]);
 /*
+ * A room's locator: BLAKE2s-256(NETREC_ROOM_LABEL || network ID ||
+ * room ID).  0 or -1 (out zeroed).
+ */
+int	netrec_room_locator(const uint8_t network_id[NETREC_NETWORK_ID_LEN],
+	    const uint8_t room_id[32], uint8_t out[CRYPTO_ED25519_PUB_LEN]);
+/*
  * The ID a record is stored under: the node's own for a descriptor, the
- * subject's for a report, the vouchee's for a vouch; NULL for an unknown
- * kind.
+ * subject's for a report, the vouchee's for a vouch, the locator for a
+ * room; NULL for an unknown kind.
  */
 const uint8_t *netrec_subject(const struct netrec *);
 

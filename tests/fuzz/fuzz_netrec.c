@@ -9,7 +9,9 @@
  * before it was issued, and must write back to exactly the input bytes;
  * if its signer is one of the fixed keys the corpus was made with, the
  * encoder must also sign it back to the same bytes (Ed25519 is
- * deterministic).  Any violation abort()s.
+ * deterministic).  The first 32 bytes, as a room ID, must give a room
+ * locator that is the same twice and differs between networks.  Any
+ * violation abort()s.
  */
 #include <math.h>
 #include <stdint.h>
@@ -126,6 +128,15 @@ fuzz_netrec_fields(const struct netrec *r, size_t size)
 		fuzz_netrec_check(r->u.vouch.stake > 0 &&
 		    memcmp(r->u.vouch.vouchee, r->signer, 32) != 0);
 		break;
+	case NETREC_ROOM: {
+		static const uint8_t zero[sizeof(r->u.room.locator)];
+
+		fuzz_netrec_check(size == NETREC_ROOM_LEN);
+		fuzz_netrec_check(r->u.room.members > 0 &&
+		    memcmp(r->u.room.locator, zero, sizeof(zero)) != 0 &&
+		    netrec_subject(r) == r->u.room.locator);
+		break;
+	}
 	default:
 		abort();	/* accepted an unknown kind */
 	}
@@ -172,6 +183,18 @@ fuzz_netrec_reencode(const uint8_t *data, size_t size, const struct netrec *r)
 	}
 }
 
+/* A room ID's locator: deterministic, one per network. */
+static void
+fuzz_netrec_locator(const uint8_t room_id[32])
+{
+	uint8_t a[32], b[32], c[32];
+
+	fuzz_netrec_check(netrec_room_locator(fz_net, room_id, a) == 0 &&
+	    netrec_room_locator(fz_net, room_id, b) == 0 &&
+	    netrec_room_locator(fz_other, room_id, c) == 0);
+	fuzz_netrec_check(memcmp(a, b, 32) == 0 && memcmp(a, c, 32) != 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -180,6 +203,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!fz_ready)
 		fuzz_netrec_setup();
+	if (size >= 32)
+		fuzz_netrec_locator(data);
 	e = netrec_parse(data, size, FZ_NOW, fz_net, &r);
 	fuzz_netrec_check(netrec_strerror(e) != NULL &&
 	    strcmp(netrec_strerror(e), "unknown error") != 0);

@@ -1,6 +1,7 @@
 /*
  * test_netrec.c - node network records: known answers for the network
- * ID, the DHT key and one record of each kind; round trips (fixed and
+ * ID, the DHT key, the room locator and one record of each kind
+ * (descriptor, report, vouch, room); round trips (fixed and
  * random); where each field lands; every parse error at its boundary,
  * with a valid signature where the error comes after it; the order of
  * the checks; what the encoder refuses; every flipped bit refused; and
@@ -11,7 +12,15 @@
  * (Ed25519, X25519), from the layout in doc/PROTOCOL.md, not with this
  * code.  Keys are fixed seeds: byte i of seed "tag" is tag + 3 * i; the
  * node is seed 0x11 with X25519 key seed 0x61, the verifier 0x21, the
- * voucher 0x31, another node 0x41 (X25519 seed 0x71).
+ * voucher 0x31, another node 0x41 (X25519 seed 0x71).  The node also
+ * hosts the room whose ID is the bytes 0x00..0x1f.
+ *
+ * The room locators, for network IDs n = netrec_network_id("chorus")
+ * (21ad78209bc79128) and "chorus-test" (e262e3f632535c24), are
+ *   hashlib.blake2s(b"chorus room locator v1" + n + bytes(range(32)))
+ * and the room record was built and signed in Python the same way as the
+ * others (header || locator || members as ">I" || Ed25519 signature over
+ * b"chorus netrec v1" || those 100 bytes), then checked to verify there.
  */
 #include <math.h>
 #include <stdint.h>
@@ -61,6 +70,9 @@
 #define OFF_PASSED	116
 #define OFF_LOSS	140
 #define OFF_STAKE	96
+/* Room. */
+#define OFF_LOCATOR	64
+#define OFF_MEMBERS	96
 
 static const char *kat_net = "21ad78209bc79128";	/* "chorus" */
 static const char *kat_net_test = "e262e3f632535c24";	/* "chorus-test" */
@@ -70,6 +82,13 @@ static const char *kat_dht[3] = {
 	"43b24bb7769405c936001360cb55540d5b7e6670",	/* report */
 	"f48e449e68e9cdafbe766bdb731ebacfbc0ec301",	/* vouch */
 };
+/* Room 0x00..0x1f: its locator in "chorus-test" and in "chorus". */
+static const char *kat_locator_test =
+    "07c39ff995d129a3c7bc1d398b607f44dcfaddde71379ebde120b8c964c8c985";
+static const char *kat_locator =
+    "99dd2ac5702f7b93c717f4598f1ecb591578743bce4f44d07f7feb9838c30035";
+/* Its DHT key in "chorus": kind 4, the locator. */
+static const char *kat_dht_room = "0c25f49d9f42ded5435a84f80d5292fd486feaa9";
 /* make_desc(): issued T0, expires T0 + 1 h. */
 static const char *kat_desc =
     "43484e52010100004ea4f7395442abeedd5810b340ab5e42a26085694b586154"
@@ -99,6 +118,14 @@ static const char *kat_vouch =
     "0000003275e5d90a61df7eb1f9f058182448ff1bea50f0ea3a3687c947a3db18"
     "d8eb85de0156e9a912fd0f80f9562ede8b6f113f52aeb3f95c0ca9b24c194043"
     "586f4f0d";
+/* make_room(): the node hosts room 0x00..0x1f, 3 members, T0, an hour. */
+static const char *kat_room =
+    "43484e52010400004ea4f7395442abeedd5810b340ab5e42a26085694b586154"
+    "3cdbc12caf4ae25421ad78209bc79128000000006553f100000000006553ff10"
+    "99dd2ac5702f7b93c717f4598f1ecb591578743bce4f44d07f7feb9838c30035"
+    "00000003add900860d319966fedc5e6bccead06a38dd6dc54fb130f5748ea988"
+    "db2222e02e923c88e2c57b9214af609e0aaacf36c797b1259de4c8b734f7a358"
+    "c6b46109";
 
 enum { NODE, VERIFIER, VOUCHER, OTHER, NKEYS };
 static const uint8_t key_tags[NKEYS] = { 0x11, 0x21, 0x31, 0x41 };
@@ -106,6 +133,7 @@ static uint8_t seeds[NKEYS][CRYPTO_ED25519_SEED_LEN];
 static uint8_t pubs[NKEYS][CRYPTO_ED25519_PUB_LEN];
 static struct identity id_node, id_other;
 static uint8_t net[NETREC_NETWORK_ID_LEN], other_net[NETREC_NETWORK_ID_LEN];
+static uint8_t room_id[32];		/* 0x00..0x1f */
 
 /* Byte i of the seed is tag + 3i. */
 static void
@@ -135,6 +163,8 @@ setup(void)
 	ok &= identity_from_secrets(&id_other, seeds[OTHER], x) == 0;
 	ok &= netrec_network_id("chorus", net) == 0;
 	ok &= netrec_network_id("chorus-test", other_net) == 0;
+	for (i = 0; i < sizeof(room_id); i++)
+		room_id[i] = (uint8_t)i;
 	tap_ok(ok, "fixed keys and networks derive");
 }
 
@@ -240,6 +270,16 @@ make_vouch(struct netrec *r)
 	r->u.vouch.stake = 50;
 }
 
+/* The node hosts room 0x00..0x1f with 3 members. */
+static void
+make_room(struct netrec *r)
+{
+	make_common(r, NETREC_ROOM, T0, T0 + HOUR);
+	if (netrec_room_locator(net, room_id, r->u.room.locator) == -1)
+		memset(r->u.room.locator, 0, 32);	/* refused below */
+	r->u.room.members = 3;
+}
+
 /* The key each kind is signed with in these tests. */
 static int
 signer_of(uint8_t kind)
@@ -325,6 +365,35 @@ test_ids(void)
 	    memcmp(got, k2, sizeof(got)) != 0, "another node, another key");
 }
 
+/* Room locators against Python; NULL arguments; what changes them. */
+static void
+test_locator(void)
+{
+	uint8_t want[32], loc[32], loc2[32], other_room[32], key[20];
+
+	tap_unhex(kat_locator_test, want, sizeof(want));
+	tap_ok(netrec_room_locator(other_net, room_id, loc) == 0 &&
+	    memcmp(loc, want, 32) == 0, "locator vector, \"chorus-test\"");
+	tap_unhex(kat_locator, want, sizeof(want));
+	tap_ok(netrec_room_locator(net, room_id, loc) == 0 &&
+	    memcmp(loc, want, 32) == 0, "locator vector, \"chorus\"");
+	tap_unhex(kat_dht_room, want, 20);
+	tap_ok(netrec_dht_key(net, NETREC_ROOM, loc, key) == 0 &&
+	    memcmp(key, want, 20) == 0, "DHT key vector, kind 4");
+	memcpy(other_room, room_id, 32);
+	other_room[31] ^= 1;
+	tap_ok(netrec_room_locator(net, other_room, loc2) == 0 &&
+	    memcmp(loc, loc2, 32) != 0, "another room, another locator");
+	tap_ok(memcmp(loc, room_id, 32) != 0, "the locator is not the ID");
+	memset(loc2, 0xa5, sizeof(loc2));
+	tap_ok(netrec_room_locator(NULL, room_id, loc2) == -1 &&
+	    tap_is_zero(loc2, 32), "NULL network: -1, out zeroed");
+	memset(loc2, 0xa5, sizeof(loc2));
+	tap_ok(netrec_room_locator(net, NULL, loc2) == -1 &&
+	    tap_is_zero(loc2, 32), "NULL room ID: -1, out zeroed");
+	tap_is_int(netrec_room_locator(net, room_id, NULL), -1, "NULL out");
+}
+
 /* One kind's known answer: encode, compare, parse, write back. */
 static void
 check_kat(struct netrec *r, const char *hex, size_t want_len,
@@ -348,7 +417,7 @@ check_kat(struct netrec *r, const char *hex, size_t want_len,
 	    memcmp(buf, want, len) == 0, "%s writes back the same", name);
 }
 
-/* The three Python vectors, and which ID each is stored under. */
+/* The four Python vectors, and which ID each is stored under. */
 static void
 test_kat(void)
 {
@@ -366,8 +435,14 @@ test_kat(void)
 	check_kat(&r, kat_vouch, NETREC_VOUCH_LEN, "vouch vector");
 	tap_ok(netrec_subject(&r) == r.u.vouch.vouchee,
 	    "vouch under its vouchee");
+	make_room(&r);
+	check_kat(&r, kat_room, NETREC_ROOM_LEN, "room vector");
+	tap_ok(netrec_subject(&r) == r.u.room.locator,
+	    "room under its locator");
 	r.kind = 0;
 	tap_ok(netrec_subject(&r) == NULL, "no subject for kind 0");
+	r.kind = 5;
+	tap_ok(netrec_subject(&r) == NULL, "no subject for kind 5");
 }
 
 /* Field positions in the vectors, as the table says. */
@@ -375,8 +450,15 @@ static void
 test_layout(void)
 {
 	uint8_t d[KAT_DESC_LEN], p[NETREC_REPORT_LEN], v[NETREC_VOUCH_LEN];
-	uint8_t w[8];
+	uint8_t m[NETREC_ROOM_LEN], loc[32], w[8];
 
+	tap_unhex(kat_room, m, sizeof(m));
+	tap_ok(netrec_room_locator(net, room_id, loc) == 0 &&
+	    m[OFF_KIND] == 4 && memcmp(m + OFF_SIGNER, pubs[NODE], 32) == 0 &&
+	    memcmp(m + OFF_LOCATOR, loc, 32) == 0 && m[OFF_MEMBERS] == 0 &&
+	    m[OFF_MEMBERS + 3] == 3, "room fields: locator at 64, members at "
+	    "96");
+	tap_is_int(NETREC_ROOM_LEN, 164, "a room record is 164 bytes");
 	tap_unhex(kat_desc, d, sizeof(d));
 	tap_unhex(kat_report, p, sizeof(p));
 	tap_unhex(kat_vouch, v, sizeof(v));
@@ -490,6 +572,20 @@ test_other_boundaries(void)
 	tap_ok(round_trip(&r, NULL), "stake 1");
 	r.u.vouch.stake = 0xffffffffu;
 	tap_ok(round_trip(&r, NULL), "stake 2^32 - 1");
+
+	make_room(&r);
+	r.u.room.members = 1;
+	tap_ok(round_trip(&r, NULL), "1 member");
+	r.u.room.members = 0xffffffffu;
+	memset(r.u.room.locator, 0xff, 32);
+	tap_ok(round_trip(&r, NULL), "2^32 - 1 members, locator all 0xff");
+	memset(r.u.room.locator, 0, 32);
+	r.u.room.locator[31] = 1;
+	tap_ok(round_trip(&r, NULL), "locator 00..01");
+	memcpy(r.u.room.locator, pubs[NODE], 32);
+	tap_ok(round_trip(&r, NULL), "locator equal to the signer: any value");
+	r.expires = T0 + DAY;
+	tap_ok(round_trip(&r, NULL), "a room for a day");
 }
 
 /* A tiny deterministic PRNG (xorshift32) for the random round trips. */
@@ -581,8 +677,14 @@ test_random_round_trips(void)
 		r.u.vouch.stake = 1 + rnd() % 1000;
 		if (!round_trip(&r, NULL))
 			bad++;
+		make_room(&r);
+		put32(r.u.room.locator, rnd());
+		put32(r.u.room.locator + 28, rnd());
+		r.u.room.members = 1 + rnd() % 100000;
+		if (!round_trip(&r, NULL))
+			bad++;
 	}
-	tap_is_int((long long)bad, 0, "100 random reports and vouches");
+	tap_is_int((long long)bad, 0, "100 random reports, vouches, rooms");
 }
 
 /* A known-answer record, for mutation. */
@@ -594,6 +696,8 @@ load(uint8_t kind, uint8_t out[NETREC_MAX_LEN])
 		return tap_unhex(kat_desc, out, KAT_DESC_LEN);
 	if (kind == NETREC_REPORT)
 		return tap_unhex(kat_report, out, NETREC_REPORT_LEN);
+	if (kind == NETREC_ROOM)
+		return tap_unhex(kat_room, out, NETREC_ROOM_LEN);
 	return tap_unhex(kat_vouch, out, NETREC_VOUCH_LEN);
 }
 
@@ -683,6 +787,24 @@ test_err_length(void)
 	b[OFF_KIND] = NETREC_REPORT;
 	tap_is_int(parse_at(b, len, T0), NETREC_ERR_LENGTH,
 	    "a report 164 bytes long");
+
+	len = load(NETREC_ROOM, b);
+	tap_is_int(parse_at(b, len - 1, T0), NETREC_ERR_LENGTH,
+	    "room of 163");
+	memmove(b + len - 63, b + len - 64, 64);
+	b[len - 64] = 0;
+	resign(b, len + 1, NODE);
+	tap_is_int(parse_at(b, len + 1, T0), NETREC_ERR_LENGTH,
+	    "room of 165, signed");
+	len = load(NETREC_REPORT, b);
+	b[OFF_KIND] = NETREC_ROOM;
+	resign(b, len, VERIFIER);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_LENGTH,
+	    "a room 208 bytes long, signed");
+	len = load(NETREC_ROOM, b);
+	b[OFF_KIND] = NETREC_REPORT;
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_LENGTH,
+	    "the room vector as a report");
 }
 
 /* Magic, version, kind and reserved bytes. */
@@ -702,12 +824,14 @@ test_err_header(void)
 	    "version 2");
 	tap_is_int(try8(NETREC_REPORT, OFF_KIND, 0), NETREC_ERR_KIND,
 	    "kind 0");
-	tap_is_int(try8(NETREC_REPORT, OFF_KIND, 4), NETREC_ERR_KIND,
-	    "kind 4");
+	tap_is_int(try8(NETREC_VOUCH, OFF_KIND, 5), NETREC_ERR_KIND,
+	    "kind 5");
+	tap_is_int(try8(NETREC_ROOM, OFF_KIND, 5), NETREC_ERR_KIND,
+	    "a room as kind 5");
 	tap_is_int(try8(NETREC_REPORT, OFF_KIND, 255), NETREC_ERR_KIND,
 	    "kind 255");
 	for (i = 0, ok = 1; i < 16; i++)
-		ok &= try8((uint8_t)(1 + i % 3), OFF_RESERVED + i / 8,
+		ok &= try8((uint8_t)(1 + i % 4), OFF_RESERVED + i / 8,
 		    (uint8_t)(1u << (i % 8))) == NETREC_ERR_FORMAT;
 	tap_ok(ok, "every reserved bit, signed: FORMAT");
 }
@@ -925,6 +1049,38 @@ test_err_report_vouch(void)
 	    "vouch for oneself");
 }
 
+/* Rooms: members and locator, signed. */
+static void
+test_err_room(void)
+{
+	uint8_t b[NETREC_MAX_LEN];
+	size_t len;
+
+	tap_is_int(try32(NETREC_ROOM, OFF_MEMBERS, 0), NETREC_ERR_FORMAT,
+	    "0 members");
+	tap_is_int(try32(NETREC_ROOM, OFF_MEMBERS, 1), NETREC_OK,
+	    "1 member");
+	tap_is_int(try32(NETREC_ROOM, OFF_MEMBERS, 0xffffffffu), NETREC_OK,
+	    "2^32 - 1 members");
+	len = load(NETREC_ROOM, b);
+	memset(b + OFF_LOCATOR, 0, 32);
+	resign(b, len, NODE);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_FORMAT,
+	    "all-zero locator");
+	b[OFF_LOCATOR] = 0x80;
+	resign(b, len, NODE);
+	tap_is_int(parse_at(b, len, T0), NETREC_OK, "locator 80 00..00");
+	b[OFF_LOCATOR] = 0;
+	b[OFF_LOCATOR + 31] = 1;
+	resign(b, len, NODE);
+	tap_is_int(parse_at(b, len, T0), NETREC_OK, "locator 00..00 01");
+	len = load(NETREC_ROOM, b);
+	memset(b + OFF_LOCATOR, 0, 36);
+	resign(b, len, NODE);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_FORMAT,
+	    "zero locator and 0 members");
+}
+
 /* Signature and binding. */
 static void
 test_err_keys(void)
@@ -936,6 +1092,21 @@ test_err_keys(void)
 	b[len - 1] ^= 1;
 	tap_is_int(parse_at(b, len, T0), NETREC_ERR_SIGNATURE,
 	    "flipped signature bit");
+	len = load(NETREC_ROOM, b);
+	b[len - 64] ^= 0x40;
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_SIGNATURE,
+	    "room: flipped signature bit");
+	len = load(NETREC_ROOM, b);
+	put32(b + OFF_MEMBERS, 4);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_SIGNATURE,
+	    "room: members changed, not re-signed");
+	resign(b, len, OTHER);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_SIGNATURE,
+	    "room: signed by another node than the signer field");
+	memcpy(b + OFF_SIGNER, pubs[OTHER], 32);
+	resign(b, len, OTHER);
+	tap_is_int(parse_at(b, len, T0), NETREC_OK,
+	    "room: the other node hosting it, its own signature");
 	len = load(NETREC_REPORT, b);
 	memcpy(b + OFF_SIGNER, pubs[OTHER], 32);
 	tap_is_int(parse_at(b, len, T0), NETREC_ERR_SIGNATURE,
@@ -981,8 +1152,9 @@ test_err_network_time(void)
 	    netrec_parse(out, len, T0, other_net, &r) == NETREC_OK,
 	    "a test network's vouch: its network only");
 
-	for (k = NETREC_DESCRIPTOR; k <= NETREC_VOUCH; k++) {
-		uint64_t exp = k == NETREC_DESCRIPTOR ? T0 + HOUR : T0 + DAY;
+	for (k = NETREC_DESCRIPTOR; k <= NETREC_ROOM; k++) {
+		uint64_t exp = k == NETREC_DESCRIPTOR || k == NETREC_ROOM ?
+		    T0 + HOUR : T0 + DAY;
 
 		len = load((uint8_t)k, b);
 		ok &= parse_at(b, len, exp - 1) == NETREC_OK;
@@ -994,8 +1166,16 @@ test_err_network_time(void)
 		    NETREC_ERR_FUTURE;
 		ok &= parse_at(b, len, 0) == NETREC_ERR_FUTURE;
 	}
-	tap_ok(ok, "each kind: valid until expires - 1, expired at expires, "
-	    "issued 300 s ahead accepted, 301 refused");
+	tap_ok(ok, "each of 4 kinds: valid until expires - 1, expired at "
+	    "expires, issued 300 s ahead accepted, 301 refused");
+	len = load(NETREC_ROOM, b);
+	tap_is_int(netrec_parse(b, len, T0, other_net, &r), NETREC_ERR_NETWORK,
+	    "room parsed for another network");
+	len = load(NETREC_ROOM, b);
+	put64(b + OFF_EXPIRES, T0 + DAY + 1);
+	resign(b, len, NODE);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_LIFETIME,
+	    "room for a day and a second");
 
 	/* Lifetimes the encoder would never sign, signed by hand. */
 	len = load(NETREC_DESCRIPTOR, b);
@@ -1060,6 +1240,19 @@ test_err_order(void)
 	    "before a short address list");
 	tap_is_int(parse_at(b, len, T0), NETREC_ERR_FORMAT, "FORMAT before "
 	    "the signature it breaks");
+	len = load(NETREC_ROOM, b);
+	put32(b + OFF_MEMBERS, 0);
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_FORMAT, "a room's 0 "
+	    "members before its broken signature");
+	b[OFF_RESERVED] = 1;
+	tap_is_int(parse_at(b, len, T0), NETREC_ERR_FORMAT, "and with "
+	    "reserved bits too");
+	memmove(b + len - 63, b + len - 64, 64);
+	tap_is_int(parse_at(b, len + 1, T0), NETREC_ERR_LENGTH, "a room's "
+	    "length before its reserved bytes and members");
+	b[OFF_KIND] = 5;
+	tap_is_int(parse_at(b, len + 1, T0), NETREC_ERR_KIND, "kind 5 "
+	    "before the length");
 	len = load(NETREC_DESCRIPTOR, b);
 	memcpy(b + OFF_NOISE, id_other.x_pub, 32);
 	tap_is_int(netrec_parse(b, len, UINT64_MAX, other_net, &r),
@@ -1123,8 +1316,11 @@ test_encode_refuses_desc(void)
 	r.kind = 0;
 	tap_ok(refused(&r), "kind 0");
 	make_desc(&r);
-	r.kind = 4;
-	tap_ok(refused(&r), "kind 4");
+	r.kind = 5;
+	tap_ok(refused(&r), "kind 5");
+	make_desc(&r);
+	r.kind = 255;
+	tap_ok(refused(&r), "kind 255");
 	make_desc(&r);
 	d->software[0] = '\0';
 	tap_ok(refused(&r), "empty software");
@@ -1229,6 +1425,37 @@ test_encode_refuses_other(void)
 	tap_ok(refused(&r), "report about oneself");
 }
 
+/* Rooms the encoder refuses, and the same struct once fixed. */
+static void
+test_encode_refuses_room(void)
+{
+	uint8_t out[NETREC_MAX_LEN];
+	struct netrec r;
+	size_t len;
+
+	make_room(&r);
+	r.u.room.members = 0;
+	tap_ok(refused(&r), "room with 0 members");
+	make_room(&r);
+	memset(r.u.room.locator, 0, 32);
+	tap_ok(refused(&r), "room with an all-zero locator");
+	make_room(&r);
+	r.expires = r.issued;
+	tap_ok(refused(&r), "room with lifetime 0");
+	make_room(&r);
+	r.expires = r.issued + DAY + 1;
+	tap_ok(refused(&r), "room for over a day");
+	make_room(&r);
+	r.u.room.members = 0;
+	memset(out, 0xa5, sizeof(out));
+	len = 7;
+	tap_ok(netrec_write(&r, out, &len) == -1 && len == 0 &&
+	    tap_is_zero(out, sizeof(out)), "write refuses 0 members");
+	r.u.room.members = 1;
+	tap_ok(encode(&r, out, &len) == 0 && len == NETREC_ROOM_LEN &&
+	    parse_at(out, len, T0) == NETREC_OK, "with 1 member: signed");
+}
+
 /* -0 is written as +0; netrec_write() refuses what parse would. */
 static void
 test_canonical(void)
@@ -1275,7 +1502,7 @@ test_bit_flips(void)
 	uint8_t good[NETREC_MAX_LEN], bad[NETREC_MAX_LEN];
 	size_t k, i, bit, len, passed = 0, tried = 0;
 
-	for (k = NETREC_DESCRIPTOR; k <= NETREC_VOUCH; k++) {
+	for (k = NETREC_DESCRIPTOR; k <= NETREC_ROOM; k++) {
 		len = load((uint8_t)k, good);
 		for (i = 0; i < len; i++) {
 			for (bit = 0; bit < 8; bit++) {
@@ -1288,7 +1515,8 @@ test_bit_flips(void)
 		}
 	}
 	tap_is_int((long long)tried, (KAT_DESC_LEN + NETREC_REPORT_LEN +
-	    NETREC_VOUCH_LEN) * 8, "every bit of the three vectors flipped");
+	    NETREC_VOUCH_LEN + NETREC_ROOM_LEN) * 8,
+	    "every bit of the four vectors flipped");
 	tap_is_int((long long)passed, 0, "no flip accepted");
 }
 
@@ -1315,6 +1543,7 @@ main(void)
 {
 	setup();
 	test_ids();
+	test_locator();
 	test_kat();
 	test_layout();
 	test_desc_boundaries();
@@ -1327,12 +1556,14 @@ main(void)
 	test_err_empty_software();
 	test_err_addrs();
 	test_err_report_vouch();
+	test_err_room();
 	test_err_keys();
 	test_err_network_time();
 	test_err_order();
 	test_err_wipes();
 	test_encode_refuses_desc();
 	test_encode_refuses_other();
+	test_encode_refuses_room();
 	test_canonical();
 	test_bit_flips();
 	test_strerror();
