@@ -171,8 +171,10 @@ mod_sign(struct mod *m, const struct room_link *l, const struct identity *me)
 	return rc;
 }
 
+/* Apply the signed record on node i of the link; a CLIENT_EXIT_* status. */
 static int
-mod_run(struct mod *m)
+mod_node(struct mod *m, const struct room_link *l, size_t i,
+    const struct identity *me, const uint8_t psk[32])
 {
 	static const struct rclient_cb cb = {
 		.joined = mod_joined_cb, .recorded = mod_recorded_cb,
@@ -180,35 +182,20 @@ mod_run(struct mod *m)
 	};
 	struct event_base *base = NULL;
 	struct rclient_opts o;
-	struct room_link l;
-	struct identity me;
-	enum room_link_error le;
 	char err[512];
 	int rc = CLIENT_EXIT_FAILED;
 
 	memset(&o, 0, sizeof(o));
-	memset(&me, 0, sizeof(me));
-	if ((le = room_link_parse(m->link, &l)) != ROOM_LINK_OK) {
-		fprintf(stderr, "chorus %s: not an invite link: %s\n", m->cmd,
-		    room_link_error_name(le));
-		return CLIENT_EXIT_USAGE;
-	}
-	if (cli_load_identity(m->identity, &me, err, sizeof(err)) == -1 ||
-	    (m->network_key != NULL && cli_read_key(m->network_key,
-	    "network key", o.conn.psk, err, sizeof(err)) == -1)) {
-		fprintf(stderr, "chorus %s: %s\n", m->cmd, err);
-		goto done;
-	}
-	if ((rc = mod_sign(m, &l, &me)) != CLIENT_EXIT_OK)
-		goto done;
-	cli_link_conn(&l, 0, &o.conn);
+	memcpy(o.conn.psk, psk, sizeof(o.conn.psk));
+	cli_link_conn(l, i, &o.conn);
 	o.conn.tcp = m->tcp;
 	o.conn.timeout_ms = (unsigned)(m->timeout * 1000);
-	o.me = &me;
-	o.link = &l;
+	o.me = me;
+	o.link = l;
 	o.password = m->password;
 	o.decrypt = 1;
-	rc = CLIENT_EXIT_FAILED;
+	m->done = 0;
+	m->state = 0;
 	if ((base = event_base_new()) == NULL ||
 	    (m->rc = rclient_new(base, &o, &cb, m, err, sizeof(err))) ==
 	    NULL) {
@@ -224,14 +211,62 @@ mod_run(struct mod *m)
 	}
 	/* The conn gives up by itself if the node stops answering. */
 	rc = m->exit;
+done:
+	rclient_free(m->rc);
+	m->rc = NULL;
+	if (base != NULL)
+		event_base_free(base);
+	crypto_wipe(o.conn.psk, sizeof(o.conn.psk));
+	return rc;
+}
+
+/*
+ * The room lives on every node of its link (failover), so the record
+ * goes to each: a ban must hold on the node the room moves to.  The
+ * status is the first node's; the others' failures are reported.
+ */
+static int
+mod_run(struct mod *m)
+{
+	uint8_t psk[32];
+	struct room_link l;
+	struct identity me;
+	enum room_link_error le;
+	char err[512], text[ROOM_HOST_MAX + 16];
+	size_t i;
+	int rc = CLIENT_EXIT_FAILED, r;
+
+	memset(psk, 0, sizeof(psk));
+	memset(&me, 0, sizeof(me));
+	if ((le = room_link_parse(m->link, &l)) != ROOM_LINK_OK) {
+		fprintf(stderr, "chorus %s: not an invite link: %s\n", m->cmd,
+		    room_link_error_name(le));
+		return CLIENT_EXIT_USAGE;
+	}
+	if (cli_load_identity(m->identity, &me, err, sizeof(err)) == -1 ||
+	    (m->network_key != NULL && cli_read_key(m->network_key,
+	    "network key", psk, err, sizeof(err)) == -1)) {
+		fprintf(stderr, "chorus %s: %s\n", m->cmd, err);
+		goto done;
+	}
+	if ((rc = mod_sign(m, &l, &me)) != CLIENT_EXIT_OK)
+		goto done;
+	for (i = 0; i < l.nnodes; i++) {
+		r = mod_node(m, &l, i, &me, psk);
+		if (i == 0)
+			rc = r;
+		else if (r != CLIENT_EXIT_OK) {
+			cli_link_node_text(&l, i, text, sizeof(text));
+			fprintf(stderr, "chorus %s: not applied on node %s\n",
+			    m->cmd, text);
+		}
+	}
 	if (rc == CLIENT_EXIT_OK)
 		printf("%s applied\n", m->cmd);
 done:
-	rclient_free(m->rc);
-	if (base != NULL)
-		event_base_free(base);
 	room_link_wipe(&l);
 	identity_wipe(&me);
+	crypto_wipe(psk, sizeof(psk));
 	return rc;
 }
 

@@ -10,10 +10,12 @@
  *
  * The caller's ranking only orders the first tries.  Where to go after
  * that follows the link's own order (the owner's, the same for every
- * member): the standby is the next node after the active one that has
- * not failed lately, so the members of a room that lose their node meet
- * again on one standby; and a room found on two nodes at once (members
- * who ranked the nodes differently) gathers on the one listed first.
+ * member): the standby is the first node of the link, other than the
+ * member's own, that has not failed lately.  So the members of a room
+ * that lose their node meet again on one standby, and every member not
+ * on the first live node watches an earlier one: a room found on two
+ * nodes at once (members who ranked the nodes differently) gathers on
+ * the one listed first.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@
 #define ROAM_BAD_MS		2000	/* a node that failed rests this long */
 #define ROAM_NO_ROOM_MS		30000	/* ... or this, without the room */
 #define ROAM_DYING		8
+#define ROAM_SBY_SILENT_MS	3000	/* a standby this quiet is dropped */
 
 enum leg_state {
 	LEG_STANDBY,		/* STANDBY sent; warm once STANDING came */
@@ -71,18 +74,15 @@ static struct leg	*roam_leg_new(struct roam *, size_t node);
 static void		 roam_kill(struct roam *, struct leg *);
 static void		 roam_move(struct roam *, const char *why, int dead);
 
-/* The next node after `after` in the link that has not failed lately. */
+/* The first node of the link, but own and skip, not failed lately. */
 static int
-roam_next_node(const struct roam *ro, size_t after, size_t skip,
-    size_t *node)
+roam_next_node(const struct roam *ro, size_t own, size_t skip, size_t *node)
 {
 	uint64_t now = conn_now_usec();
-	size_t k, n = ro->o.norder;
+	size_t cand;
 
-	for (k = 1; k < n; k++) {
-		size_t cand = (after + k) % n;
-
-		if (cand == after || cand == skip || now < ro->bad_until[cand])
+	for (cand = 0; cand < ro->o.norder; cand++) {
+		if (cand == own || cand == skip || now < ro->bad_until[cand])
 			continue;
 		*node = cand;
 		return 0;
@@ -134,6 +134,15 @@ roam_join_failed(struct roam *ro, struct leg *l, unsigned code,
 
 	roam_rest(ro, l->node, code == CTRL_E_UNKNOWN_ROOM ?
 	    ROAM_NO_ROOM_MS : ROAM_BAD_MS);
+	/* A move the old node lives through: stay where we were. */
+	if (ro->old != NULL && ro->act == l) {
+		roam_kill(ro, l);
+		ro->act = ro->old;
+		ro->act->st = LEG_JOINED;
+		ro->old = NULL;
+		ro->sby_retry_usec = conn_now_usec() + ROAM_RETRY_MS * 1000ULL;
+		return;
+	}
 	if (ro->first_code == 0 && !ro->ever_joined)
 		ro->first_code = code;
 	if (!ro->ever_joined && ++ro->tries < ro->o.norder)
@@ -172,8 +181,11 @@ roam_standby_start(struct roam *ro)
 		ro->sby_retry_usec = conn_now_usec() + ROAM_RETRY_MS * 1000ULL;
 		return;
 	}
-	if ((ro->sby = roam_leg_new(ro, node)) == NULL)
+	if ((ro->sby = roam_leg_new(ro, node)) == NULL) {
+		roam_rest(ro, node, ROAM_BAD_MS);
+		ro->sby_retry_usec = conn_now_usec() + ROAM_RETRY_MS * 1000ULL;
 		return;
+	}
 	ro->sby->st = LEG_STANDBY;
 	(void)rclient_standby(ro->sby->rc);
 }
@@ -232,7 +244,8 @@ roam_error_cb(struct rclient *rc, unsigned code, uint8_t about, void *arg)
 	if (l != ro->act)
 		return;		/* the old node: we are leaving it anyway */
 	if (l->st == LEG_JOINING && (code == CTRL_E_UNKNOWN_ROOM ||
-	    code == CTRL_E_DRAINING || code == CTRL_E_NODE_FULL)) {
+	    code == CTRL_E_DRAINING || code == CTRL_E_NODE_FULL ||
+	    ro->old != NULL)) {
 		roam_join_failed(ro, l, code, about);
 		return;
 	}
@@ -337,17 +350,20 @@ static void
 roam_move(struct roam *ro, const char *why, int dead)
 {
 	struct leg *from = ro->act, *to = ro->sby;
-	size_t node;
+	size_t node = SIZE_MAX;
 
-	if (from == NULL || ro->gave_up)
+	if (from == NULL || ro->gave_up || ro->old != NULL)
+		return;		/* a move is under way already */
+	if (to == NULL && roam_next_node(ro, from->node, from->node,
+	    &node) == -1) {
+		/* Nowhere to go: a live node keeps us, a dead one ends it. */
+		if (dead)
+			roam_give_up(ro, from, 0, 0);
 		return;
+	}
 	ro->why = why;
 	ro->failing = dead;
 	ro->sby = NULL;
-	if (ro->old != NULL) {
-		roam_kill(ro, ro->old);
-		ro->old = NULL;
-	}
 	if (dead) {
 		roam_rest(ro, from->node, ROAM_BAD_MS);
 		roam_kill(ro, from);
@@ -362,14 +378,8 @@ roam_move(struct roam *ro, const char *why, int dead)
 		to->st = LEG_JOINING;
 		ro->act = to;
 		(void)rclient_join(to->rc);
-		return;
-	}
-	if (roam_next_node(ro, from->node, from->node, &node) == 0)
+	} else
 		(void)roam_join_node(ro, node);
-	else {
-		ro->act = from;		/* nowhere to go: stay and give up */
-		roam_give_up(ro, from, 0, 0);
-	}
 }
 
 static void
@@ -396,6 +406,10 @@ roam_tick_cb(evutil_socket_t fd, short what, void *arg)
 	    conn_rx_age_usec(rclient_conn(ro->act->rc)) >=
 	    ROAM_SILENT_MS * 1000ULL)
 		roam_move(ro, "the node went silent", 1);
+	/* A standby gone quiet would fail us when we need it. */
+	if (ro->sby != NULL && ro->sby->warm && conn_rx_age_usec(
+	    rclient_conn(ro->sby->rc)) >= ROAM_SBY_SILENT_MS * 1000ULL)
+		roam_standby_lost(ro, ROAM_BAD_MS);
 	if (ro->sby == NULL && ro->act != NULL && ro->act->st == LEG_JOINED &&
 	    now >= ro->sby_retry_usec)
 		roam_standby_start(ro);
@@ -444,6 +458,18 @@ roam_kill(struct roam *ro, struct leg *l)
 	ro->dying[ro->ndying++] = l;
 }
 
+/* 1 if the leg is already put aside (freed with the dying). */
+static int
+roam_is_dying(const struct roam *ro, const struct leg *l)
+{
+	size_t i;
+
+	for (i = 0; i < ro->ndying; i++)
+		if (ro->dying[i] == l)
+			return 1;
+	return 0;
+}
+
 struct roam *
 roam_new(struct event_base *base, const struct roam_opts *o,
     const struct roam_cb *cb, void *arg, char *err, size_t errlen)
@@ -482,10 +508,10 @@ roam_free(struct roam *ro)
 	if (ro == NULL)
 		return;
 	l[0] = ro->act;
-	l[1] = ro->sby;
-	l[2] = ro->old;
+	l[1] = ro->sby != ro->act ? ro->sby : NULL;
+	l[2] = ro->old != ro->act ? ro->old : NULL;
 	for (i = 0; i < 3; i++)
-		if (l[i] != NULL) {
+		if (l[i] != NULL && !roam_is_dying(ro, l[i])) {
 			rclient_free(l[i]->rc);
 			free(l[i]);
 		}

@@ -68,7 +68,7 @@ chorus_now(const struct chorus *ch)
 	return node_now_usec();
 }
 
-static int
+int
 chorus_random(void *p, size_t n)
 {
 	return RAND_bytes(p, (int)n) == 1 ? 0 : -1;

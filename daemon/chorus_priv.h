@@ -156,6 +156,7 @@ void	chorus_send_error(struct csess *, unsigned code, uint8_t about);
 /* Seal one packet of frames to the session and send it. */
 int	chorus_send_packet(struct csess *, const uint8_t *pkt, size_t len);
 uint64_t chorus_now(const struct chorus *);
+int	chorus_random(void *, size_t);		/* 0, or -1 */
 /* Make sure the housekeeping tick runs. */
 void	chorus_tick_arm(struct chorus *);
 json_t	*chorus_drops_json(const struct chorus *);

@@ -104,8 +104,18 @@ net_rooms_changed(struct net_rooms *nr)
 {
 	struct timeval tv = { 0, NET_ROOMS_SOON_MS * 1000 };
 
+	struct timeval due, now, left;
+
 	if (nr == NULL)
 		return;
+	/* Already due soon: a burst of joins does not push it back. */
+	if (evtimer_pending(nr->ev, &due) &&
+	    evutil_gettimeofday(&now, NULL) == 0) {
+		evutil_timersub(&due, &now, &left);
+		if (left.tv_sec < 0 || (left.tv_sec == 0 &&
+		    left.tv_usec <= NET_ROOMS_SOON_MS * 1000))
+			return;
+	}
 	evtimer_del(nr->ev);
 	evtimer_add(nr->ev, &tv);
 }
@@ -166,8 +176,8 @@ net_rooms_ask(struct net_rooms *nr, const uint8_t *locator, uint64_t now)
 		return now;
 	memcpy(nr->asked[slot].locator, locator, CRYPTO_ED25519_PUB_LEN);
 	nr->asked[slot].at = now;
+	/* A get, not a listen: a listen holds a DHT operation for good. */
 	(void)overlay_get(net_overlay(nr->net), key);
-	(void)overlay_listen(net_overlay(nr->net), key);
 	return now;
 }
 

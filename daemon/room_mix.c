@@ -40,6 +40,7 @@ struct room_mix {
 	struct room_mixed_keys	 keys;			/* secret */
 	uint8_t			 shared_key[MEDIA_KEY_LEN];	/* secret */
 	uint32_t		 shared_seq;	/* the shared mix's numbers */
+	uint32_t		 ts_base;	/* timestamp offset, random */
 	uint64_t		 ticks;		/* run: stamps for members */
 	uint64_t		 opened, bad_auth;
 };
@@ -61,6 +62,12 @@ room_mix_start(struct chorus *ch, struct room *r)
 	ch->nmixed++;		/* room_mix_free() counts it out */
 	rm->ch = ch;
 	rm->room = r;
+	/*
+	 * Every node of the room seals its mixes under the same keys: random
+	 * starts keep their nonces apart (doc/PROTOCOL.md "Keys and nonce").
+	 */
+	chorus_random(&rm->shared_seq, sizeof(rm->shared_seq));
+	chorus_random(&rm->ts_base, sizeof(rm->ts_base));
 	o.speakers = conf->mix_speakers;
 	o.bitrate = (int)conf->mix_bitrate;
 	o.complexity = (int)conf->mix_complexity;
@@ -97,6 +104,7 @@ room_mix_member(struct room *r, struct member *m)
 {
 	struct room_mix *rm = r->mix;
 
+	chorus_random(&m->mix_seq, sizeof(m->mix_seq));
 	if (media_sender_key(rm->keys.up, 0, m->index, m->mix_up) == -1 ||
 	    media_sender_key(rm->keys.down, 0, m->index, m->mix_down) == -1)
 		return -1;
@@ -158,14 +166,16 @@ room_mix_media(struct chorus *ch, struct room *r, struct member *m,
  * MEDIA frame): its length, the frame's in *flen; 0 if it cannot.
  */
 static size_t
-room_mix_seal(const struct mixer_out *o, const uint8_t key[MEDIA_KEY_LEN],
-    uint32_t seq, uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME], size_t *flen)
+room_mix_seal(const struct room_mix *rm, const struct mixer_out *o,
+    const uint8_t key[MEDIA_KEY_LEN], uint32_t seq,
+    uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME], size_t *flen)
 {
 	uint8_t frame[MEDIA_MAX_FRAME];
 	struct media_header h;
 	struct buf_writer w;
 
 	mixer_out_header(o, seq, &h);
+	h.timestamp += rm->ts_base;
 	buf_wr_init(&w, pkt, FRAME_HDR_LEN + MEDIA_MAX_FRAME);
 	if (media_seal(key, &h, o->pkt, o->len, frame, sizeof(frame), flen) ==
 	    -1 || frame_put_media(&w, frame, *flen) == -1)
@@ -197,12 +207,12 @@ room_mix_run(struct room_mix *rm, uint64_t now)
 			continue;	/* a speaker who has just left */
 		m->mix_stamp = rm->ticks;
 		seq = m->mix_seq++;
-		if (outs[i].len > 0 && (plen = room_mix_seal(&outs[i],
+		if (outs[i].len > 0 && (plen = room_mix_seal(rm, &outs[i],
 		    m->mix_down, seq, pkt, &flen)) > 0)
 			(void)room_send_media(r, m, pkt, plen, flen);
 	}
 	seq = rm->shared_seq++;
-	if (outs[0].len == 0 || (plen = room_mix_seal(&outs[0],
+	if (outs[0].len == 0 || (plen = room_mix_seal(rm, &outs[0],
 	    rm->shared_key, seq, pkt, &flen)) == 0)
 		return;
 	for (i = 0; i < r->limit; i++)

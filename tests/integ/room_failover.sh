@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/integ/lib.sh"
 . "$top_srcdir/tests/integ/roomlib.sh"
 [ -n "$PYNUM" ] || skip_all "python3-numpy is needed"
-plan 31
+plan 33
 
 EXTRA_PIDS=()
 cleanup_extra() {
@@ -135,4 +135,18 @@ for i in 1 2; do
 	    jq -e '.loss == 0 and .max_gap_ms < 100' "$f"
 done
 contains "$T_DIR/l1.err" "draining" "drain: the listener says why it moved"
+
+# A room on one node only has nowhere to go: its member stays to the end.
+eval "p=\$${OTHER_NODE}_PORT k=\$${OTHER_NODE}_KEY pid=\$${OTHER_NODE}_PID"
+"$CHORUS" room create --node "127.0.0.1:$p" --node-key "$k" \
+    --identity "$T_DIR/owner.key" --room-key "$T_DIR/room.one.key" \
+    >"$T_DIR/one.link" 2>/dev/null
+"$CHORUS" join "$(cat "$T_DIR/one.link")" --duration 3 --stats json \
+    >"$T_DIR/one.json" 2>"$T_DIR/one.err" &
+ONE=$!
+sleep 1
+kill -USR1 "$pid"
+wait $ONE
+is $? 0 "a one-node room's member stays through its node's drain"
+is "$(jq .moves "$T_DIR/one.json")" 0 "... and does not move"
 finish
