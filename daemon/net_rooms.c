@@ -151,19 +151,22 @@ net_rooms_value(struct net_rooms *nr, const struct netrec *r)
 }
 
 /*
- * Follow a locator someone asked about, and look it up again after
- * NET_ROOMS_ASK_SEC.  When it was last asked for (now, if just now).
+ * Look a locator up in the DHT, again after NET_ROOMS_ASK_SEC, or after
+ * NET_ROOMS_LOOKING_SEC while nothing was found (the host may be about
+ * to announce it).  When it was last looked up (now, if just now).
  */
 static uint64_t
-net_rooms_ask(struct net_rooms *nr, const uint8_t *locator, uint64_t now)
+net_rooms_ask(struct net_rooms *nr, const uint8_t *locator, uint64_t now,
+    int found)
 {
+	uint64_t again = found ? NET_ROOMS_ASK_SEC : NET_ROOMS_LOOKING_SEC;
 	uint8_t key[NETREC_DHT_KEY_LEN];
 	size_t i, slot = 0;
 
 	for (i = 0; i < NET_ROOMS_ASKED; i++) {
 		if (memcmp(nr->asked[i].locator, locator,
 		    CRYPTO_ED25519_PUB_LEN) == 0) {
-			if (now - nr->asked[i].at < NET_ROOMS_ASK_SEC)
+			if (now - nr->asked[i].at < again)
 				return nr->asked[i].at;
 			slot = i;
 			break;
@@ -179,6 +182,19 @@ net_rooms_ask(struct net_rooms *nr, const uint8_t *locator, uint64_t now)
 	/* A get, not a listen: a listen holds a DHT operation for good. */
 	(void)overlay_get(net_overlay(nr->net), key);
 	return now;
+}
+
+/* 1 if an unexpired announcement of the locator is held. */
+static int
+net_rooms_known(const struct net_rooms *nr, const uint8_t *loc, uint64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < NET_ROOMS_SEEN; i++)
+		if (nr->seen[i].expires > now && memcmp(nr->seen[i].locator,
+		    loc, CRYPTO_ED25519_PUB_LEN) == 0)
+			return 1;
+	return 0;
 }
 
 struct net_rooms_find {
@@ -222,7 +238,7 @@ net_rooms_json(struct net_rooms *nr, const char *text)
 		return NULL;
 	if ((list = json_array()) == NULL)
 		return NULL;
-	at = net_rooms_ask(nr, loc, now);
+	at = net_rooms_ask(nr, loc, now, net_rooms_known(nr, loc, now));
 	for (i = 0; i < NET_ROOMS_SEEN; i++) {
 		const struct net_room_seen *s = &nr->seen[i];
 
