@@ -663,12 +663,6 @@ rclient_send_media(struct rclient *rc, const uint8_t *opus, size_t len,
 	return conn_send_media(rc->conn, frame, n);
 }
 
-void
-rclient_skip(struct rclient *rc)
-{
-	rc->seq++;
-}
-
 uint32_t
 rclient_member(const struct rclient *rc)
 {

@@ -112,8 +112,6 @@ int		 rclient_rotate(struct rclient *,
 /* Seal and send one Opus packet with its level and VAD flag. */
 int		 rclient_send_media(struct rclient *, const uint8_t *opus,
 		    size_t len, int vad, uint8_t level, uint32_t timestamp);
-/* A frame not sent (DTX): its sequence number is used up all the same. */
-void		 rclient_skip(struct rclient *);
 uint32_t	 rclient_member(const struct rclient *);
 uint16_t	 rclient_epoch(const struct rclient *);
 /* 1 once joined to a mixed room (not end-to-end encrypted). */

@@ -72,7 +72,8 @@ struct roam {
 
 static struct leg	*roam_leg_new(struct roam *, size_t node);
 static void		 roam_kill(struct roam *, struct leg *);
-static void		 roam_move(struct roam *, const char *why, int dead);
+static void		 roam_move(struct roam *, const char *why, int dead,
+			    int failover);
 
 /* The first node of the link, but own and skip, not failed lately. */
 static int
@@ -249,9 +250,7 @@ roam_error_cb(struct rclient *rc, unsigned code, uint8_t about, void *arg)
 		roam_join_failed(ro, l, code, about);
 		return;
 	}
-	ro->gave_up = 1;
-	if (ro->cb.rc.error != NULL)
-		ro->cb.rc.error(rc, code, about, ro->arg);
+	roam_give_up(ro, l, code, about);
 }
 
 static void
@@ -267,7 +266,7 @@ roam_failed_cb(struct rclient *rc, void *arg)
 		roam_kill(ro, l);
 		ro->old = NULL;
 	} else if (l == ro->act && l->st == LEG_JOINED)
-		roam_move(ro, "the node stopped answering", 1);
+		roam_move(ro, "the node stopped answering", 1, 1);
 	else if (l == ro->act)
 		roam_join_failed(ro, l, 0, 0);
 }
@@ -289,7 +288,7 @@ roam_standing_cb(struct rclient *rc, unsigned members, void *arg)
 	 */
 	if (members > 0 && ro->act != NULL && ro->act->st == LEG_JOINED &&
 	    l->node < ro->act->node)
-		roam_move(ro, "the room is there too", 0);
+		roam_move(ro, "the room is there too", 0, 0);
 }
 
 static void
@@ -302,12 +301,11 @@ roam_move_cb(struct rclient *rc, uint8_t reason, void *arg)
 	if (l == ro->act && l->st == LEG_JOINED &&
 	    reason == CTRL_MOVE_DRAINING) {
 		roam_rest(ro, l->node, ROAM_NO_ROOM_MS);
-		roam_move(ro, "the node is draining", 0);
-		ro->failing = 1;
+		roam_move(ro, "the node is draining", 0, 1);
 	} else if (l == ro->sby && reason == CTRL_MOVE_ACTIVE &&
 	    ro->act != NULL && ro->act->st == LEG_JOINED &&
 	    l->node < ro->act->node)
-		roam_move(ro, "the room moved there", 0);
+		roam_move(ro, "the room moved there", 0, 0);
 	else if (l == ro->sby && reason == CTRL_MOVE_DRAINING)
 		roam_standby_lost(ro, ROAM_NO_ROOM_MS);
 }
@@ -347,7 +345,7 @@ roam_recorded_cb(struct rclient *rc, const struct record *r, void *arg)
  * dead node's leg goes at once; a live one's stays for the overlap.
  */
 static void
-roam_move(struct roam *ro, const char *why, int dead)
+roam_move(struct roam *ro, const char *why, int dead, int failover)
 {
 	struct leg *from = ro->act, *to = ro->sby;
 	size_t node = SIZE_MAX;
@@ -362,7 +360,7 @@ roam_move(struct roam *ro, const char *why, int dead)
 		return;
 	}
 	ro->why = why;
-	ro->failing = dead;
+	ro->failing = failover;
 	ro->sby = NULL;
 	if (dead) {
 		roam_rest(ro, from->node, ROAM_BAD_MS);
@@ -405,7 +403,7 @@ roam_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (ro->act != NULL && ro->act->st == LEG_JOINED && ro->o.norder > 1 &&
 	    conn_rx_age_usec(rclient_conn(ro->act->rc)) >=
 	    ROAM_SILENT_MS * 1000ULL)
-		roam_move(ro, "the node went silent", 1);
+		roam_move(ro, "the node went silent", 1, 1);
 	/* A standby gone quiet would fail us when we need it. */
 	if (ro->sby != NULL && ro->sby->warm && conn_rx_age_usec(
 	    rclient_conn(ro->sby->rc)) >= ROAM_SBY_SILENT_MS * 1000ULL)
@@ -528,15 +526,12 @@ roam_free(struct roam *ro)
 int
 roam_start(struct roam *ro)
 {
-	struct leg *l;
+	int r = roam_join_node(ro, ro->o.order[0]);
 
-	if ((l = roam_leg_new(ro, ro->o.order[0])) == NULL)
-		return -1;
-	l->st = LEG_JOINING;
-	ro->act = l;
 	/* The stream starts where the first session's random start is. */
-	rclient_stream(l->rc, &ro->seq, &ro->ts_base);
-	return rclient_join(l->rc);
+	if (ro->act != NULL)
+		rclient_stream(ro->act->rc, &ro->seq, &ro->ts_base);
+	return r;
 }
 
 struct rclient *

@@ -57,7 +57,8 @@ int		 roam_start(struct roam *);
 struct rclient	*roam_active(struct roam *);
 /* Its node: an index into the link's nodes. */
 size_t		 roam_node(const struct roam *);
-/* Moves made; of them, away from a node that failed or drained. */
+/* Moves made; of them, those it made because its node was silent,
+ * failed or drained (not those that followed a standby's word). */
 unsigned	 roam_moves(const struct roam *);
 unsigned	 roam_failovers(const struct roam *);
 /* 1 while a standby holds the room warm. */

@@ -198,31 +198,39 @@ net_rooms_known(const struct net_rooms *nr, const uint8_t *loc, uint64_t now)
 }
 
 struct net_rooms_find {
-	const uint8_t	*network_id;
-	const uint8_t	*signer;
-	json_t		*out;
+	const uint8_t		*network_id;
+	const struct net_room_seen *hosts[NET_ROOMS_SEEN];
+	size_t			 n;
+	json_t			*list;	/* entry i is hosts[i]'s */
 };
 
-/* The Noise key of a node, from its stored descriptor. */
+/* A stored descriptor: the Noise key of each host it is the node of. */
 static int
 net_rooms_desc(const uint8_t *rec, size_t len, void *arg)
 {
 	struct net_rooms_find *f = arg;
 	char key[IDENTITY_ID_STRLEN];
 	struct netrec r;
+	size_t i;
 
-	if (f->out != NULL || netrec_parse(rec, len, (uint64_t)time(NULL),
-	    f->network_id, &r) != NETREC_OK || memcmp(r.signer, f->signer,
-	    CRYPTO_ED25519_PUB_LEN) != 0)
+	if (netrec_parse(rec, len, (uint64_t)time(NULL), f->network_id,
+	    &r) != NETREC_OK)
 		return 0;
-	encode_base32(r.u.desc.noise_key, CRYPTO_X25519_LEN, key, sizeof(key));
-	f->out = json_string(key);
+	for (i = 0; i < f->n; i++)
+		if (memcmp(r.signer, f->hosts[i]->signer,
+		    CRYPTO_ED25519_PUB_LEN) == 0) {
+			encode_base32(r.u.desc.noise_key, CRYPTO_X25519_LEN,
+			    key, sizeof(key));
+			json_object_set_new(json_array_get(f->list, i),
+			    "noise_key", json_string(key));
+		}
 	return 0;
 }
 
 /*
- * GET /api/v1/network/rooms/LOCATOR: the nodes that announce the room,
- * newest first; "looking": true while the DHT is being asked.
+ * GET /api/v1/network/rooms/LOCATOR: the nodes that announce the room;
+ * "looking": true while the DHT is being asked.  The hosts' Noise keys
+ * come from their stored descriptors, in one pass.
  */
 json_t *
 net_rooms_json(struct net_rooms *nr, const char *text)
@@ -231,12 +239,13 @@ net_rooms_json(struct net_rooms *nr, const char *text)
 	char id[IDENTITY_ID_STRLEN];
 	uint64_t now = (uint64_t)time(NULL), at;
 	struct net_rooms_find f;
-	json_t *list, *e;
 	size_t i;
 
 	if (nr == NULL || identity_key_parse(text, loc) == -1)
 		return NULL;
-	if ((list = json_array()) == NULL)
+	memset(&f, 0, sizeof(f));
+	f.network_id = net_network_id(nr->net);
+	if ((f.list = json_array()) == NULL)
 		return NULL;
 	at = net_rooms_ask(nr, loc, now, net_rooms_known(nr, loc, now));
 	for (i = 0; i < NET_ROOMS_SEEN; i++) {
@@ -245,20 +254,16 @@ net_rooms_json(struct net_rooms *nr, const char *text)
 		if (s->expires <= now || memcmp(s->locator, loc,
 		    sizeof(loc)) != 0)
 			continue;
-		memset(&f, 0, sizeof(f));
-		f.network_id = net_network_id(nr->net);
-		f.signer = s->signer;
-		if (nr->node->store != NULL)
-			(void)store_netrec_list(nr->node->store,
-			    NETREC_DESCRIPTOR, (int64_t)now, net_rooms_desc, &f);
 		encode_base32(s->signer, sizeof(s->signer), id, sizeof(id));
-		e = json_pack("{s:s, s:o, s:I, s:I}", "node", id,
-		    "noise_key", f.out != NULL ? f.out : json_null(),
-		    "members", (json_int_t)s->members,
-		    "issued", (json_int_t)s->issued);
-		json_array_append_new(list, e);
+		json_array_append_new(f.list, json_pack("{s:s, s:n, s:I, s:I}",
+		    "node", id, "noise_key", "members", (json_int_t)s->members,
+		    "issued", (json_int_t)s->issued));
+		f.hosts[f.n++] = s;
 	}
-	return json_pack("{s:o, s:b}", "hosts", list, "looking",
+	if (f.n > 0 && nr->node->store != NULL)
+		(void)store_netrec_list(nr->node->store, NETREC_DESCRIPTOR,
+		    (int64_t)now, net_rooms_desc, &f);
+	return json_pack("{s:o, s:b}", "hosts", f.list, "looking",
 	    now - at < NET_ROOMS_LOOKING_SEC);
 }
 

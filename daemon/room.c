@@ -287,24 +287,27 @@ fail:
 	}
 }
 
-/*
- * Tell the room's standbys (ACTIVE: the room has members here now), or
- * its members and standbys (DRAINING: this node is leaving), to move.
- */
+/* Send one session MOVE for a room. */
 static void
-room_move(struct chorus *ch, struct room *r, uint8_t reason)
+room_send_move(struct csess *cs, const struct room *r, uint8_t reason)
 {
 	uint8_t msg[64];
 	struct buf_writer w;
-	struct csess *cs;
 
 	buf_wr_init(&w, msg, sizeof(msg));
-	if (ctrl_put_move(&w, reason, r->id) == -1)
-		return;
+	if (ctrl_put_move(&w, reason, r->id) == 0)
+		(void)chorus_send_control(cs, msg, buf_wr_len(&w));
+}
+
+/* The room has members here now: its standbys should come (ACTIVE). */
+static void
+room_move_active(struct chorus *ch, struct room *r)
+{
+	struct csess *cs;
+
 	TAILQ_FOREACH(cs, &ch->sessions, entry)
-		if (cs->standby == r || (reason == CTRL_MOVE_DRAINING &&
-		    cs->member != NULL && cs->member->room == r))
-			(void)chorus_send_control(cs, msg, buf_wr_len(&w));
+		if (cs->standby == r)
+			room_send_move(cs, r, CTRL_MOVE_ACTIVE);
 }
 
 /* The session stops keeping its room warm. */
@@ -323,15 +326,18 @@ room_unstandby(struct csess *cs)
 	}
 }
 
-/* Every room is told the node is leaving (drain). */
+/* The node is leaving: every member and standby is told (DRAINING). */
 void
 room_drain(struct chorus *ch)
 {
-	struct room *r;
+	struct csess *cs;
 
-	TAILQ_FOREACH(r, &ch->rooms, entry)
-		if (r->nmembers > 0 || r->nstandby > 0)
-			room_move(ch, r, CTRL_MOVE_DRAINING);
+	TAILQ_FOREACH(cs, &ch->sessions, entry) {
+		if (cs->member != NULL)
+			room_send_move(cs, cs->member->room, CTRL_MOVE_DRAINING);
+		else if (cs->standby != NULL)
+			room_send_move(cs, cs->standby, CTRL_MOVE_DRAINING);
+	}
 }
 
 /*
@@ -441,7 +447,7 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	room_announce(r, m, CTRL_ROSTER_PRESENT);
 	/* The room comes alive here: its standbys follow, latecomers see. */
 	if (r->nmembers == 1 && r->nstandby > 0)
-		room_move(ch, r, CTRL_MOVE_ACTIVE);
+		room_move_active(ch, r);
 	if (r->nmembers == 1 && ch->node->net != NULL)
 		net_room_alive(ch->node->net);
 }
