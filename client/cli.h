@@ -74,8 +74,13 @@ int	cli_http_get(const char *url, const char *path, struct cli_http *h,
  */
 int	hosts_first(const struct room_link *, const char *url, size_t *order,
 	    size_t n, const char *who);
+/*
+ * Rank a link's nodes (doc/REPUTATION.md "Choosing a node"); nearest:
+ * by the client's predicted RTT alone, nearest first (joining a room
+ * whose nodes the owner chose already).
+ */
 int	nodes_choose(const struct room_link *l, const char *api_url,
 	    const uint8_t psk[32], unsigned timeout_ms, size_t *order,
-	    const char *who);
+	    const char *who, int nearest);
 
 #endif

@@ -41,6 +41,7 @@ struct jpeer {
 	struct audio_rx	*rx;
 	uint32_t	 last_seq;
 	int		 have_seq;
+	uint64_t	 last_usec;	/* its last new frame came */
 };
 
 struct join {
@@ -51,6 +52,7 @@ struct join {
 	size_t			 npeers;
 	uint64_t		 received;	/* frames, on any node */
 	uint64_t		 last_new_usec, max_gap_usec;
+	uint64_t		 max_sender_gap_usec;	/* one sender's */
 	struct identity		 me;
 	struct audio_enc	*enc;
 	int16_t			*in;		/* --send samples */
@@ -64,6 +66,7 @@ struct join {
 	struct event		*ev_tick;
 	struct join_totals {
 		uint64_t	decoded, concealed, fec, late, lost, got;
+		uint64_t	duplicates;
 		double		jitter, target;
 		size_t		senders;
 	}			 tot;		/* of senders, gone or not */
@@ -259,6 +262,10 @@ join_media_cb(struct rclient *rc, struct rpeer *p,
 		    now - j->last_new_usec > j->max_gap_usec)
 			j->max_gap_usec = now - j->last_new_usec;
 		j->last_new_usec = now;
+		if (jp->last_usec != 0 &&
+		    now - jp->last_usec > j->max_sender_gap_usec)
+			j->max_sender_gap_usec = now - jp->last_usec;
+		jp->last_usec = now;
 	}
 	(void)audio_rx_put(jp->rx, h->seq, opus, len, now);
 }
@@ -275,6 +282,7 @@ join_account(struct join *j, struct audio_rx *rx)
 	j->tot.concealed += as->concealed;
 	j->tot.fec += as->fec;
 	j->tot.late += js->late;
+	j->tot.duplicates += js->duplicate;
 	j->tot.lost += js->lost;
 	j->tot.got += js->received;
 	j->tot.jitter += js->jitter_ms;
@@ -366,6 +374,10 @@ join_stats(struct join *j)
 		    json_boolean(roam_standby_ready(j->ro)));
 		json_object_set_new(o, "max_gap_ms",
 		    json_real((double)j->max_gap_usec / 1000.0));
+		json_object_set_new(o, "max_sender_gap_ms",
+		    json_real((double)j->max_sender_gap_usec / 1000.0));
+		json_object_set_new(json_object_get(o, "received"),
+		    "duplicates", json_integer((json_int_t)t->duplicates));
 		json_object_set_new(o, "unsent_frames",
 		    json_integer((json_int_t)j->unsent_frames));
 		json_dumpf(o, stdout, JSON_COMPACT);
@@ -487,8 +499,10 @@ done:
 }
 
 /*
- * One node: as it was always done.  Several: rank them (nodes_choose),
- * then join the best, moving on to the next one while a node is
+ * One node: as it was always done.  Several: rank them (nodes_choose,
+ * nearest first: the owner chose the nodes, so the member takes the one
+ * closest to it, which in a cascaded room is where it stays), then join
+ * the best, moving on to the next one while a node is
  * unreachable, refuses the handshake or does not know the room; the
  * others are the room's standbys once in (roam.h).
  */
@@ -503,7 +517,7 @@ join_nodes(struct join_args *a)
 		    join_one(a, order, 1);
 	}
 	if (nodes_choose(&a->link, a->api, a->psk,
-	    (unsigned)(a->timeout * 1000), order, "chorus join") == -1) {
+	    (unsigned)(a->timeout * 1000), order, "chorus join", 1) == -1) {
 		fprintf(stderr, "chorus join: cannot rank the nodes\n");
 		return CLIENT_EXIT_FAILED;
 	}

@@ -849,10 +849,44 @@ nodes_say(const struct nodes_set *s, const char *who)
 	fprintf(stderr, "\n");
 }
 
+/*
+ * Nearest first: the nodes that answered by the RTT predicted from the
+ * client's own coordinate to theirs (the measured median where there is
+ * no coordinate), then the others in their ranked order.
+ */
+static void
+nodes_nearest(struct nodes_set *s)
+{
+	size_t i, j, k;
+	double d;
+
+	for (i = 0; i < s->n; i++) {
+		struct nodes_cand *c = &s->c[i];
+
+		c->predicted = nodes_silent(c) ? -1 : s->placed &&
+		    c->has_coord ? vivaldi_predict(&s->me.coord, &c->coord) :
+		    c->median;
+	}
+	for (i = 1; i < s->n; i++) {
+		k = s->order[i];
+		d = s->c[k].predicted;
+		for (j = i; j > 0; j--) {
+			double e = s->c[s->order[j - 1]].predicted;
+
+			if (d < 0 || (e >= 0 && e <= d))
+				break;
+			s->order[j] = s->order[j - 1];
+		}
+		s->order[j] = k;
+	}
+	for (i = 0; i < s->n; i++)
+		s->c[s->order[i]].rank = i + 1;
+}
+
 int
 nodes_choose(const struct room_link *l, const char *api_url,
     const uint8_t psk[32], unsigned timeout_ms, size_t *order,
-    const char *who)
+    const char *who, int nearest)
 {
 	struct nodes_set s;
 	json_t *doc = NULL;
@@ -881,6 +915,8 @@ nodes_choose(const struct room_link *l, const char *api_url,
 	nodes_place(&s);
 	if ((u = nodes_draw()) < 0 || nodes_rank(&s, u) == -1)
 		goto done;
+	if (nearest)
+		nodes_nearest(&s);
 	memcpy(order, s.order, s.n * sizeof(*order));
 	nodes_say(&s, who);
 	rc = 0;

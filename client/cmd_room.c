@@ -13,6 +13,11 @@
  * --mixed asks the node to mix the room (decode, mix and re-encode its
  * audio): the owner signs a MIXED record into the creation and the link
  * says mixed=1, because such a room is not end-to-end encrypted.
+ *
+ * --cascade (several nodes) makes one room of them all: the owner signs
+ * a CASCADE record per node, its place its rank, and the nodes link to
+ * each other and carry the room together; members stay on the node
+ * nearest to them (chorus(1) "CASCADE").
  */
 #include <errno.h>
 #include <stdio.h>
@@ -37,13 +42,13 @@
 			"       [--api URL] [--password P] [--identity FILE] " \
 			"[--room-key FILE]\n" \
 			"       [--network-key FILE] [--tcp] [--timeout S] " \
-			"[--mixed]\n"
+			"[--mixed | --cascade]\n"
 
 struct room_create {
 	const char	*node[ROOM_MAX_NODES], *node_key[ROOM_MAX_NODES];
 	size_t		 nnodes, nkeys;
 	const char	*password, *identity, *room_key, *network_key, *api;
-	int		 tcp, mixed;
+	int		 tcp, mixed, cascade;
 	double		 timeout;
 	int		 done, exit;
 	struct rclient	*rc;
@@ -99,6 +104,10 @@ room_args(int argc, char *argv[], struct room_create *a)
 		}
 		if (strcmp(o, "--mixed") == 0) {
 			a->mixed = 1;
+			continue;
+		}
+		if (strcmp(o, "--cascade") == 0) {
+			a->cascade = 1;
 			continue;
 		}
 		if (v == NULL)
@@ -171,7 +180,8 @@ room_nodes(struct room_create *a, struct room_link *l)
  */
 static int
 room_owner_record(const uint8_t seed[32], const uint8_t room_id[ROOM_ID_LEN],
-    uint8_t kind, const uint8_t *target, uint8_t out[RECORD_LEN])
+    uint8_t kind, const uint8_t *target, uint64_t until,
+    uint8_t out[RECORD_LEN])
 {
 	struct record r;
 
@@ -179,6 +189,7 @@ room_owner_record(const uint8_t seed[32], const uint8_t room_id[ROOM_ID_LEN],
 	r.kind = kind;
 	memcpy(r.room_id, room_id, ROOM_ID_LEN);
 	r.issued = (uint64_t)time(NULL);
+	r.until = until;
 	if (target != NULL)
 		memcpy(r.target, target, sizeof(r.target));
 	return record_sign(&r, seed, out);
@@ -188,7 +199,7 @@ room_owner_record(const uint8_t seed[32], const uint8_t room_id[ROOM_ID_LEN],
 static int
 room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
     struct room_keys *k, const struct identity *me,
-    uint8_t rec[2][RECORD_LEN])
+    uint8_t rec[][RECORD_LEN])
 {
 	uint8_t pub[ROOM_PUB_LEN];
 	char path[64], id[ROOM_ID_STRLEN], err[512];
@@ -206,8 +217,8 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 	l->mixed = a->mixed;
 	if (room_keys_derive(l->secret, a->password, l->room_id, k) == -1 ||
 	    room_owner_record(seed, l->room_id, RECORD_PROMOTE, me->ed_pub,
-	    rec[0]) == -1 || (a->mixed && room_owner_record(seed, l->room_id,
-	    RECORD_MIXED, NULL, rec[1]) == -1))
+	    0, rec[0]) == -1 || (a->mixed && room_owner_record(seed,
+	    l->room_id, RECORD_MIXED, NULL, 0, rec[1]) == -1))
 		return CLIENT_EXIT_FAILED;
 	room_id_string(l->room_id, id);
 	if (a->room_key == NULL) {
@@ -225,7 +236,9 @@ room_prepare(struct room_create *a, struct room_link *l, uint8_t seed[32],
 /* The secrets one creation attempt needs. */
 struct room_secrets {
 	uint8_t			 seed[32];
-	uint8_t			 rec[2][RECORD_LEN];	/* promote, mixed */
+	/* promote, then mixed or a cascade record per node */
+	uint8_t			 rec[1 + ROOM_MAX_NODES][RECORD_LEN];
+	size_t			 nrec;
 	struct room_keys	 k;
 	struct identity		 me;
 	uint8_t			 psk[32];
@@ -260,7 +273,7 @@ room_try(struct room_create *a, const struct room_link *l, size_t i,
 		goto done;
 	}
 	if (rclient_create(a->rc, sec->seed, sec->k.join_key, sec->rec[0],
-	    a->mixed ? 2 : 1) == -1)
+	    sec->nrec) == -1)
 		goto done;
 	a->exit = CLIENT_EXIT_UNREACHABLE;
 	(void)cli_run(base, &a->done, (unsigned)(a->timeout * 1000) + 2000);
@@ -292,7 +305,7 @@ room_next_node(int rc)
  */
 static int
 room_try_ranked(struct room_create *a, struct room_link *l,
-    const struct room_secrets *sec)
+    struct room_secrets *sec)
 {
 	struct room_link_node nodes[ROOM_MAX_NODES];
 	size_t order[ROOM_MAX_NODES], i, n = 0;
@@ -300,8 +313,14 @@ room_try_ranked(struct room_create *a, struct room_link *l,
 	int rc, took[ROOM_MAX_NODES], first = CLIENT_EXIT_UNREACHABLE;
 
 	if (nodes_choose(l, a->api, sec->psk, (unsigned)(a->timeout * 1000),
-	    order, "chorus room create") == -1)
+	    order, "chorus room create", 0) == -1)
 		return CLIENT_EXIT_FAILED;
+	/* A cascade: every node, its place its rank. */
+	for (i = 0; a->cascade && i < l->nnodes; i++)
+		if (room_owner_record(sec->seed, l->room_id, RECORD_CASCADE,
+		    room_link_key(l, order[i]), i + 1,
+		    sec->rec[sec->nrec++]) == -1)
+			return CLIENT_EXIT_FAILED;
 	for (i = 0; i < l->nnodes; i++) {
 		rc = room_try(a, l, order[i], sec);
 		took[i] = rc == CLIENT_EXIT_OK;
@@ -356,6 +375,7 @@ room_create(struct room_create *a)
 	if ((rc = room_prepare(a, &l, sec.seed, &sec.k, &sec.me, sec.rec)) !=
 	    CLIENT_EXIT_OK)
 		goto done;
+	sec.nrec = a->mixed ? 2 : 1;
 	rc = l.nnodes == 1 ? room_try(a, &l, 0, &sec) :
 	    room_try_ranked(a, &l, &sec);
 	if (rc == CLIENT_EXIT_OK &&
@@ -363,6 +383,10 @@ room_create(struct room_create *a)
 		printf("%s\n", link);
 		fprintf(stderr, "room key written to %s (keep it: it signs "
 		    "the room's records)\n", a->room_key);
+		if (a->cascade)
+			fprintf(stderr, "this room is CASCADED over its %zu "
+			    "nodes: members stay on the nearest one\n",
+			    l.nnodes);
 		if (a->mixed)
 			fprintf(stderr, "this room is MIXED: the node decodes "
 			    "and mixes its audio, so it is not end-to-end "
@@ -386,7 +410,8 @@ cmd_room(int argc, char *argv[])
 
 	memset(&a, 0, sizeof(a));
 	if (argc < 2 || strcmp(argv[1], "create") != 0 ||
-	    room_args(argc, argv, &a) == -1) {
+	    room_args(argc, argv, &a) == -1 || (a.cascade && (a.mixed ||
+	    a.nnodes < 2))) {
 		fputs(ROOM_USAGE, stderr);
 		return CLIENT_EXIT_USAGE;
 	}

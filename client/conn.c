@@ -583,6 +583,10 @@ conn_open(struct conn *c, char *err, size_t errlen)
 	}
 	c->fd = socket(c->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
+	if (c->fd != -1 && c->o.bind_addr != NULL &&
+	    c->o.bind_addr->sa_family == c->addr.ss_family &&
+	    bind(c->fd, c->o.bind_addr, (socklen_t)c->o.bind_len) == -1)
+		goto fail;
 	if (c->fd == -1 || connect(c->fd, (struct sockaddr *)&c->addr,
 	    c->addrlen) == -1)
 		goto fail;

@@ -17,6 +17,7 @@
 #include "chorus/session.h"
 
 struct event_base;
+struct sockaddr;
 struct conn;
 
 enum conn_state {
@@ -52,6 +53,9 @@ struct conn_opts {
 	unsigned	 timeout_ms;		/* handshake give-up */
 	unsigned	 rekey_ms;		/* rekey sooner (tests); 0: 120 s */
 	unsigned	 ping_ms;		/* heartbeat; 0: 1 s */
+	/* UDP only: send from this address (a node's own), or NULL. */
+	const struct sockaddr	*bind_addr;
+	unsigned	 bind_len;
 };
 
 /* The client's clock: CLOCK_MONOTONIC in microseconds. */

@@ -675,6 +675,12 @@ rclient_is_mixed(const struct rclient *rc)
 	return rc->mixed;
 }
 
+int
+rclient_is_cascaded(const struct rclient *rc)
+{
+	return rc->have_policy && rc->policy.ncascade > 0;
+}
+
 uint16_t
 rclient_epoch(const struct rclient *rc)
 {

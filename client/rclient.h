@@ -116,6 +116,11 @@ uint32_t	 rclient_member(const struct rclient *);
 uint16_t	 rclient_epoch(const struct rclient *);
 /* 1 once joined to a mixed room (not end-to-end encrypted). */
 int		 rclient_is_mixed(const struct rclient *);
+/*
+ * 1 once the room's CASCADE records came: several nodes carry it
+ * together, so members stay where they are (no gathering on one node).
+ */
+int		 rclient_is_cascaded(const struct rclient *);
 const struct rclient_stats *rclient_stats(const struct rclient *);
 /* The peers array (n entries, some not present). */
 struct rpeer	*rclient_peers(struct rclient *, size_t *n);

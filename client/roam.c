@@ -15,7 +15,9 @@
  * that lose their node meet again on one standby, and every member not
  * on the first live node watches an earlier one: a room found on two
  * nodes at once (members who ranked the nodes differently) gathers on
- * the one listed first.
+ * the one listed first.  Not in a cascaded room: there every node
+ * carries the room, and a member stays on the node it chose (the
+ * nearest) until that node fails.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -287,7 +289,7 @@ roam_standing_cb(struct rclient *rc, unsigned members, void *arg)
 	 * member goes to the one listed first in the link, so they agree.
 	 */
 	if (members > 0 && ro->act != NULL && ro->act->st == LEG_JOINED &&
-	    l->node < ro->act->node)
+	    l->node < ro->act->node && !rclient_is_cascaded(ro->act->rc))
 		roam_move(ro, "the room is there too", 0, 0);
 }
 
@@ -304,7 +306,7 @@ roam_move_cb(struct rclient *rc, uint8_t reason, void *arg)
 		roam_move(ro, "the node is draining", 0, 1);
 	} else if (l == ro->sby && reason == CTRL_MOVE_ACTIVE &&
 	    ro->act != NULL && ro->act->st == LEG_JOINED &&
-	    l->node < ro->act->node)
+	    l->node < ro->act->node && !rclient_is_cascaded(ro->act->rc))
 		roam_move(ro, "the room moved there", 0, 0);
 	else if (l == ro->sby && reason == CTRL_MOVE_DRAINING)
 		roam_standby_lost(ro, ROAM_NO_ROOM_MS);

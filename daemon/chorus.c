@@ -416,6 +416,7 @@ chorus_end(struct chorus *ch, struct csess *cs, const char *why)
 
 	identity_fingerprint(cs->ed_pub, fpr);
 	log_debug("chorus: session %s ended: %s", fpr, why);
+	cascade_session_end(cs);
 	room_leave(ch, cs, why);
 	room_unstandby(cs);
 	chorus_unslot(ch, &cs->cur);
@@ -428,6 +429,12 @@ chorus_end(struct chorus *ch, struct csess *cs, const char *why)
 	crypto_wipe(cs, sizeof(*cs));
 	free(cs);
 	node_session_closed(ch->node);
+}
+
+void
+chorus_end_session(struct csess *cs, const char *why)
+{
+	chorus_end(cs->ch, cs, why);
 }
 
 void

@@ -9,8 +9,10 @@
 
 #include <stdint.h>
 
+#include "chorus/ctrl.h"
 #include "chorus/frame.h"
 #include "chorus/media.h"
+#include "chorus/replay.h"
 #include "chorus/record.h"
 #include "chorus/session.h"
 #include "chorus/speaker.h"
@@ -32,6 +34,8 @@
 
 struct room;
 struct member;
+struct cpeer;
+struct room_cascade;
 
 /* Drop reasons (metrics label reason=...). */
 enum chorus_drop {
@@ -68,13 +72,22 @@ struct csess {
 	int			 confirmed;	/* data received on cur */
 	struct member		*member;	/* NULL outside a room */
 	struct room		*standby;	/* kept warm here, or NULL */
+	struct cpeer		*cpeer;		/* a cascade link, or NULL */
 };
 
-/* A session's place in a room. */
+/*
+ * A session's place in a room; or, in a cascaded room, a member on
+ * another node of the cascade (cs NULL, place its node's place).
+ */
 struct member {
 	struct room		*room;
-	struct csess		*cs;
+	struct csess		*cs;		/* NULL: a remote member */
 	uint32_t		 index;		/* media sender number */
+	const uint8_t		*ed_pub, *x_pub, *binding;	/* identity */
+	uint8_t			 place;		/* remote: its node's place */
+	uint8_t			 rid[CRYPTO_ED25519_PUB_LEN +
+				    CRYPTO_X25519_LEN + CRYPTO_ED25519_SIG_LEN];
+	struct replay		 seen;		/* remote: sequences seen */
 	uint64_t		 joined_unix;	/* wall clock, for kick records */
 	size_t			 slot;		/* in room->members[] */
 	uint64_t		 rx_packets, tx_packets;
@@ -93,11 +106,14 @@ struct room {
 	struct room_policy	 policy;
 	uint8_t			 records[ROOM_MAX_RECORDS][RECORD_LEN];
 	size_t			 nrecords;
-	struct member		**members;	/* [limit] */
-	struct speaker		*spk;		/* [limit] */
+	struct member		**members;	/* [cap] */
+	struct speaker		*spk;		/* [cap] */
 	struct speaker_sel	 sel;
-	size_t			 nmembers;
+	size_t			 nmembers;	/* on this node */
 	size_t			 limit;		/* max-room-members */
+	size_t			 cap;		/* limit, + remote members */
+	size_t			 nremote;	/* members on other nodes */
+	struct room_cascade	*cascade;	/* cascaded rooms only */
 	uint32_t		 next_index;
 	uint16_t		 epoch;
 	uint64_t		 empty_since_usec;	/* 0 while occupied */
@@ -149,6 +165,8 @@ struct chorus {
 
 /* chorus.c */
 void	chorus_drop(struct chorus *, enum chorus_drop);
+/* End a session now (not from inside its own packet's processing). */
+void	chorus_end_session(struct csess *, const char *why);
 /* Queue a control message to the session and send what is due. */
 int	chorus_send_control(struct csess *, const void *msg, size_t len);
 /* Send an error reply (code, about the request type). */
@@ -178,6 +196,51 @@ struct member *room_member_by_index(struct room *, uint32_t index);
 /* Send a packet of one media frame (flen bytes) to a member; counted. */
 int	room_send_media(struct room *, struct member *, const uint8_t *pkt,
 	    size_t len, size_t flen);
+
+/* Remote members (cascade.c): add one (announced here), or remove. */
+struct member *room_remote_add(struct chorus *, struct room *,
+	    const struct ctrl_roster_entry *, uint8_t place);
+void	room_remote_remove(struct chorus *, struct room *, struct member *);
+/* A remote member's frame, delivered to the members here. */
+void	room_remote_media(struct chorus *, struct room *, struct member *,
+	    const struct media_header *, const uint8_t *frame, size_t len);
+/* A record from a peer: 1 applied (pass it on), 0 not. */
+int	room_peer_record(struct chorus *, struct room *,
+	    const uint8_t rec[RECORD_LEN]);
+/* A key blob for a member here, from a moderator anywhere. */
+void	room_deliver_key(struct room *, uint32_t to, uint32_t from,
+	    uint16_t epoch, const uint8_t *blob);
+/* Fill a roster entry for a member (local or remote). */
+void	room_entry(const struct member *, uint8_t event,
+	    struct ctrl_roster_entry *);
+/* The control message of a room's forwarded frames, room mode. */
+uint8_t	room_mode(const struct room *);
+int	room_selects(const struct chorus *, const struct room *);
+
+/* cascade.c: rooms carried by several nodes */
+/* The room's CASCADE records name this node: link to the others. */
+int	cascade_room_start(struct chorus *, struct room *);
+void	cascade_room_free(struct chorus *, struct room *);
+uint8_t	cascade_place(const struct room *);
+/* A member here joined or left: tell the cascade. */
+void	cascade_member(struct room *, const struct member *, uint8_t event);
+/* A frame of a member here: to the peers that should have it. */
+void	cascade_local_media(struct chorus *, struct room *, struct member *,
+	    const struct media_header *, const uint8_t *frame, size_t len);
+/* A record applied here: to every peer but from (NULL: all). */
+void	cascade_record(struct room *, const uint8_t rec[RECORD_LEN],
+	    const struct cpeer *from);
+/* A key blob for a member on another node. */
+void	cascade_key(struct room *, uint32_t to, uint32_t from, uint16_t epoch,
+	    const uint8_t *blob);
+/* LINK from another node of a room's cascade. */
+void	cascade_link_in(struct chorus *, struct csess *,
+	    const struct ctrl_msg *);
+/* A peer session's control message or media frame. */
+void	cascade_session_control(struct csess *, const uint8_t *, size_t);
+void	cascade_session_media(struct csess *, const uint8_t *, size_t);
+void	cascade_session_end(struct csess *);
+json_t	*cascade_json(const struct room *);
 
 /* room_mix.c: mixed rooms */
 /* Mix the new room r: 0, or -1 (max-mixed-rooms, out of memory). */

@@ -522,6 +522,23 @@ net_rtt_sample(struct net *n, const struct netrec_descriptor *d,
 		    n->viv.coord.height, n->viv.error);
 }
 
+int
+net_desc_udp(const struct netrec_descriptor *d, char *host, size_t hostlen,
+    uint16_t *port)
+{
+	size_t i;
+
+	for (i = 0; i < d->naddrs; i++) {
+		if (d->addrs[i].udp_port == 0 ||
+		    inet_ntop(d->addrs[i].family == 4 ? AF_INET : AF_INET6,
+		    d->addrs[i].addr, host, (socklen_t)hostlen) == NULL)
+			continue;
+		*port = d->addrs[i].udp_port;
+		return 0;
+	}
+	return -1;
+}
+
 const uint8_t *
 net_network_id(const struct net *n)
 {

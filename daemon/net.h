@@ -41,6 +41,9 @@ void		 net_own_record(struct net *, const uint8_t *, size_t);
 /* An RTT measured to the node that descriptor describes (Vivaldi). */
 void		 net_rtt_sample(struct net *, const struct netrec_descriptor *,
 		    double rtt_ms);
+/* A descriptor's first address with a UDP port, as text; 0 or -1. */
+int		 net_desc_udp(const struct netrec_descriptor *, char *host,
+		    size_t hostlen, uint16_t *port);
 /* The network's 32-byte ID (netrec_network_id of network-id). */
 const uint8_t	*net_network_id(const struct net *);
 /* Record and DHT counters. */

@@ -192,18 +192,8 @@ prober_pick(struct prober *p, struct netrec *out)
 static int
 prober_address(struct prober_run *r)
 {
-	const struct netrec_descriptor *d = &r->desc.u.desc;
-	size_t i;
-
-	for (i = 0; i < d->naddrs; i++) {
-		if (d->addrs[i].udp_port == 0 ||
-		    inet_ntop(d->addrs[i].family == 4 ? AF_INET : AF_INET6,
-		    d->addrs[i].addr, r->host, sizeof(r->host)) == NULL)
-			continue;
-		r->port = d->addrs[i].udp_port;
-		return 0;
-	}
-	return -1;
+	return net_desc_udp(&r->desc.u.desc, r->host, sizeof(r->host),
+	    &r->port);
 }
 
 /* Sign the report and hand it to the ledger and the DHT. */

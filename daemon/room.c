@@ -26,15 +26,15 @@
  * 1 if the room forwards (or mixes) only its selected speakers: a mixed
  * room always, others above full-forward-limit members.
  */
-static int
+int
 room_selects(const struct chorus *ch, const struct room *r)
 {
 	return r->mix != NULL ||
-	    r->nmembers > ch->node->conf->full_forward_limit;
+	    r->nmembers + r->nremote > ch->node->conf->full_forward_limit;
 }
 
 /* The mode JOINED and ROSTER carry. */
-static uint8_t
+uint8_t
 room_mode(const struct room *r)
 {
 	return r->policy.mixed ? CTRL_MODE_MIXED : CTRL_MODE_E2E;
@@ -55,6 +55,7 @@ static void
 room_free(struct chorus *ch, struct room *r)
 {
 	struct csess *cs;
+	size_t i;
 
 	if (r->nstandby > 0)
 		TAILQ_FOREACH(cs, &ch->sessions, entry)
@@ -63,6 +64,12 @@ room_free(struct chorus *ch, struct room *r)
 	TAILQ_REMOVE(&ch->rooms, r, entry);
 	ch->nrooms--;
 	room_mix_free(ch, r);
+	cascade_room_free(ch, r);
+	for (i = 0; i < r->cap; i++)
+		if (r->members[i] != NULL && r->members[i]->cs == NULL) {
+			crypto_wipe(r->members[i], sizeof(*r->members[i]));
+			free(r->members[i]);
+		}
 	free(r->members);
 	free(r->spk);
 	crypto_wipe(r, sizeof(*r));
@@ -85,20 +92,21 @@ room_broadcast(struct room *r, const uint8_t *msg, size_t len,
 {
 	size_t i;
 
-	for (i = 0; i < r->limit; i++)
-		if (r->members[i] != NULL && r->members[i] != skip)
+	for (i = 0; i < r->cap; i++)
+		if (r->members[i] != NULL && r->members[i] != skip &&
+		    r->members[i]->cs != NULL)
 			(void)chorus_send_control(r->members[i]->cs, msg, len);
 }
 
-static void
+void
 room_entry(const struct member *m, uint8_t event,
     struct ctrl_roster_entry *e)
 {
 	e->event = event;
 	e->member = m->index;
-	e->ed_pub = m->cs->ed_pub;
-	e->x_pub = m->cs->x_pub;
-	e->binding = m->cs->binding;
+	e->ed_pub = m->ed_pub;
+	e->x_pub = m->x_pub;
+	e->binding = m->binding;
 }
 
 /* Tell the others that m joined or left. */
@@ -133,11 +141,11 @@ room_welcome(struct room *r, struct member *m)
 		if (ctrl_put_record(&w, CTRL_RECORDED, r->records[i]) == 0)
 			(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
 	}
-	for (i = 0; i <= r->limit; i++) {
-		if (i < r->limit && r->members[i] != NULL &&
+	for (i = 0; i <= r->cap; i++) {
+		if (i < r->cap && r->members[i] != NULL &&
 		    r->members[i] != m)
 			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
-		if (n == CTRL_MAX_ROSTER || (i == r->limit && n > 0)) {
+		if (n == CTRL_MAX_ROSTER || (i == r->cap && n > 0)) {
 			buf_wr_init(&w, msg, sizeof(msg));
 			if (ctrl_put_roster(&w, room_mode(r), e, n) == 0)
 				(void)chorus_send_control(m->cs, msg,
@@ -185,6 +193,7 @@ room_leave(struct chorus *ch, struct csess *cs, const char *why)
 	speaker_remove(&r->sel, m->slot);
 	cs->member = NULL;
 	room_announce(r, m, CTRL_ROSTER_LEFT);
+	cascade_member(r, m, CTRL_ROSTER_LEFT);
 	room_speakers_changed(r);
 	crypto_wipe(m, sizeof(*m));
 	free(m);
@@ -241,10 +250,7 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		return;
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->members = calloc(conf->max_room_members,
-	    sizeof(*r->members))) == NULL ||
-	    (r->spk = calloc(conf->max_room_members, sizeof(*r->spk))) ==
-	    NULL || policy_init(&r->policy, c->room_pub) == -1)
+	    policy_init(&r->policy, c->room_pub) == -1)
 		goto fail;
 	for (i = 0; i < c->n; i++) {
 		if (record_parse(c->records + i * RECORD_LEN, RECORD_LEN,
@@ -256,23 +262,37 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		memcpy(r->records[r->nrecords++], c->records + i * RECORD_LEN,
 		    RECORD_LEN);
 	}
+	/* A mixed room is one node's mix: it is never cascaded. */
+	if (r->policy.mixed && r->policy.ncascade > 0) {
+		chorus_send_error(cs, CTRL_E_BAD_RECORD, CTRL_CREATE);
+		goto fail;
+	}
+	r->limit = conf->max_room_members;
+	r->cap = r->limit;
+	/* Room for the members of every other node of the cascade. */
+	if (policy_cascade_place(&r->policy, ch->id->x_pub) != 0)
+		r->cap = r->limit * r->policy.ncascade;
+	if ((r->members = calloc(r->cap, sizeof(*r->members))) == NULL ||
+	    (r->spk = calloc(r->cap, sizeof(*r->spk))) == NULL)
+		goto fail;
 	memcpy(r->id, id, ROOM_ID_LEN);
 	memcpy(r->join_key, c->join_key, ROOM_KEY_LEN);
 	encode_base32(id, 8, r->fpr, sizeof(r->fpr));
-	r->limit = conf->max_room_members;
 	r->next_index = 1;
 	r->empty_since_usec = chorus_now(ch);
-	speaker_init(&r->sel, r->spk, r->limit, r->policy.mixed ?
+	speaker_init(&r->sel, r->spk, r->cap, r->policy.mixed ?
 	    conf->mix_speakers : conf->forward_speakers);
 	if (r->policy.mixed && room_mix_start(ch, r) == -1) {
 		chorus_send_error(cs, CTRL_E_NO_MIXING, CTRL_CREATE);
 		goto fail;
 	}
+	if (cascade_room_start(ch, r) == -1)
+		goto fail;
 	TAILQ_INSERT_TAIL(&ch->rooms, r, entry);
 	ch->nrooms++;
 	chorus_tick_arm(ch);
 	log_info("chorus: room %s created%s", r->fpr, r->mix != NULL ?
-	    " (mixed)" : "");
+	    " (mixed)" : r->cascade != NULL ? " (cascaded)" : "");
 created:
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_created(&w, id) == 0)
@@ -280,6 +300,7 @@ created:
 	return;
 fail:
 	if (r != NULL) {
+		room_mix_free(ch, r);
 		free(r->members);
 		free(r->spk);
 		crypto_wipe(r, sizeof(*r));
@@ -420,7 +441,9 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	 */
 	room_leave(ch, cs, "joined again");
 	room_unstandby(cs);
-	if (r->nmembers >= r->limit || r->next_index == UINT32_MAX) {
+	/* A cascade's indexes carry the node's place in their top byte. */
+	if (r->nmembers >= r->limit || r->next_index == (r->cascade != NULL ?
+	    0x00ffffffu : UINT32_MAX)) {
 		chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_JOIN);
 		return;
 	}
@@ -430,8 +453,11 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		return;
 	m->room = r;
 	m->cs = cs;
+	m->ed_pub = cs->ed_pub;
+	m->x_pub = cs->x_pub;
+	m->binding = cs->binding;
 	m->slot = slot;
-	m->index = r->next_index++;
+	m->index = (uint32_t)cascade_place(r) << 24 | r->next_index++;
 	m->joined_unix = (uint64_t)time(NULL);
 	if (r->mix != NULL && room_mix_member(r, m) == -1) {
 		crypto_wipe(m, sizeof(*m));
@@ -445,6 +471,7 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	cs->member = m;
 	room_welcome(r, m);
 	room_announce(r, m, CTRL_ROSTER_PRESENT);
+	cascade_member(r, m, CTRL_ROSTER_PRESENT);
 	/* The room comes alive here: its standbys follow, latecomers see. */
 	if (r->nmembers == 1 && r->nstandby > 0)
 		room_move_active(ch, r);
@@ -457,9 +484,10 @@ room_member_by_id(struct room *r, const uint8_t *ed_pub)
 {
 	size_t i;
 
-	for (i = 0; i < r->limit; i++)
-		if (r->members[i] != NULL && memcmp(r->members[i]->cs->ed_pub,
-		    ed_pub, CRYPTO_ED25519_PUB_LEN) == 0)
+	for (i = 0; i < r->cap; i++)
+		if (r->members[i] != NULL && r->members[i]->cs != NULL &&
+		    memcmp(r->members[i]->ed_pub, ed_pub,
+		    CRYPTO_ED25519_PUB_LEN) == 0)
 			return r->members[i];
 	return NULL;
 }
@@ -469,7 +497,7 @@ room_member_by_index(struct room *r, uint32_t index)
 {
 	size_t i;
 
-	for (i = 0; i < r->limit; i++)
+	for (i = 0; i < r->cap; i++)
 		if (r->members[i] != NULL && r->members[i]->index == index)
 			return r->members[i];
 	return NULL;
@@ -500,34 +528,30 @@ room_keep_record(struct room *r, const uint8_t rec[RECORD_LEN])
 	memcpy(r->records[r->nrecords++], rec, RECORD_LEN);
 }
 
-static void
-room_record(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+/*
+ * Apply a record to the room: kept, sent to the members, and a kick or
+ * ban carried out.  0, or the ERROR code to refuse it with.
+ */
+static unsigned
+room_apply_record(struct chorus *ch, struct room *r,
+    const uint8_t raw[RECORD_LEN])
 {
-	struct room *r = cs->member != NULL ? cs->member->room : NULL;
 	uint8_t msg[FRAME_CONTROL_MAX];
 	struct buf_writer w;
 	struct member *target;
 	struct record rec;
 	enum record_error e;
 
-	if (r == NULL) {
-		chorus_send_error(cs, CTRL_E_NOT_IN_ROOM, CTRL_RECORD);
-		return;
-	}
-	/* A room's mode is fixed when it is created. */
-	if (record_parse(c->records, RECORD_LEN, &rec) != RECORD_OK ||
-	    rec.kind == RECORD_MIXED) {
-		chorus_send_error(cs, CTRL_E_BAD_RECORD, CTRL_RECORD);
-		return;
-	}
-	if ((e = policy_apply(&r->policy, &rec)) != RECORD_OK) {
-		chorus_send_error(cs, e == RECORD_ERR_AUTHORITY ?
-		    CTRL_E_NOT_ALLOWED : CTRL_E_BAD_RECORD, CTRL_RECORD);
-		return;
-	}
-	room_keep_record(r, c->records);
+	/* A room's mode and cascade are fixed when it is created. */
+	if (record_parse(raw, RECORD_LEN, &rec) != RECORD_OK ||
+	    rec.kind == RECORD_MIXED || rec.kind == RECORD_CASCADE)
+		return CTRL_E_BAD_RECORD;
+	if ((e = policy_apply(&r->policy, &rec)) != RECORD_OK)
+		return e == RECORD_ERR_AUTHORITY ? CTRL_E_NOT_ALLOWED :
+		    CTRL_E_BAD_RECORD;
+	room_keep_record(r, raw);
 	buf_wr_init(&w, msg, sizeof(msg));
-	if (ctrl_put_record(&w, CTRL_RECORDED, c->records) == 0)
+	if (ctrl_put_record(&w, CTRL_RECORDED, raw) == 0)
 		room_broadcast(r, msg, buf_wr_len(&w), NULL);
 	/*
 	 * A kick leaves no state, so an old one could be replayed against a
@@ -545,15 +569,53 @@ room_record(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		    CTRL_E_KICKED : CTRL_E_BANNED, 0);
 		room_leave(ch, target->cs, "removed by a moderator");
 	}
+	return 0;
+}
+
+static void
+room_record(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	struct room *r = cs->member != NULL ? cs->member->room : NULL;
+	unsigned code;
+
+	if (r == NULL) {
+		chorus_send_error(cs, CTRL_E_NOT_IN_ROOM, CTRL_RECORD);
+		return;
+	}
+	if ((code = room_apply_record(ch, r, c->records)) != 0) {
+		chorus_send_error(cs, code, CTRL_RECORD);
+		return;
+	}
+	cascade_record(r, c->records, NULL);
+}
+
+/* 1 if the room keeps this very record already. */
+static int
+room_has_record(const struct room *r, const uint8_t rec[RECORD_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < r->nrecords; i++)
+		if (memcmp(r->records[i], rec, RECORD_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+int
+room_peer_record(struct chorus *ch, struct room *r,
+    const uint8_t rec[RECORD_LEN])
+{
+	/* Records travel every way round the cascade: once is enough. */
+	if (room_has_record(r, rec))
+		return 0;
+	return room_apply_record(ch, r, rec) == 0;
 }
 
 static void
 room_keys(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 {
 	struct room *r = cs->member != NULL ? cs->member->room : NULL;
-	uint8_t msg[64 + KEYBLOB_LEN];
 	const uint8_t *blob;
-	struct buf_writer w;
 	struct member *to;
 	uint32_t index;
 	size_t i;
@@ -575,12 +637,32 @@ room_keys(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		if ((to = room_member_by_index(r, index)) == NULL ||
 		    to == cs->member)
 			continue;
-		buf_wr_init(&w, msg, sizeof(msg));
-		if (ctrl_put_key(&w, cs->member->index, c->epoch, blob) == 0)
-			(void)chorus_send_control(to->cs, msg, buf_wr_len(&w));
+		if (to->cs == NULL)	/* on another node of the cascade */
+			cascade_key(r, index, cs->member->index, c->epoch,
+			    blob);
+		else
+			room_deliver_key(r, index, cs->member->index,
+			    c->epoch, blob);
 	}
 	if ((uint16_t)(c->epoch - r->epoch) < 0x8000)
 		r->epoch = c->epoch;
+}
+
+void
+room_deliver_key(struct room *r, uint32_t to, uint32_t from,
+    uint16_t epoch, const uint8_t *blob)
+{
+	uint8_t msg[64 + KEYBLOB_LEN];
+	struct buf_writer w;
+	struct member *m;
+
+	if ((uint16_t)(epoch - r->epoch) < 0x8000)
+		r->epoch = epoch;
+	if ((m = room_member_by_index(r, to)) == NULL || m->cs == NULL)
+		return;
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_key(&w, from, epoch, blob) == 0)
+		(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
 }
 
 void
@@ -589,6 +671,10 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
 {
 	struct ctrl_msg c;
 
+	if (cs->cpeer != NULL) {	/* another node of a cascade */
+		cascade_session_control(cs, msg, len);
+		return;
+	}
 	if (ctrl_parse(msg, len, &c) == -1) {
 		chorus_drop(ch, CD_MALFORMED);
 		chorus_send_error(cs, CTRL_E_MALFORMED, len > 0 ? msg[0] : 0);
@@ -614,6 +700,9 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
 		break;
 	case CTRL_KEYS:
 		room_keys(ch, cs, &c);
+		break;
+	case CTRL_LINK:
+		cascade_link_in(ch, cs, &c);
 		break;
 	default:	/* a node-to-client message sent to the node */
 		chorus_send_error(cs, CTRL_E_MALFORMED, c.type);
@@ -706,9 +795,33 @@ room_forward(struct room *r, struct member *from,
 	if (room_test_drop())
 		return;
 #endif
-	for (i = 0; i < r->limit; i++)
-		if ((to = r->members[i]) != NULL && to != from)
+	for (i = 0; i < r->cap; i++)
+		if ((to = r->members[i]) != NULL && to != from &&
+		    to->cs != NULL)
 			(void)room_send_media(r, to, pkt, buf_wr_len(&w), len);
+}
+
+/*
+ * 1 if the frame goes on to the members: always in a small room, else
+ * when the speaker selection has its sender (counted as suppressed if
+ * not).
+ */
+static int
+room_passes(struct chorus *ch, struct room *r, struct member *m,
+    const struct media_header *h)
+{
+	int fwd;
+
+	if (!room_selects(ch, r))
+		return 1;
+	fwd = speaker_frame(&r->sel, m->slot, h->level, h->vad,
+	    chorus_now(ch));
+	room_speakers_changed(r);
+	if (!fwd) {
+		r->suppressed++;
+		ch->suppressed++;
+	}
+	return fwd;
 }
 
 void
@@ -719,6 +832,10 @@ room_media(struct chorus *ch, struct csess *cs, const uint8_t *frame,
 	struct media_header h;
 	struct room *r;
 
+	if (cs->cpeer != NULL) {
+		cascade_session_media(cs, frame, len);
+		return;
+	}
 	if (m == NULL) {
 		chorus_drop(ch, CD_NOT_IN_ROOM);
 		return;
@@ -735,21 +852,71 @@ room_media(struct chorus *ch, struct csess *cs, const uint8_t *frame,
 	m->rx_packets++;
 	r->media_in++;
 	ch->media_in++;
-	if (room_selects(ch, r)) {
-		int fwd = speaker_frame(&r->sel, m->slot, h.level, h.vad,
-		    chorus_now(ch));
-
-		room_speakers_changed(r);
-		if (!fwd) {
-			r->suppressed++;
-			ch->suppressed++;
-			return;
-		}
-	}
+	if (r->cascade != NULL)
+		cascade_local_media(ch, r, m, &h, frame, len);
+	if (!room_passes(ch, r, m, &h))
+		return;
 	if (r->mix != NULL)
 		room_mix_media(ch, r, m, frame, len);
 	else
 		room_forward(r, m, frame, len);
+}
+
+/* Deliver a frame from a member on another node, as room_media does. */
+void
+room_remote_media(struct chorus *ch, struct room *r, struct member *m,
+    const struct media_header *h, const uint8_t *frame, size_t len)
+{
+	m->rx_packets++;
+	if (room_passes(ch, r, m, h))
+		room_forward(r, m, frame, len);
+}
+
+struct member *
+room_remote_add(struct chorus *ch, struct room *r,
+    const struct ctrl_roster_entry *e, uint8_t place)
+{
+	struct member *m;
+	size_t slot;
+
+	if (r->nmembers + r->nremote >= r->cap)
+		return NULL;
+	for (slot = 0; r->members[slot] != NULL; slot++)
+		;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->room = r;
+	m->slot = slot;
+	m->index = e->member;
+	m->place = place;
+	memcpy(m->rid, e->ed_pub, CRYPTO_ED25519_PUB_LEN);
+	memcpy(m->rid + CRYPTO_ED25519_PUB_LEN, e->x_pub, CRYPTO_X25519_LEN);
+	memcpy(m->rid + CRYPTO_ED25519_PUB_LEN + CRYPTO_X25519_LEN,
+	    e->binding, CRYPTO_ED25519_SIG_LEN);
+	m->ed_pub = m->rid;
+	m->x_pub = m->rid + CRYPTO_ED25519_PUB_LEN;
+	m->binding = m->rid + CRYPTO_ED25519_PUB_LEN + CRYPTO_X25519_LEN;
+	m->joined_unix = (uint64_t)time(NULL);
+	replay_init(&m->seen);
+	r->members[slot] = m;
+	r->nremote++;
+	speaker_add(&r->sel, slot);
+	room_announce(r, m, CTRL_ROSTER_PRESENT);
+	(void)ch;
+	return m;
+}
+
+void
+room_remote_remove(struct chorus *ch, struct room *r, struct member *m)
+{
+	(void)ch;
+	r->members[m->slot] = NULL;
+	r->nremote--;
+	speaker_remove(&r->sel, m->slot);
+	room_announce(r, m, CTRL_ROSTER_LEFT);
+	room_speakers_changed(r);
+	crypto_wipe(m, sizeof(*m));
+	free(m);
 }
 
 void
@@ -812,6 +979,8 @@ chorus_rooms_json(struct chorus *ch)
 		if (e != NULL)
 			json_object_set_new(e, "standbys",
 			    json_integer((json_int_t)r->nstandby));
+		if (e != NULL && r->cascade != NULL)
+			json_object_set_new(e, "cascade", cascade_json(r));
 		if (e != NULL && r->mix != NULL)
 			json_object_set_new(e, "mix", room_mix_json(r));
 		json_array_append_new(list, e);

@@ -1,6 +1,6 @@
 /*
- * ctrl.c - control messages between a client and a node
- * (doc/PROTOCOL.md "Control messages").
+ * ctrl.c - control messages between a client and a node, and between
+ * the nodes of a cascaded room (doc/PROTOCOL.md "Control messages").
  *
  * Owns the ctrl_* codec: one parser per message type, each checking the
  * body length exactly and every count and enumerated field right after
@@ -26,6 +26,10 @@
 #define CTRL_ERROR_FIXED	(2 + 1 + 1)
 #define CTRL_STANDING_LEN	(ROOM_ID_LEN + 2)
 #define CTRL_MOVE_LEN		(1 + ROOM_ID_LEN)
+#define CTRL_LINKED_LEN		(ROOM_ID_LEN + 1)
+#define CTRL_PEERS_FIXED	(1 + 4 + 1)
+#define CTRL_PEER_LEN		1
+#define CTRL_KEYFWD_LEN		(4 + 4 + 2 + KEYBLOB_LEN)
 #define CTRL_ROSTER_ED_OFF	(1 + 4)
 #define CTRL_ROSTER_X_OFF	(CTRL_ROSTER_ED_OFF + CRYPTO_ED25519_PUB_LEN)
 #define CTRL_ROSTER_BIND_OFF	(CTRL_ROSTER_X_OFF + CRYPTO_X25519_LEN)
@@ -229,6 +233,69 @@ ctrl_parse_key(struct buf_reader *rd, struct ctrl_msg *m)
 	return 0;
 }
 
+/* 1 if place is a cascade place, 1..CTRL_MAX_PLACE. */
+static int
+ctrl_place_valid(uint8_t place)
+{
+	return place >= 1 && place <= CTRL_MAX_PLACE;
+}
+
+/*
+ * 1 if places[n] is a valid PEERS list for origin: at most
+ * CTRL_MAX_PEERS places, each a place, strictly increasing (so one
+ * encoding per set) and none origin itself.
+ */
+static int
+ctrl_peers_valid(uint8_t origin, const uint8_t *places, size_t n)
+{
+	size_t i;
+
+	if (!ctrl_place_valid(origin) || n > CTRL_MAX_PEERS)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (!ctrl_place_valid(places[i]) || places[i] == origin)
+			return 0;
+		if (i > 0 && places[i] <= places[i - 1])
+			return 0;
+	}
+	return 1;
+}
+
+/* room ID, place (1..CTRL_MAX_PLACE). */
+static int
+ctrl_parse_linked(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_LINKED_LEN ||
+	    buf_get_ptr(rd, ROOM_ID_LEN, &m->room_id) == -1 ||
+	    buf_get_u8(rd, &m->place) == -1 || !ctrl_place_valid(m->place))
+		return -1;
+	return 0;
+}
+
+/* origin, seq, n (0..CTRL_MAX_PEERS), n places: a valid list. */
+static int
+ctrl_parse_peers(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_get_u8(rd, &m->place) == -1 || !ctrl_place_valid(m->place) ||
+	    buf_get_n32(rd, &m->seq) == -1 ||
+	    ctrl_get_entries(rd, 0, CTRL_MAX_PEERS, CTRL_PEER_LEN, m) == -1)
+		return -1;
+	return ctrl_peers_valid(m->place, m->entries, m->n) ? 0 : -1;
+}
+
+/* to, from, epoch, blob. */
+static int
+ctrl_parse_keyfwd(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	if (buf_rd_left(rd) != CTRL_KEYFWD_LEN ||
+	    buf_get_n32(rd, &m->to) == -1 ||
+	    buf_get_n32(rd, &m->member) == -1 ||
+	    buf_get_n16(rd, &m->epoch) == -1 ||
+	    buf_get_ptr(rd, KEYBLOB_LEN, &m->blob) == -1)
+		return -1;
+	return 0;
+}
+
 /* The body of m->type; unknown types are refused. */
 static int
 ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
@@ -238,6 +305,7 @@ ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
 		return ctrl_parse_create(rd, m);
 	case CTRL_JOIN:
 	case CTRL_STANDBY:
+	case CTRL_LINK:
 		return ctrl_parse_join(rd, m);
 	case CTRL_LEAVE:
 		return buf_rd_left(rd) == 0 ? 0 : -1;
@@ -264,6 +332,12 @@ ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
 		return ctrl_parse_move(rd, m);
 	case CTRL_ERROR:
 		return ctrl_parse_error(rd, m);
+	case CTRL_LINKED:
+		return ctrl_parse_linked(rd, m);
+	case CTRL_PEERS:
+		return ctrl_parse_peers(rd, m);
+	case CTRL_KEYFWD:
+		return ctrl_parse_keyfwd(rd, m);
 	}
 	return -1;
 }
@@ -352,6 +426,21 @@ ctrl_speaker_get(const struct ctrl_msg *m, size_t i)
 	return member;
 }
 
+/* Place i of PEERS; 0 if out of range. */
+uint8_t
+ctrl_peers_get(const struct ctrl_msg *m, size_t i)
+{
+	struct buf_reader rd;
+	uint8_t place;
+
+	if (m->type != CTRL_PEERS)
+		return 0;
+	if (ctrl_entry(m, i, CTRL_PEER_LEN, &rd) == -1 ||
+	    buf_get_u8(&rd, &place) == -1)
+		return 0;
+	return place;
+}
+
 int
 ctrl_put_create(struct buf_writer *w, const uint8_t room_pub[ROOM_PUB_LEN],
     const uint8_t join_key[ROOM_KEY_LEN],
@@ -371,12 +460,15 @@ ctrl_put_create(struct buf_writer *w, const uint8_t room_pub[ROOM_PUB_LEN],
 	return buf_wr_error(w);
 }
 
-/* JOIN, or STANDBY: the same membership proof, for a warm standby. */
+/*
+ * JOIN; STANDBY: the same membership proof, for a warm standby; LINK:
+ * the same, made by a node of the room's cascade.
+ */
 int
 ctrl_put_join(struct buf_writer *w, uint8_t type,
     const uint8_t room_id[ROOM_ID_LEN], const uint8_t proof[ROOM_PROOF_LEN])
 {
-	if (type != CTRL_JOIN && type != CTRL_STANDBY)
+	if (type != CTRL_JOIN && type != CTRL_STANDBY && type != CTRL_LINK)
 		return -1;
 	buf_put_u8(w, type);
 	buf_put_bytes(w, room_id, ROOM_ID_LEN);
@@ -514,6 +606,47 @@ ctrl_put_key(struct buf_writer *w, uint32_t from, uint16_t epoch,
     const uint8_t blob[KEYBLOB_LEN])
 {
 	buf_put_u8(w, CTRL_KEY);
+	buf_put_n32(w, from);
+	buf_put_n16(w, epoch);
+	buf_put_bytes(w, blob, KEYBLOB_LEN);
+	return buf_wr_error(w);
+}
+
+/* The answer to LINK: the answering node's place. */
+int
+ctrl_put_linked(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
+    uint8_t place)
+{
+	if (!ctrl_place_valid(place))
+		return -1;
+	buf_put_u8(w, CTRL_LINKED);
+	buf_put_bytes(w, room_id, ROOM_ID_LEN);
+	buf_put_u8(w, place);
+	return buf_wr_error(w);
+}
+
+/* origin's live links; refuses what ctrl_parse_peers() refuses. */
+int
+ctrl_put_peers(struct buf_writer *w, uint8_t origin, uint32_t seq,
+    const uint8_t *places, size_t n)
+{
+	if ((n > 0 && places == NULL) || !ctrl_peers_valid(origin, places, n))
+		return -1;
+	buf_put_u8(w, CTRL_PEERS);
+	buf_put_u8(w, origin);
+	buf_put_n32(w, seq);
+	buf_put_u8(w, (uint8_t)n);
+	if (n > 0)
+		buf_put_bytes(w, places, n);
+	return buf_wr_error(w);
+}
+
+int
+ctrl_put_keyfwd(struct buf_writer *w, uint32_t to, uint32_t from,
+    uint16_t epoch, const uint8_t blob[KEYBLOB_LEN])
+{
+	buf_put_u8(w, CTRL_KEYFWD);
+	buf_put_n32(w, to);
 	buf_put_n32(w, from);
 	buf_put_n16(w, epoch);
 	buf_put_bytes(w, blob, KEYBLOB_LEN);

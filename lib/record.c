@@ -3,8 +3,8 @@
  * room creation proof and key blobs (doc/PROTOCOL.md "Room records").
  *
  * Owns the 186-byte record layout and its Ed25519 signature, struct
- * room_policy (the moderators, bans and mixed mode a room's records
- * leave) with the rules of who may sign what, and the sealed key blob
+ * room_policy (the moderators, bans, mixed mode and cascade a room's
+ * records leave) with the rules of who may sign what, and the sealed key blob
  * that carries a new media key from one member to another.  Nothing
  * here reads a clock or an RNG: times and ephemeral keys come from the
  * caller.
@@ -34,19 +34,24 @@
 static int
 record_kind_valid(uint8_t kind)
 {
-	return kind >= RECORD_PROMOTE && kind <= RECORD_MIXED;
+	return kind >= RECORD_PROMOTE && kind <= RECORD_CASCADE;
 }
 
 /*
- * 1 if the fields a kind does not use are zero: until outside BAN, and
- * the target of MIXED (which is about the room, not a member).  A zero
- * field that must stay zero keeps one encoding per record.
+ * 1 if the fields a kind does not use are zero: until outside BAN and
+ * CASCADE, and the target of MIXED (which is about the room, not a
+ * member).  A zero field that must stay zero keeps one encoding per
+ * record.  CASCADE's until is a place, 1..RECORD_MAX_CASCADE, and its
+ * target a node key, never all zero (no node could hold it).
  */
 static int
 record_unused_zero(const struct record *r)
 {
 	static const uint8_t zero[CRYPTO_ED25519_PUB_LEN];
 
+	if (r->kind == RECORD_CASCADE)
+		return r->until >= 1 && r->until <= RECORD_MAX_CASCADE &&
+		    memcmp(r->target, zero, sizeof(zero)) != 0;
 	if (r->kind != RECORD_BAN && r->until != 0)
 		return 0;
 	if (r->kind == RECORD_MIXED &&
@@ -241,7 +246,8 @@ policy_is_banned(const struct room_policy *p,
  * Who may sign r: the owner's room key anything; an active moderator a
  * kick, ban or unban, but not of the room key or of another active
  * moderator, so moderators cannot remove each other or the owner.  Only
- * the owner makes a room mixed: it gives up end-to-end encryption.
+ * the owner makes a room mixed (it gives up end-to-end encryption) or
+ * names the nodes of its cascade (they see its members and traffic).
  */
 static enum record_error
 policy_authorize(const struct room_policy *p, const struct record *r)
@@ -249,7 +255,7 @@ policy_authorize(const struct room_policy *p, const struct record *r)
 	if (memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) == 0)
 		return RECORD_OK;
 	if (r->kind == RECORD_PROMOTE || r->kind == RECORD_DEMOTE ||
-	    r->kind == RECORD_MIXED)
+	    r->kind == RECORD_MIXED || r->kind == RECORD_CASCADE)
 		return RECORD_ERR_AUTHORITY;
 	if (!policy_is_moderator(p, r->signer))
 		return RECORD_ERR_AUTHORITY;
@@ -313,6 +319,58 @@ policy_apply_mixed(struct room_policy *p, const struct record *r)
 	return RECORD_OK;
 }
 
+/*
+ * Cascade: one node per place and one place per node, so a key listed
+ * already or a place taken already is stale.  Nothing removes an entry:
+ * a cascade is fixed when the room is created.
+ */
+static enum record_error
+policy_apply_cascade(struct room_policy *p, const struct record *r)
+{
+	size_t i;
+
+	/* A record built by the caller, not parsed, must be in range too. */
+	if (!record_unused_zero(r))
+		return RECORD_ERR_RESERVED;
+	if (policy_cascade_place(p, r->target) != 0 ||
+	    policy_cascade_key(p, (uint8_t)r->until) != NULL)
+		return RECORD_ERR_STALE;
+	if (p->ncascade >= RECORD_MAX_CASCADE)
+		return RECORD_ERR_FULL;
+	i = p->ncascade++;
+	memcpy(p->cascade[i].key, r->target, CRYPTO_X25519_LEN);
+	p->cascade[i].place = (uint8_t)r->until;
+	p->cascade[i].issued = r->issued;
+	return RECORD_OK;
+}
+
+/* The place of node key in the cascade, or 0. */
+uint8_t
+policy_cascade_place(const struct room_policy *p,
+    const uint8_t key[CRYPTO_X25519_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < p->ncascade && i < RECORD_MAX_CASCADE; i++)
+		if (memcmp(p->cascade[i].key, key, CRYPTO_X25519_LEN) == 0)
+			return p->cascade[i].place;
+	return 0;
+}
+
+/* The node key at place, or NULL. */
+const uint8_t *
+policy_cascade_key(const struct room_policy *p, uint8_t place)
+{
+	size_t i;
+
+	if (place == 0)
+		return NULL;
+	for (i = 0; i < p->ncascade && i < RECORD_MAX_CASCADE; i++)
+		if (p->cascade[i].place == place)
+			return p->cascade[i].key;
+	return NULL;
+}
+
 /* Check room and authority, then fold the record into the policy. */
 enum record_error
 policy_apply(struct room_policy *p, const struct record *r)
@@ -334,6 +392,8 @@ policy_apply(struct room_policy *p, const struct record *r)
 		return policy_apply_ban(p, r);
 	case RECORD_MIXED:
 		return policy_apply_mixed(p, r);
+	case RECORD_CASCADE:
+		return policy_apply_cascade(p, r);
 	default:
 		return RECORD_OK;	/* a kick: nothing to keep */
 	}

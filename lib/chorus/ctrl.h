@@ -1,6 +1,7 @@
 /*
- * ctrl.h - control messages between a client and a node, carried in
- * reliable CONTROL frames (frame.h), sans-I/O.
+ * ctrl.h - control messages between a client and a node, and between
+ * the nodes of a cascaded room, carried in reliable CONTROL frames
+ * (frame.h), sans-I/O.
  *
  * A message is its type (1 byte) and a body whose layout the type fixes;
  * integers are big endian.  ctrl_parse() checks every length exactly and
@@ -35,14 +36,21 @@
 #define CTRL_STANDING	0x26	/* room ID (32) members (2): standby taken */
 #define CTRL_MOVE	0x27	/* reason (1) room ID (32) */
 #define CTRL_ERROR	0x2F	/* code (2) about (1) n (1) text (n) */
+/* Node to node, both ways, in a cascade; ROSTER, RECORDED, ERROR too. */
+#define CTRL_LINK	0x30	/* room ID (32) proof (32): JOIN's body */
+#define CTRL_LINKED	0x31	/* room ID (32) place (1) */
+#define CTRL_PEERS	0x32	/* origin (1) seq (4) n (1) n x place (1) */
+#define CTRL_KEYFWD	0x33	/* to (4) from (4) epoch (2) blob (82) */
 
-#define CTRL_MAX_CREATE_RECORDS	4
+#define CTRL_MAX_CREATE_RECORDS	5	/* a PROMOTE and four CASCADE */
 #define CTRL_MAX_KEYS		12	/* blobs per CTRL_KEYS */
 #define CTRL_ROSTER_ENTRY_LEN	133	/* event (1) member (4) ed (32) x (32) binding (64) */
 #define CTRL_MAX_ROSTER		8	/* entries per CTRL_ROSTER */
 #define CTRL_MAX_SPEAKERS	16
 #define CTRL_MAX_TEXT		200
 #define CTRL_KEY_ENTRY_LEN	(4 + KEYBLOB_LEN)
+#define CTRL_MAX_PLACE		8	/* places 1..8, RECORD_MAX_CASCADE */
+#define CTRL_MAX_PEERS		(CTRL_MAX_PLACE - 1)	/* places per PEERS */
 /* The join challenge: the first 16 bytes of the session's handshake hash. */
 
 /*
@@ -100,21 +108,25 @@ struct ctrl_roster_entry {
 
 struct ctrl_msg {
 	uint8_t		 type;
-	const uint8_t	*room_id;	/* JOIN, STANDBY, CREATED, STANDING, MOVE */
+	const uint8_t	*room_id;	/* JOIN, STANDBY, CREATED, STANDING,
+					   MOVE, LINK, LINKED */
 	const uint8_t	*room_pub;	/* CREATE, JOINED */
 	const uint8_t	*join_key;	/* CREATE */
 	const uint8_t	*sig;		/* CREATE */
-	const uint8_t	*proof;		/* JOIN, STANDBY */
+	const uint8_t	*proof;		/* JOIN, STANDBY, LINK */
 	const uint8_t	*records;	/* CREATE (n x RECORD_LEN), RECORD, RECORDED */
-	const uint8_t	*entries;	/* KEYS, ROSTER, SPEAKERS: n entries */
+	const uint8_t	*entries;	/* KEYS, ROSTER, SPEAKERS, PEERS: n */
 	size_t		 n;
-	uint32_t	 member;	/* JOINED; KEY: from */
-	uint16_t	 epoch;		/* KEYS, JOINED, KEY */
+	uint32_t	 member;	/* JOINED; KEY, KEYFWD: from */
+	uint32_t	 to;		/* KEYFWD: the recipient member */
+	uint16_t	 epoch;		/* KEYS, JOINED, KEY, KEYFWD */
 	uint16_t	 limit;		/* JOINED: max members */
 	uint8_t		 mode;		/* JOINED, ROSTER: enum ctrl_room_mode */
 	uint8_t		 reason;	/* MOVE: enum ctrl_move_reason */
 	uint16_t	 members;	/* STANDING: members on the node */
-	const uint8_t	*blob;		/* KEY */
+	uint8_t		 place;		/* LINKED: place; PEERS: origin */
+	uint32_t	 seq;		/* PEERS */
+	const uint8_t	*blob;		/* KEY, KEYFWD */
 	uint16_t	 code;		/* ERROR */
 	uint8_t		 about;		/* ERROR: type of the refused request, or 0 */
 	const char	*text;		/* ERROR: not NUL-terminated */
@@ -132,13 +144,15 @@ void	ctrl_roster_get(const struct ctrl_msg *, size_t i,
 void	ctrl_keys_get(const struct ctrl_msg *, size_t i, uint32_t *member,
 	    const uint8_t **blob);
 uint32_t ctrl_speaker_get(const struct ctrl_msg *, size_t i);
+/* Place i of a parsed PEERS; 0 if i >= n or another type. */
+uint8_t	ctrl_peers_get(const struct ctrl_msg *, size_t i);
 
 /* Builders: 0, or -1 if an argument is out of range or w is full. */
 int	ctrl_put_create(struct buf_writer *, const uint8_t room_pub[ROOM_PUB_LEN],
 	    const uint8_t join_key[ROOM_KEY_LEN],
 	    const uint8_t sig[CRYPTO_ED25519_SIG_LEN],
 	    const uint8_t *records, size_t nrecords);
-/* JOIN or STANDBY (type): the same body. */
+/* JOIN, STANDBY or LINK (type): the same body. */
 int	ctrl_put_join(struct buf_writer *, uint8_t type,
 	    const uint8_t room_id[ROOM_ID_LEN],
 	    const uint8_t proof[ROOM_PROOF_LEN]);
@@ -164,6 +178,17 @@ int	ctrl_put_speakers(struct buf_writer *, const uint32_t *members,
 	    size_t n);
 int	ctrl_put_key(struct buf_writer *, uint32_t from, uint16_t epoch,
 	    const uint8_t blob[KEYBLOB_LEN]);
+/* place 1..CTRL_MAX_PLACE. */
+int	ctrl_put_linked(struct buf_writer *, const uint8_t room_id[ROOM_ID_LEN],
+	    uint8_t place);
+/*
+ * origin 1..CTRL_MAX_PLACE; places[n] (n <= CTRL_MAX_PEERS) each in
+ * 1..CTRL_MAX_PLACE, strictly increasing, none equal to origin.
+ */
+int	ctrl_put_peers(struct buf_writer *, uint8_t origin, uint32_t seq,
+	    const uint8_t *places, size_t n);
+int	ctrl_put_keyfwd(struct buf_writer *, uint32_t to, uint32_t from,
+	    uint16_t epoch, const uint8_t blob[KEYBLOB_LEN]);
 /*
  * code nonzero; text (NULL: none) printable ASCII, cut at CTRL_MAX_TEXT;
  * it must hold no address or identity.

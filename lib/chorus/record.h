@@ -1,7 +1,8 @@
 /*
  * record.h - signed room records: the owner's room creation, moderation
- * records (promote, demote, kick, ban, unban) and the key blobs that
- * carry a rotated media key to each member, sans-I/O.
+ * records (promote, demote, kick, ban, unban), the room's mode and
+ * cascade (mixed, cascade) and the key blobs that carry a rotated media
+ * key to each member, sans-I/O.
  *
  * Records are fixed-size and signed with Ed25519, so anyone holding the
  * room ID can verify them: a node enforces them, clients check them.
@@ -23,6 +24,7 @@
 #define RECORD_CREATE_LABEL	"chorus room create v1"
 #define RECORD_MAX_MODERATORS	32
 #define RECORD_MAX_BANS		256
+#define RECORD_MAX_CASCADE	8	/* nodes of a cascade: places 1..8 */
 
 enum record_kind {
 	RECORD_PROMOTE = 1,	/* target becomes a moderator (owner only) */
@@ -31,17 +33,21 @@ enum record_kind {
 	RECORD_BAN,		/* removed and refused until `until` (0: ever) */
 	RECORD_UNBAN,
 	RECORD_MIXED,		/* the node decodes and mixes (owner only) */
+	RECORD_CASCADE,		/* node target is place until (owner only) */
 };
 
 /*
  * Layout (186 bytes): version (1) || kind (1) || reserved (8, zero) ||
- * room ID (32) || issued (8) || target ID (32: zero in MIXED) || until
- * (8: BAN only, else zero) || signer (32: the room public key or a
- * moderator's ID) || signature (64) over RECORD_LABEL || the 122 bytes
- * before it.
+ * room ID (32) || issued (8) || target ID (32: zero in MIXED; a node's
+ * X25519 key in CASCADE) || until (8: BAN's end, CASCADE's place, else
+ * zero) || signer (32: the room public key or a moderator's ID) ||
+ * signature (64) over RECORD_LABEL || the 122 bytes before it.
  * MIXED says the room is mixed: the node decodes, mixes and re-encodes
  * its audio, so it is not end-to-end encrypted; a room's mode is fixed
  * for its life, so there is no record that undoes it.
+ * CASCADE says node target (its X25519 static key, the key= of its
+ * invite link; not all zero) carries the room as place until (1..
+ * RECORD_MAX_CASCADE) of the room's cascade; fixed at creation too.
  */
 struct record {
 	uint8_t		kind;
@@ -63,7 +69,8 @@ enum record_error {
 	RECORD_ERR_AUTHORITY,	/* the signer may not do this */
 	RECORD_ERR_STALE,	/* not newer than what it would override */
 	RECORD_ERR_FULL,	/* moderator or ban list full */
-	RECORD_ERR_RESERVED,	/* reserved, non-ban until, MIXED target set */
+	RECORD_ERR_RESERVED,	/* reserved, non-ban until, MIXED target set,
+				   CASCADE place or target out of range */
 };
 const char *record_strerror(enum record_error);
 
@@ -93,6 +100,12 @@ struct room_policy {
 	}		bans[RECORD_MAX_BANS];
 	int		mixed;		/* a MIXED record was applied */
 	uint64_t	mixed_issued;	/* its issued time */
+	size_t		ncascade;	/* CASCADE records applied */
+	struct {
+		uint8_t		key[CRYPTO_X25519_LEN];	/* node's static key */
+		uint8_t		place;	/* 1..RECORD_MAX_CASCADE */
+		uint64_t	issued;
+	}		cascade[RECORD_MAX_CASCADE];
 };
 
 /*
@@ -108,7 +121,10 @@ int	policy_init(struct room_policy *, const uint8_t room_pub[ROOM_PUB_LEN]);
  * target.  A kick changes no state (the caller removes the member, and
  * must itself refuse a replayed kick, e.g. one issued before the member
  * joined).  MIXED sets mixed (nothing clears it); on a policy already
- * mixed it is RECORD_ERR_STALE.  On any error the policy is unchanged.
+ * mixed it is RECORD_ERR_STALE.  CASCADE (owner only) appends its node
+ * and place; RECORD_ERR_STALE if that key is listed or that place taken
+ * already, and nothing removes an entry.  On any error the policy is
+ * unchanged.
  */
 enum record_error policy_apply(struct room_policy *, const struct record *);
 /* 1 if id is an active moderator (the room key itself is not listed). */
@@ -117,6 +133,11 @@ int	policy_is_moderator(const struct room_policy *,
 /* 1 if id is banned at now (Unix seconds). */
 int	policy_is_banned(const struct room_policy *,
 	    const uint8_t id[CRYPTO_ED25519_PUB_LEN], uint64_t now);
+/* The cascade place of node key, or 0 if it is not one of the cascade. */
+uint8_t	policy_cascade_place(const struct room_policy *,
+	    const uint8_t key[CRYPTO_X25519_LEN]);
+/* The node key at place, or NULL if no node holds it. */
+const uint8_t *policy_cascade_key(const struct room_policy *, uint8_t place);
 
 /*
  * Room creation proof: the room key signs RECORD_CREATE_LABEL || room ID

@@ -1,5 +1,6 @@
 /*
- * fuzz_ctrl.c - fuzz target for the control message parser.
+ * fuzz_ctrl.c - fuzz target for the control message parser (client and
+ * node messages, and the node-to-node messages of a cascade).
  *
  * The input is parsed as one control message.  The parser must not crash;
  * a refused message must leave the struct zeroed.  An accepted one is
@@ -91,6 +92,25 @@ fuzz_ctrl_speakers(struct buf_writer *w, const struct ctrl_msg *m)
 	return ctrl_put_speakers(w, members, m->n);
 }
 
+/* PEERS, from its getter: places 1..8, increasing, never the origin. */
+static int
+fuzz_ctrl_peers(struct buf_writer *w, const struct ctrl_msg *m)
+{
+	uint8_t places[CTRL_MAX_PEERS];
+	size_t i;
+
+	fuzz_ctrl_check(m->n <= CTRL_MAX_PEERS && m->place >= 1 &&
+	    m->place <= CTRL_MAX_PLACE);
+	for (i = 0; i < m->n; i++) {
+		places[i] = ctrl_peers_get(m, i);
+		fuzz_ctrl_check(places[i] >= 1 && places[i] <= CTRL_MAX_PLACE &&
+		    places[i] != m->place && (i == 0 ||
+		    places[i] > places[i - 1]));
+	}
+	fuzz_ctrl_check(ctrl_peers_get(m, m->n) == 0);
+	return ctrl_put_peers(w, m->place, m->seq, places, m->n);
+}
+
 /* ERROR: the text NUL-terminated for the builder. */
 static int
 fuzz_ctrl_error(struct buf_writer *w, const struct ctrl_msg *m)
@@ -114,7 +134,15 @@ fuzz_ctrl_rebuild(struct buf_writer *w, const struct ctrl_msg *m)
 		    m->records, m->n);
 	case CTRL_JOIN:
 	case CTRL_STANDBY:
+	case CTRL_LINK:
 		return ctrl_put_join(w, m->type, m->room_id, m->proof);
+	case CTRL_LINKED:
+		fuzz_ctrl_check(m->place >= 1 && m->place <= CTRL_MAX_PLACE);
+		return ctrl_put_linked(w, m->room_id, m->place);
+	case CTRL_PEERS:
+		return fuzz_ctrl_peers(w, m);
+	case CTRL_KEYFWD:
+		return ctrl_put_keyfwd(w, m->to, m->member, m->epoch, m->blob);
 	case CTRL_STANDING:
 		return ctrl_put_standing(w, m->room_id, m->members);
 	case CTRL_MOVE:

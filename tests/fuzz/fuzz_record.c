@@ -10,7 +10,8 @@
  * rules are reached without forging signatures, refused ones read into
  * a struct unverified.  policy_apply must never crash, must leave the
  * policy unchanged when it refuses, and must leave what each kind
- * promises when it accepts.  Any violation abort()s.
+ * promises when it accepts (a CASCADE: one more node, at a place 1..8
+ * no other node holds).  Any violation abort()s.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -106,6 +107,43 @@ fuzz_record_raw(const uint8_t *p, struct record *r)
 	r->kind = skip[1];
 }
 
+/* The cascade list: at most 8 entries, places 1..8, keys and places unique. */
+static void
+fuzz_record_cascade_sane(const struct room_policy *p)
+{
+	static const uint8_t zero[CRYPTO_X25519_LEN];
+	size_t i, j;
+
+	fuzz_record_check(p->ncascade <= RECORD_MAX_CASCADE);
+	for (i = 0; i < p->ncascade; i++) {
+		fuzz_record_check(p->cascade[i].place >= 1 &&
+		    p->cascade[i].place <= RECORD_MAX_CASCADE &&
+		    memcmp(p->cascade[i].key, zero, sizeof(zero)) != 0);
+		for (j = 0; j < i; j++)
+			fuzz_record_check(p->cascade[i].place !=
+			    p->cascade[j].place && memcmp(p->cascade[i].key,
+			    p->cascade[j].key, CRYPTO_X25519_LEN) != 0);
+	}
+}
+
+/* An applied CASCADE: the owner's, a new node at a free place, appended. */
+static void
+fuzz_record_cascade(const struct room_policy *before,
+    const struct room_policy *p, const struct record *r)
+{
+	fuzz_record_check(memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) == 0);
+	fuzz_record_check(r->until >= 1 && r->until <= RECORD_MAX_CASCADE);
+	fuzz_record_check(policy_cascade_place(before, r->target) == 0 &&
+	    policy_cascade_key(before, (uint8_t)r->until) == NULL);
+	fuzz_record_check(p->ncascade == before->ncascade + 1 &&
+	    policy_cascade_place(p, r->target) == r->until &&
+	    memcmp(policy_cascade_key(p, (uint8_t)r->until), r->target,
+	    CRYPTO_X25519_LEN) == 0 &&
+	    p->cascade[before->ncascade].issued == r->issued);
+	fuzz_record_check(p->nmods == before->nmods &&
+	    p->nbans == before->nbans && p->mixed == before->mixed);
+}
+
 /* Apply r to fz_pol and check what the result promises. */
 static void
 fuzz_record_apply(const struct record *r)
@@ -116,6 +154,7 @@ fuzz_record_apply(const struct record *r)
 	e = policy_apply(&fz_pol, r);
 	fuzz_record_check(fz_pol.nmods <= RECORD_MAX_MODERATORS &&
 	    fz_pol.nbans <= RECORD_MAX_BANS);
+	fuzz_record_cascade_sane(&fz_pol);
 	fuzz_record_check(record_strerror(e) != NULL);
 	if (e != RECORD_OK || r->kind == RECORD_KICK) {
 		fuzz_record_check(memcmp(&fz_before, &fz_pol,
@@ -150,6 +189,9 @@ fuzz_record_apply(const struct record *r)
 		fuzz_record_check(!fz_before.mixed && fz_pol.mixed &&
 		    fz_pol.mixed_issued == r->issued &&
 		    memcmp(r->signer, fz_pol.room_pub, ROOM_PUB_LEN) == 0);
+		break;
+	case RECORD_CASCADE:
+		fuzz_record_cascade(&fz_before, &fz_pol, r);
 		break;
 	default:
 		abort();	/* applied an unknown kind */

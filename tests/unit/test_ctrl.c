@@ -3,9 +3,11 @@
  * and parsed back; every prefix and every extra byte refused; count
  * limits at and past each boundary; the room mode of JOINED and ROSTER
  * (both modes, every other value refused, the old layouts refused);
- * roster events, error codes and text validation; unknown types; builder
- * refusals and short writers; the entry getters out of range; the
- * user-facing texts of the error codes.
+ * roster events, error codes and text validation; the node-to-node
+ * messages of a cascade (LINK, LINKED, PEERS, KEYFWD) with every range
+ * error of their places; unknown types; builder refusals and short
+ * writers; the entry getters out of range; the user-facing texts of the
+ * error codes.
  */
 #include <stdint.h>
 #include <string.h>
@@ -120,7 +122,7 @@ check_bounds(const uint8_t *p, size_t len, const char *name)
 	tap_ok(len <= FRAME_CONTROL_MAX, "%s: fits a CONTROL frame", name);
 }
 
-/* CREATE with 0 and 4 records, JOIN, LEAVE, RECORD, CREATED, RECORDED. */
+/* CREATE with 0 and 5 records, JOIN, LEAVE, RECORD, CREATED, RECORDED. */
 static void
 test_simple(void)
 {
@@ -143,16 +145,19 @@ test_simple(void)
 
 	buf_wr_init(&w, buf, sizeof(buf));
 	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0],
-	    CTRL_MAX_CREATE_RECORDS) == 0, "build CREATE, 4 records");
+	    CTRL_MAX_CREATE_RECORDS) == 0, "build CREATE, 5 records");
 	len = buf_wr_len(&w);
-	tap_is_int(len, 1 + 129 + 4 * RECORD_LEN, "CREATE/4 length");
-	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.n == 4 &&
+	tap_is_int(CTRL_MAX_CREATE_RECORDS, 5, "at most 5 records");
+	tap_is_int(len, 1 + 129 + 5 * RECORD_LEN, "CREATE/5 length");
+	tap_is_int(len, 1060, "a full CREATE is 1060 bytes");
+	tap_ok(buf[129] == 5, "CREATE/5 count byte");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.n == 5 &&
 	    memcmp(m.room_pub, room_pub, 32) == 0 &&
 	    memcmp(m.join_key, join_key, 32) == 0 &&
-	    memcmp(m.sig, sig, 64) == 0 &&
-	    memcmp(m.records, records, 4 * RECORD_LEN) == 0,
-	    "CREATE/4 fields back");
-	check_bounds(buf, len, "CREATE/4");
+	    memcmp(m.sig, sig, 64) == 0 && m.records == buf + 130 &&
+	    memcmp(m.records, records, 5 * RECORD_LEN) == 0,
+	    "CREATE/5 fields back");
+	check_bounds(buf, len, "CREATE/5");
 
 	buf_wr_init(&w, buf, sizeof(buf));
 	tap_ok(ctrl_put_join(&w, CTRL_JOIN, room_id, proof) == 0, "build JOIN");
@@ -600,8 +605,10 @@ test_standby_move(void)
 	    memcmp(m.proof, proof, 32) == 0, "STANDBY fields back");
 	check_bounds(buf, 65, "STANDBY");
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_join(&w, CTRL_LEAVE, room_id, proof) == -1,
-	    "JOIN's builder refuses a type other than JOIN and STANDBY");
+	tap_ok(ctrl_put_join(&w, CTRL_LEAVE, room_id, proof) == -1 &&
+	    ctrl_put_join(&w, CTRL_LINKED, room_id, proof) == -1 &&
+	    buf_wr_len(&w) == 0,
+	    "JOIN's builder refuses types other than JOIN, STANDBY, LINK");
 
 	buf_wr_init(&w, buf, sizeof(buf));
 	tap_ok(ctrl_put_standing(&w, room_id, 0x1234) == 0 &&
@@ -632,11 +639,225 @@ test_standby_move(void)
 	tap_ok(r == -1, "MOVE's builder refuses reason 3");
 }
 
+/* LINK: JOIN's body under its own type, built by ctrl_put_join(). */
+static void
+test_link(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join(&w, CTRL_LINK, room_id, proof) == 0,
+	    "build LINK");
+	tap_is_int(buf_wr_len(&w), 65, "LINK length");
+	tap_ok(buf[0] == 0x30, "LINK type 0x30");
+	tap_is_mem(buf + 1, room_id, 32, "LINK room ID");
+	tap_is_mem(buf + 33, proof, 32, "LINK proof");
+	tap_ok(ctrl_parse(buf, 65, &m) == 0 && m.type == CTRL_LINK &&
+	    m.room_id == buf + 1 && m.proof == buf + 33 && m.n == 0,
+	    "LINK fields back");
+	check_bounds(buf, 65, "LINK");
+}
+
+/* LINKED: room ID and place, exactly places 1..8. */
+static void
+test_linked(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	int place, bad = 0;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_linked(&w, room_id, 3) == 0, "build LINKED");
+	tap_is_int(buf_wr_len(&w), 34, "LINKED length");
+	tap_ok(buf[0] == 0x31 && buf[33] == 3, "LINKED type 0x31, place last");
+	tap_is_mem(buf + 1, room_id, 32, "LINKED room ID");
+	tap_ok(ctrl_parse(buf, 34, &m) == 0 && m.type == CTRL_LINKED &&
+	    m.room_id == buf + 1 && m.place == 3, "LINKED fields back");
+	check_bounds(buf, 34, "LINKED");
+	for (place = 0; place < 256; place++) {
+		buf[33] = (uint8_t)place;
+		if ((ctrl_parse(buf, 34, &m) == 0) !=
+		    (place >= 1 && place <= 8) ||
+		    (place >= 1 && place <= 8 && m.place != place))
+			bad++;
+	}
+	tap_ok(bad == 0, "LINKED: exactly places 1..8 parse");
+	buf[33] = 0;
+	tap_ok(refused(buf, 34), "LINKED place 0 refused, zeroed");
+	buf[33] = 9;
+	tap_ok(refused(buf, 34), "LINKED place 9 refused, zeroed");
+	buf[33] = 8;
+	tap_ok(ctrl_parse(buf, 34, &m) == 0 && m.place == 8,
+	    "LINKED place 8 parses");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_linked(&w, room_id, 0) == -1 &&
+	    ctrl_put_linked(&w, room_id, 9) == -1 &&
+	    ctrl_put_linked(&w, room_id, 255) == -1 && buf_wr_len(&w) == 0,
+	    "builder refuses places 0, 9, 255, writes nothing");
+	tap_ok(ctrl_put_linked(&w, room_id, 1) == 0 &&
+	    ctrl_put_linked(&w, room_id, 8) == 0, "builder takes 1 and 8");
+}
+
+/* A PEERS of origin, seq and places[n], written raw (no checks). */
+static size_t
+raw_peers(uint8_t *buf, uint8_t origin, uint32_t seq, const uint8_t *places,
+    size_t n)
+{
+	struct buf_writer w;
+
+	buf_wr_init(&w, buf, BIG);
+	buf_put_u8(&w, CTRL_PEERS);
+	buf_put_u8(&w, origin);
+	buf_put_n32(&w, seq);
+	buf_put_u8(&w, (uint8_t)n);
+	buf_put_bytes(&w, places, n);
+	return buf_wr_len(&w);
+}
+
+/* PEERS lists the parser and the builder must both refuse. */
+static const struct {
+	uint8_t		 origin;
+	size_t		 n;
+	const char	*places;
+	const char	*name;
+} bad_peers[] = {
+	{ 0, 0, "", "origin 0" },
+	{ 9, 0, "", "origin 9" },
+	{ 255, 1, "\x01", "origin 255" },
+	{ 1, 1, "\x00", "place 0" },
+	{ 1, 1, "\x09", "place 9" },
+	{ 1, 2, "\x02\xff", "place 255" },
+	{ 1, 2, "\x03\x02", "unsorted" },
+	{ 1, 2, "\x03\x03", "duplicate" },
+	{ 4, 3, "\x02\x04\x06", "origin listed" },
+	{ 4, 1, "\x04", "origin alone" },
+	{ 1, 8, "\x01\x02\x03\x04\x05\x06\x07\x08", "n 8 with origin" },
+	{ 1, 8, "\x02\x03\x04\x05\x06\x07\x08\x08", "n 8 duplicate" },
+};
+
+/* PEERS: origin 1..8, seq, n 0..7 places, sorted, origin not listed. */
+static void
+test_peers(void)
+{
+	static const uint8_t seven[] = { 1, 2, 3, 4, 6, 7, 8 };
+	uint8_t buf[BIG], buf2[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t i, len, bad = 0, badb = 0;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_peers(&w, 5, 0x01020304, (const uint8_t *)"\x02\x07",
+	    2) == 0, "build PEERS 5: 2, 7");
+	tap_is_int(buf_wr_len(&w), 9, "PEERS/2 length");
+	tap_is_mem(buf, "\x32\x05\x01\x02\x03\x04\x02\x02\x07", 9,
+	    "PEERS bytes");
+	tap_ok(ctrl_parse(buf, 9, &m) == 0 && m.type == CTRL_PEERS &&
+	    m.place == 5 && m.seq == 0x01020304 && m.n == 2 &&
+	    m.entries == buf + 7, "PEERS fields back");
+	tap_ok(ctrl_peers_get(&m, 0) == 2 && ctrl_peers_get(&m, 1) == 7 &&
+	    ctrl_peers_get(&m, 2) == 0, "PEERS places 2, 7, then none");
+	check_bounds(buf, 9, "PEERS/2");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_peers(&w, 8, 0xffffffff, NULL, 0) == 0 &&
+	    buf_wr_len(&w) == 7, "PEERS with no links: 7 bytes");
+	tap_is_mem(buf, "\x32\x08\xff\xff\xff\xff\x00", 7, "PEERS/0 bytes");
+	tap_ok(ctrl_parse(buf, 7, &m) == 0 && m.place == 8 &&
+	    m.seq == 0xffffffff && m.n == 0 && ctrl_peers_get(&m, 0) == 0,
+	    "PEERS/0 fields back");
+	check_bounds(buf, 7, "PEERS/0");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_peers(&w, 5, 0, seven, 7) == 0 &&
+	    buf_wr_len(&w) == 14, "PEERS 5 linked to all 7 others: 14 bytes");
+	tap_ok(ctrl_parse(buf, 14, &m) == 0 && m.n == 7 && m.seq == 0,
+	    "PEERS/7 parses");
+	for (i = 0; i < 7; i++)
+		if (ctrl_peers_get(&m, i) != seven[i])
+			bad++;
+	tap_ok(bad == 0, "every PEERS place back");
+	check_bounds(buf, 14, "PEERS/7");
+	buf[6] = 6;
+	tap_ok(refused(buf, 14), "count 6 with 7 places refused");
+	buf[6] = 8;
+	tap_ok(refused(buf, 14), "count 8 with 7 places refused");
+	buf[6] = 7;
+	buf[7] = 5;
+	tap_ok(refused(buf, 14), "origin 5 listed first refused");
+
+	for (i = 0; i < sizeof(bad_peers) / sizeof(bad_peers[0]); i++) {
+		len = raw_peers(buf, bad_peers[i].origin, 7,
+		    (const uint8_t *)bad_peers[i].places, bad_peers[i].n);
+		tap_ok(len == 7 + bad_peers[i].n && refused(buf, len),
+		    "PEERS %s refused", bad_peers[i].name);
+		buf_wr_init(&w, buf2, sizeof(buf2));
+		if (ctrl_put_peers(&w, bad_peers[i].origin, 7,
+		    (const uint8_t *)bad_peers[i].places,
+		    bad_peers[i].n) != -1 || buf_wr_len(&w) != 0)
+			badb++;
+	}
+	tap_ok(badb == 0, "the builder refuses each of them, writes nothing");
+	buf_wr_init(&w, buf2, sizeof(buf2));
+	tap_ok(ctrl_put_peers(&w, 1, 0, NULL, 1) == -1 &&
+	    buf_wr_len(&w) == 0, "builder refuses 1 place and no array");
+
+	/* Every origin and single place: valid iff both 1..8 and apart. */
+	bad = 0;
+	for (i = 0; i < 256 * 10; i++) {
+		uint8_t o = (uint8_t)(i / 10), q = (uint8_t)(i % 10);
+		int ok = o >= 1 && o <= 8 && q >= 1 && q <= 8 && q != o;
+
+		len = raw_peers(buf, o, 1, &q, 1);
+		if ((ctrl_parse(buf, len, &m) == 0) != ok)
+			bad++;
+		buf_wr_init(&w, buf2, sizeof(buf2));
+		if ((ctrl_put_peers(&w, o, 1, &q, 1) == 0) != ok ||
+		    (ok && (buf_wr_len(&w) != len ||
+		    memcmp(buf, buf2, len) != 0)))
+			bad++;
+	}
+	tap_ok(bad == 0, "PEERS/1: parser and builder agree on every origin "
+	    "and place, same bytes");
+}
+
+/* KEYFWD: to, from, epoch, blob; 92 bytes of body. */
+static void
+test_keyfwd(void)
+{
+	uint8_t buf[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_keyfwd(&w, 0x03000007, 0x01000002, 0xabcd,
+	    blobs[5]) == 0, "build KEYFWD");
+	tap_is_int(buf_wr_len(&w), 1 + 92, "KEYFWD length");
+	tap_is_mem(buf, "\x33\x03\x00\x00\x07\x01\x00\x00\x02\xab\xcd", 11,
+	    "KEYFWD type, to, from, epoch");
+	tap_is_mem(buf + 11, blobs[5], KEYBLOB_LEN, "KEYFWD blob");
+	tap_ok(ctrl_parse(buf, 93, &m) == 0 && m.type == CTRL_KEYFWD &&
+	    m.to == 0x03000007 && m.member == 0x01000002 &&
+	    m.epoch == 0xabcd && m.blob == buf + 11, "KEYFWD fields back");
+	check_bounds(buf, 93, "KEYFWD");
+	buf[0] = CTRL_KEY;
+	tap_ok(refused(buf, 93), "a KEYFWD body under KEY's type refused");
+	buf[0] = CTRL_KEYFWD;
+	tap_ok(refused(buf, 89), "a KEYFWD with KEY's length refused");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_key(&w, 0x01000002, 0xabcd, blobs[5]) == 0, "a KEY");
+	buf[0] = CTRL_KEYFWD;
+	tap_ok(refused(buf, 89), "KEY's body under KEYFWD's type refused");
+}
+
 /* Types outside the table, and an empty message, are refused. */
 static void
 test_unknown(void)
 {
 	uint8_t buf[BIG];
+	struct ctrl_msg m;
 	int t, bad = 0, known = 0;
 	size_t len;
 
@@ -645,7 +866,7 @@ test_unknown(void)
 	for (t = 0; t < 256; t++) {
 		if ((t >= CTRL_CREATE && t <= CTRL_STANDBY) ||
 		    (t >= CTRL_CREATED && t <= CTRL_MOVE) ||
-		    t == CTRL_ERROR) {
+		    t == CTRL_ERROR || (t >= CTRL_LINK && t <= CTRL_KEYFWD)) {
 			known++;
 			continue;
 		}
@@ -654,12 +875,20 @@ test_unknown(void)
 			if (!refused(buf, len))
 				bad++;
 	}
-	tap_is_int(known, 15, "15 known types");
+	tap_is_int(known, 19, "19 known types");
 	tap_is_int(bad, 0, "every other type refused, whatever its length");
 	buf[0] = CTRL_ERROR + 1;
 	buf[1] = 0;
 	buf[2] = 1;
 	tap_ok(refused(buf, 5), "0x30 with an ERROR body refused");
+	buf[0] = CTRL_KEYFWD + 1;
+	tap_ok(refused(buf, 5), "0x34 with an ERROR body refused");
+	buf[0] = CTRL_PEERS;
+	buf[1] = 1;
+	tap_ok(ctrl_parse(buf, 7, &m) == 0 && m.place == 1 && m.n == 0,
+	    "a PEERS body parses as PEERS");
+	buf[0] = CTRL_KEYFWD + 1;
+	tap_ok(refused(buf, 7), "but as 0x34 is refused");
 }
 
 /* Counts beyond the limits in CREATE; a wrong RECORD type; writers. */
@@ -675,19 +904,19 @@ test_create_limits_and_writers(void)
 	make_roster(roster1, 1);
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0], 4) ==
-	    0, "CREATE/4");
-	len = buf_wr_len(&w);
-	memcpy(buf + len, records[4], RECORD_LEN);
-	buf[129] = 5;
-	tap_ok(refused(buf, len + RECORD_LEN), "CREATE with 5 records refused");
-	buf[129] = 3;
-	tap_ok(refused(buf, len), "count 3 with 4 records refused");
-	tap_ok(ctrl_parse(buf, len - RECORD_LEN, &m) == 0 && m.n == 3,
-	    "count 3 with 3 records parses");
-	buf_wr_init(&w, buf, sizeof(buf));
 	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0], 5) ==
-	    -1, "builder refuses 5 records");
+	    0, "CREATE/5");
+	len = buf_wr_len(&w);
+	memcpy(buf + len, records[5], RECORD_LEN);
+	buf[129] = 6;
+	tap_ok(refused(buf, len + RECORD_LEN), "CREATE with 6 records refused");
+	buf[129] = 4;
+	tap_ok(refused(buf, len), "count 4 with 5 records refused");
+	tap_ok(ctrl_parse(buf, len - RECORD_LEN, &m) == 0 && m.n == 4,
+	    "count 4 with 4 records parses");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, records[0], 6) ==
+	    -1, "builder refuses 6 records");
 	tap_ok(ctrl_put_create(&w, room_pub, join_key, sig, NULL, 1) == -1,
 	    "builder refuses 1 record and no array");
 	tap_ok(ctrl_put_record(&w, CTRL_KEY, records[0]) == -1,
@@ -740,6 +969,23 @@ test_create_limits_and_writers(void)
 	buf_wr_init(&w, buf, 4 + 86 - 1);
 	if (ctrl_put_keys(&w, 1, members, blobs[0], 1) != -1)
 		bad++;
+	for (cap = 0; cap <= 93; cap++) {
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_keyfwd(&w, 1, 2, 3, blobs[0]) == 0) !=
+		    (cap >= 93))
+			bad++;
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_linked(&w, room_id, 2) == 0) != (cap >= 34))
+			bad++;
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_peers(&w, 2, 9, (const uint8_t *)"\x01\x03",
+		    2) == 0) != (cap >= 9))
+			bad++;
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_join(&w, CTRL_LINK, room_id, proof) == 0) !=
+		    (cap >= 65))
+			bad++;
+	}
 	tap_ok(bad == 0, "builders fail on a short writer, fit an exact one");
 }
 
@@ -764,6 +1010,7 @@ test_getters(void)
 	tap_ok(member == 0 && blob == NULL, "keys entry of a SPEAKERS: none");
 	tap_ok(ctrl_speaker_get(&m, 1) == members[1] &&
 	    ctrl_speaker_get(&m, 2) == 0, "speaker 1 of 2, not 2");
+	tap_ok(ctrl_peers_get(&m, 0) == 0, "PEERS place of a SPEAKERS: 0");
 	m.type = CTRL_KEYS;
 	tap_ok(ctrl_speaker_get(&m, 0) == 0, "speaker of a KEYS: 0");
 }
@@ -810,6 +1057,10 @@ main(void)
 	test_speakers();
 	test_error();
 	test_standby_move();
+	test_link();
+	test_linked();
+	test_peers();
+	test_keyfwd();
 	test_unknown();
 	test_create_limits_and_writers();
 	test_getters();

@@ -3,6 +3,8 @@
  * parse round trips, every parse error and every flipped bit refused, the
  * policy rules (authority, staleness, ban times, full lists, wrong room),
  * the MIXED record (owner only, target and until zero, once for good),
+ * the CASCADE record (owner only, place 1..8 and a nonzero node key, one
+ * node per place and one place per node, the lookup helpers),
  * the room creation proof and key blobs (round trip, every wrong input and
  * every flipped bit refused, the construction rebuilt step by step).
  *
@@ -60,6 +62,14 @@ static const char *kat_mixed =
     "65889625f16d98f237b3abdfa858c50893148e1e8695e65f3f4fa279f7c254c7ea8c"
     "8a0da7fab346d0c3910435c0a766be7bff733291d258bf873394b1cdd3b898f44dfd"
     "bef42fde89ceeeb52ba726a6174c7508";
+/* The owner puts node a0..bf at place 3, issued T0 + 7. */
+static const char *kat_cascade =
+    "01070000000000000000e7d1815f3a4f36f31a69134a2153f7f144f61f156cfe66ce"
+    "a1fa28a6f9bd74c8000000006553f107a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1"
+    "b2b3b4b5b6b7b8b9babbbcbdbebf00000000000000035c8ee580f7c1d08f801e4721"
+    "65889625f16d98f237b3abdfa858c50893148e1e8be88498aabb5f48e145086fc94d"
+    "2ae1861153d674f175a351a85f6b9e1c460928b5cb5136bf24a424fb0ab7b4e64d39"
+    "06239a3ecd51d538f707ac7dda4ae405";
 /* Creation proof: node ID a0..bf, join key c0..df. */
 static const char *kat_create =
     "3d3dd834052024f011a7999006517789a04735efe8718d529f14c466a67d8f7d"
@@ -238,8 +248,8 @@ test_layout(void)
 	r.kind = 0;
 	tap_ok(record_sign(&r, seeds[C], buf) == -1 && tap_is_zero(buf, 186) &&
 	    tap_is_zero(r.sig, 64), "record_sign refuses kind 0, output wiped");
-	r.kind = RECORD_MIXED + 1;
-	tap_ok(record_sign(&r, seeds[C], buf) == -1, "and kind 7");
+	r.kind = RECORD_CASCADE + 1;
+	tap_ok(record_sign(&r, seeds[C], buf) == -1, "and kind 8");
 	tap_is_int(RECORD_MIXED, 6, "MIXED is kind 6");
 	r.kind = RECORD_KICK;
 	tap_ok(record_sign(&r, seeds[C], buf) == -1,
@@ -279,9 +289,12 @@ test_parse_errors(void)
 	bad[OFF_KIND] = 0;
 	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_KIND,
 	    "kind 0");
-	bad[OFF_KIND] = 7;
+	bad[OFF_KIND] = 8;
 	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_KIND,
-	    "kind 7");
+	    "kind 8");
+	bad[OFF_KIND] = RECORD_CASCADE;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
+	    "demote turned CASCADE: place 0, reserved");
 	bad[OFF_KIND] = 0xff;
 	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_KIND,
 	    "kind 255");
@@ -582,11 +595,12 @@ test_policy_unparsed(struct room_policy *p)
 	memcpy(r.signer, pubs[OWNER], 32);
 	r.kind = 0;
 	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 0 refused");
-	r.kind = 7;
-	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 7 refused");
+	r.kind = 8;
+	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 8 refused");
 	r.kind = 9;
 	tap_is_int(policy_apply(p, &r), RECORD_ERR_KIND, "kind 9 refused");
-	tap_ok(p->nmods == 0 && p->nbans == 0 && !p->mixed, "nothing applied");
+	tap_ok(p->nmods == 0 && p->nbans == 0 && !p->mixed &&
+	    p->ncascade == 0, "nothing applied");
 }
 
 /* MIXED: the Python vector, its layout, and fields it must leave zero. */
@@ -702,6 +716,197 @@ test_policy_mixed(struct room_policy *p)
 	    RECORD_OK, "owner demotes A");
 	tap_ok(p->mixed == 1 && p->mixed_issued == T0 + 2,
 	    "and the room is still mixed");
+}
+
+/* A node key for CASCADE tests: i in the first byte. */
+static void
+node_key(uint8_t i, uint8_t key[32])
+{
+	memset(key, 0x5a, 32);
+	key[0] = i;
+}
+
+/* CASCADE: the Python vector, its layout, the range of place and target. */
+static void
+test_cascade_record(void)
+{
+	static const uint8_t zero[32];
+	static const uint64_t bad_until[] = { 0, 9, 255, UINT64_C(0x100000003),
+	    UINT64_C(0x0300000000000000), UINT64_MAX };
+	uint8_t want[RECORD_LEN], got[RECORD_LEN], bad[RECORD_LEN], key[32];
+	struct record r;
+	size_t i, bit, passed = 0, ok = 0;
+
+	tap_is_int(RECORD_CASCADE, 7, "CASCADE is kind 7");
+	tap_is_int(RECORD_MAX_CASCADE, 8, "at most 8 places");
+	tap_unhex(kat_cascade, want, sizeof(want));
+	tap_ok(make_record(room_id, OWNER, RECORD_CASCADE, node_id, T0 + 7, 3,
+	    got) == 0, "sign the CASCADE vector");
+	tap_is_mem(got, want, RECORD_LEN, "CASCADE record vector");
+	tap_ok(got[OFF_KIND] == 7 &&
+	    memcmp(got + OFF_UNTIL, "\0\0\0\0\0\0\0\x03", 8) == 0,
+	    "kind 7, place 3 in until");
+	tap_is_mem(got + OFF_TARGET, node_id, 32, "node key as target");
+	tap_is_int(record_parse(want, sizeof(want), &r), RECORD_OK,
+	    "CASCADE vector parses");
+	tap_ok(r.kind == RECORD_CASCADE && r.issued == T0 + 7 &&
+	    r.until == 3 && memcmp(r.target, node_id, 32) == 0 &&
+	    memcmp(r.signer, pubs[OWNER], 32) == 0 &&
+	    memcmp(r.room_id, room_id, 32) == 0 &&
+	    memcmp(r.sig, want + OFF_SIG, 64) == 0, "CASCADE vector fields");
+	tap_ok(make_record(room_id, A, RECORD_CASCADE, node_id, T0, 1,
+	    got) == 0 && record_parse(got, RECORD_LEN, &r) == RECORD_OK,
+	    "a moderator's CASCADE signs and parses (authority: the policy's)");
+
+	for (i = 1; i <= RECORD_MAX_CASCADE; i++)
+		if (make_record(room_id, OWNER, RECORD_CASCADE, node_id, T0, i,
+		    got) == 0 && record_parse(got, RECORD_LEN, &r) ==
+		    RECORD_OK && r.until == i)
+			ok++;
+	tap_is_int(ok, 8, "places 1 to 8 sign and parse");
+	for (i = 0; i < sizeof(bad_until) / sizeof(bad_until[0]); i++) {
+		tap_ok(make_record(room_id, OWNER, RECORD_CASCADE, node_id, T0,
+		    bad_until[i], got) == -1 && tap_is_zero(got, RECORD_LEN),
+		    "record_sign refuses place %llu, output wiped",
+		    (unsigned long long)bad_until[i]);
+		memcpy(bad, want, sizeof(bad));
+		for (bit = 0; bit < 8; bit++)
+			bad[OFF_UNTIL + bit] = (uint8_t)(bad_until[i] >>
+			    (56 - 8 * bit));
+		tap_is_int(record_parse(bad, RECORD_LEN, &r),
+		    RECORD_ERR_RESERVED, "parse: place out of range, reserved");
+	}
+	tap_ok(tap_is_zero(&r, sizeof(r)), "record zeroed");
+	tap_ok(make_record(room_id, OWNER, RECORD_CASCADE, zero, T0, 1,
+	    got) == -1 && tap_is_zero(got, RECORD_LEN),
+	    "record_sign refuses an all-zero target");
+	memcpy(bad, want, sizeof(bad));
+	memset(bad + OFF_TARGET, 0, 32);
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_RESERVED,
+	    "parse: all-zero target, reserved");
+	memset(key, 0, 32);
+	key[31] = 1;
+	tap_ok(make_record(room_id, OWNER, RECORD_CASCADE, key, T0, 8,
+	    got) == 0 && record_parse(got, RECORD_LEN, &r) == RECORD_OK,
+	    "a target with only its last bit set is a key");
+	memcpy(bad, want, sizeof(bad));
+	bad[OFF_UNTIL + 7] = 4;
+	tap_is_int(record_parse(bad, RECORD_LEN, &r), RECORD_ERR_SIGNATURE,
+	    "place 3 changed to 4: signature");
+
+	for (i = 0; i < RECORD_LEN; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			memcpy(bad, want, sizeof(bad));
+			bad[i] ^= (uint8_t)(1u << bit);
+			if (record_parse(bad, sizeof(bad), &r) == RECORD_OK)
+				passed++;
+		}
+	}
+	tap_is_int(passed, 0, "all 1488 one-bit flips of CASCADE refused");
+}
+
+/* Owner only; one node per place, one place per node; the helpers. */
+static void
+test_policy_cascade(struct room_policy *p)
+{
+	struct room_policy before;
+	uint8_t k[RECORD_MAX_CASCADE + 2][32];
+	struct record r;
+	size_t i;
+
+	for (i = 0; i < RECORD_MAX_CASCADE + 2; i++)
+		node_key((uint8_t)(0x10 + i), k[i]);
+	tap_ok(policy_init(p, pubs[OWNER]) == 0, "policy_init");
+	tap_ok(p->ncascade == 0, "a new policy has no cascade");
+	tap_ok(policy_cascade_place(p, k[0]) == 0 &&
+	    policy_cascade_key(p, 1) == NULL, "no place, no key");
+	tap_is_int(apply(p, OWNER, RECORD_PROMOTE, pubs[A], T0, 0), RECORD_OK,
+	    "owner promotes A");
+
+	memcpy(&before, p, sizeof(before));
+	tap_is_int(apply(p, A, RECORD_CASCADE, k[0], T0 + 1, 1),
+	    RECORD_ERR_AUTHORITY, "moderator A may not name a cascade node");
+	tap_is_int(apply(p, B, RECORD_CASCADE, k[0], T0 + 1, 1),
+	    RECORD_ERR_AUTHORITY, "member B may not either");
+	tap_is_int(apply(p, OTHER, RECORD_CASCADE, k[0], T0 + 1, 1),
+	    RECORD_ERR_AUTHORITY, "nor another room's key");
+	tap_is_int(apply_in(p, other_room_id, OWNER, RECORD_CASCADE, k[0],
+	    T0 + 1, 1), RECORD_ERR_ROOM,
+	    "the owner's CASCADE for another room");
+	tap_is_mem(p, &before, sizeof(before), "refusals change no state");
+
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[0], T0 + 1, 2), RECORD_OK,
+	    "owner: k0 is place 2");
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[1], T0 + 1, 1), RECORD_OK,
+	    "owner: k1 is place 1, same issued time");
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[2], T0, 8), RECORD_OK,
+	    "owner: k2 is place 8, issued earlier");
+	tap_ok(p->ncascade == 3 && p->cascade[0].place == 2 &&
+	    p->cascade[0].issued == T0 + 1 &&
+	    memcmp(p->cascade[0].key, k[0], 32) == 0 &&
+	    p->cascade[2].place == 8 && p->cascade[2].issued == T0,
+	    "three entries, in the order applied");
+	tap_is_int(policy_cascade_place(p, k[0]), 2, "place of k0");
+	tap_is_int(policy_cascade_place(p, k[1]), 1, "place of k1");
+	tap_is_int(policy_cascade_place(p, k[2]), 8, "place of k2");
+	tap_is_int(policy_cascade_place(p, k[3]), 0, "k3 has none");
+	tap_ok(policy_cascade_key(p, 1) == p->cascade[1].key &&
+	    memcmp(policy_cascade_key(p, 1), k[1], 32) == 0, "key at place 1");
+	tap_ok(policy_cascade_key(p, 8) != NULL &&
+	    memcmp(policy_cascade_key(p, 8), k[2], 32) == 0, "key at place 8");
+	tap_ok(policy_cascade_key(p, 0) == NULL &&
+	    policy_cascade_key(p, 3) == NULL &&
+	    policy_cascade_key(p, 9) == NULL &&
+	    policy_cascade_key(p, 255) == NULL, "no key at 0, 3, 9, 255");
+	tap_ok(p->nmods == 1 && policy_is_moderator(p, pubs[A]) &&
+	    p->nbans == 0 && !p->mixed, "moderators, bans and mode untouched");
+
+	memcpy(&before, p, sizeof(before));
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[0], T0 + 1, 2),
+	    RECORD_ERR_STALE, "the same CASCADE again: stale");
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[0], T0 + 100, 5),
+	    RECORD_ERR_STALE, "a listed key at another place: stale");
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[3], T0 + 100, 2),
+	    RECORD_ERR_STALE, "another key at a taken place: stale");
+	tap_is_int(apply(p, A, RECORD_CASCADE, k[3], T0 + 100, 2),
+	    RECORD_ERR_AUTHORITY, "a moderator's: authority before staleness");
+	tap_is_mem(p, &before, sizeof(before), "a refused CASCADE changes "
+	    "nothing");
+
+	/* A record built by hand, never parsed: still range-checked. */
+	memset(&r, 0, sizeof(r));
+	r.kind = RECORD_CASCADE;
+	memcpy(r.room_id, room_id, 32);
+	memcpy(r.signer, pubs[OWNER], 32);
+	memcpy(r.target, k[3], 32);
+	r.until = 0x103;
+	tap_is_int(policy_apply(p, &r), RECORD_ERR_RESERVED,
+	    "unparsed CASCADE with place 0x103: reserved, not place 3");
+	r.until = 0;
+	tap_is_int(policy_apply(p, &r), RECORD_ERR_RESERVED,
+	    "unparsed CASCADE with place 0: reserved");
+	r.until = 3;
+	memset(r.target, 0, 32);
+	tap_is_int(policy_apply(p, &r), RECORD_ERR_RESERVED,
+	    "unparsed CASCADE with a zero target: reserved");
+	tap_is_mem(p, &before, sizeof(before), "and changes nothing");
+
+	for (i = 3; i < RECORD_MAX_CASCADE; i++)
+		if (apply(p, OWNER, RECORD_CASCADE, k[i], T0 + 2,
+		    (uint64_t)i) != RECORD_OK)
+			break;
+	tap_ok(i == RECORD_MAX_CASCADE && p->ncascade == 8,
+	    "places 3 to 7 fill the cascade to 8");
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[8], T0 + 3, 4),
+	    RECORD_ERR_STALE, "a ninth node: every place is taken, stale");
+	/* Full is unreachable through places, so fake a list that is full. */
+	for (i = 0; i < RECORD_MAX_CASCADE; i++)
+		p->cascade[i].place = 0;
+	memcpy(&before, p, sizeof(before));
+	tap_is_int(apply(p, OWNER, RECORD_CASCADE, k[9], T0 + 3, 4),
+	    RECORD_ERR_FULL, "a list of 8 entries is full");
+	tap_is_mem(p, &before, sizeof(before), "and unchanged");
+	tap_ok(policy_cascade_key(p, 0) == NULL, "place 0 never matches");
 }
 
 /* The creation proof binds the room, the node and the join key. */
@@ -890,6 +1095,8 @@ main(void)
 	test_policy_full(&policy);
 	test_policy_unparsed(&policy);
 	test_policy_mixed(&policy);
+	test_cascade_record();
+	test_policy_cascade(&policy);
 	test_create();
 	test_keyblob();
 	test_keyblob_manual();
