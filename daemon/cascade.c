@@ -55,6 +55,7 @@
 #define CASCADE_SILENT_MS	600	/* a link this quiet is down */
 #define CASCADE_RETRY_MS	1000	/* reconnect after a failure */
 #define CASCADE_REFUSED_MS	10000	/* ... after an ERROR answer */
+#define CASCADE_BACKOFF_MAX_MS	30000	/* tries that keep failing back off */
 #define CASCADE_HANDSHAKE_MS	2000
 #define CASCADE_TOMBS		64	/* members recently left */
 
@@ -74,6 +75,7 @@ struct cpeer {
 	uint64_t		 retry_usec;
 	struct sockaddr_storage	 bind;
 	uint64_t		 ups, downs, tx, rx;
+	unsigned		 fails;		/* tries in a row not up */
 };
 
 struct room_cascade {
@@ -263,6 +265,7 @@ cpeer_up(struct cpeer *p)
 
 	p->state = CP_UP;
 	p->ups++;
+	p->fails = 0;
 	log_info("chorus: room %s: cascade link to place %u up", rc->r->fpr,
 	    p->place);
 	cascade_links_changed(rc);
@@ -284,6 +287,16 @@ cpeer_down(struct cpeer *p, const char *why, unsigned retry_ms, int end)
 		p->downs++;
 		log_info("chorus: room %s: cascade link to place %u down: %s",
 		    rc->r->fpr, p->place, why);
+	} else {
+		/*
+		 * Tries that keep failing back off: 1, 2, 4, 8, 16 times the
+		 * wait (a node that is gone, or forgot the room).
+		 */
+		if (p->fails < 5)
+			p->fails++;
+		retry_ms <<= p->fails - 1;
+		if (retry_ms > CASCADE_BACKOFF_MAX_MS)
+			retry_ms = CASCADE_BACKOFF_MAX_MS;
 	}
 	p->state = CP_IDLE;
 	if (p->conn != NULL)
@@ -648,6 +661,8 @@ cascade_link_in(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		return;
 	}
 	p = &rc->peers[place];
+	if (p->cs == cs)
+		return;
 	if (p->state != CP_IDLE)
 		cpeer_down(p, "linked again", 0, 1);
 	p->cs = cs;
