@@ -37,7 +37,6 @@ struct rclient {
 	int			 have_keys;
 	int			 mixed;		/* the node mixes this room */
 	int			 mixed_claimed;	/* JOINED said so; record due */
-	struct room_mixed_keys	 mixed_keys;
 	int			 want_join, want_standby;
 	int			 joined;
 	uint32_t		 member;
@@ -253,28 +252,30 @@ rclient_on_roster(struct rclient *rc, const struct ctrl_msg *m)
 static int
 rclient_mixed_setup(struct rclient *rc)
 {
+	struct room_mixed_keys k;
 	uint32_t from[2];
 	struct rpeer *p;
 	size_t i;
+	int rv = -1;
 
-	if (room_mixed_keys_derive(rc->keys.join_key, rc->room_id,
-	    &rc->mixed_keys) == -1 ||
-	    media_sender_key(rc->mixed_keys.up, 0, rc->member,
-	    rc->send_key) == -1)
-		return -1;
+	if (room_mixed_keys_derive(rc->keys.join_key, rc->room_id, &k) == -1 ||
+	    media_sender_key(k.up, 0, rc->member, rc->send_key) == -1)
+		goto done;
 	from[0] = ROOM_MIXED_SHARED;
 	from[1] = rc->member;
 	for (i = 0; i < 2; i++) {
 		if ((p = rclient_peer(rc, from[i], 1)) == NULL ||
-		    media_sender_key(rc->mixed_keys.down, 0, from[i],
-		    p->sender_key) == -1)
-			return -1;
+		    media_sender_key(k.down, 0, from[i], p->sender_key) == -1)
+			goto done;
 		p->present = 1;
 		p->have_key = 1;
 		p->key_epoch = 0;
 	}
 	rc->mixed = 1;
-	return 0;
+	rv = 0;
+done:
+	room_mixed_keys_wipe(&k);
+	return rv;
 }
 
 static void
@@ -538,7 +539,6 @@ rclient_free(struct rclient *rc)
 		return;
 	conn_free(rc->conn);
 	room_keys_wipe(&rc->keys);
-	room_mixed_keys_wipe(&rc->mixed_keys);
 	free(rc->peers);
 	crypto_wipe(rc, sizeof(*rc));
 	free(rc);
@@ -646,7 +646,7 @@ rclient_send_media(struct rclient *rc, const uint8_t *opus, size_t len,
 	struct media_header h;
 	size_t n;
 
-	if (!rc->joined || rc->mixed_claimed != rc->mixed)
+	if (!rclient_joined(rc))
 		return -1;
 	memset(&h, 0, sizeof(h));
 	h.version = MEDIA_VERSION;
@@ -691,13 +691,6 @@ const struct rclient_stats *
 rclient_stats(const struct rclient *rc)
 {
 	return &rc->st;
-}
-
-struct rpeer *
-rclient_peers(struct rclient *rc, size_t *n)
-{
-	*n = rc->npeers;
-	return rc->peers;
 }
 
 void

@@ -37,7 +37,6 @@ struct rpeer {
 	uint16_t	 key_epoch;		/* of sender_key */
 	int		 have_key;
 	uint8_t		 sender_key[MEDIA_KEY_LEN];
-	void		*user;			/* the caller's per-peer state */
 	uint64_t	 heard_sec;		/* last second media came */
 };
 
@@ -122,8 +121,6 @@ int		 rclient_is_mixed(const struct rclient *);
  */
 int		 rclient_is_cascaded(const struct rclient *);
 const struct rclient_stats *rclient_stats(const struct rclient *);
-/* The peers array (n entries, some not present). */
-struct rpeer	*rclient_peers(struct rclient *, size_t *n);
 void		 rclient_leave(struct rclient *);
 /* Start counting streams afresh (after a warm-up). */
 void		 rclient_reset_streams(struct rclient *);

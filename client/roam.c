@@ -273,11 +273,28 @@ roam_failed_cb(struct rclient *rc, void *arg)
 		roam_join_failed(ro, l, 0, 0);
 }
 
+/* 1 while the member is in the room on its active leg. */
+static int
+roam_in_room(const struct roam *ro)
+{
+	return ro->act != NULL && ro->act->st == LEG_JOINED;
+}
+
+/*
+ * 1 if the room is alive on standby l, listed before our own node, and
+ * its members should gather there (never in a cascaded room).
+ */
+static int
+roam_gathers(const struct roam *ro, const struct leg *l)
+{
+	return l == ro->sby && roam_in_room(ro) && l->node < ro->act->node &&
+	    !rclient_is_cascaded(ro->act->rc);
+}
+
 static void
 roam_standing_cb(struct rclient *rc, unsigned members, void *arg)
 {
 	struct leg *l = arg;
-
 	struct roam *ro = l->ro;
 
 	(void)rc;
@@ -288,8 +305,7 @@ roam_standing_cb(struct rclient *rc, unsigned members, void *arg)
 	 * Members there too: the room is split between two nodes.  Every
 	 * member goes to the one listed first in the link, so they agree.
 	 */
-	if (members > 0 && ro->act != NULL && ro->act->st == LEG_JOINED &&
-	    l->node < ro->act->node && !rclient_is_cascaded(ro->act->rc))
+	if (members > 0 && roam_gathers(ro, l))
 		roam_move(ro, "the room is there too", 0, 0);
 }
 
@@ -304,9 +320,7 @@ roam_move_cb(struct rclient *rc, uint8_t reason, void *arg)
 	    reason == CTRL_MOVE_DRAINING) {
 		roam_rest(ro, l->node, ROAM_NO_ROOM_MS);
 		roam_move(ro, "the node is draining", 0, 1);
-	} else if (l == ro->sby && reason == CTRL_MOVE_ACTIVE &&
-	    ro->act != NULL && ro->act->st == LEG_JOINED &&
-	    l->node < ro->act->node && !rclient_is_cascaded(ro->act->rc))
+	} else if (reason == CTRL_MOVE_ACTIVE && roam_gathers(ro, l))
 		roam_move(ro, "the room moved there", 0, 0);
 	else if (l == ro->sby && reason == CTRL_MOVE_DRAINING)
 		roam_standby_lost(ro, ROAM_NO_ROOM_MS);
@@ -402,7 +416,7 @@ roam_tick_cb(evutil_socket_t fd, short what, void *arg)
 		ro->old = NULL;
 	}
 	/* Heartbeats and media stopped: the node is gone. */
-	if (ro->act != NULL && ro->act->st == LEG_JOINED && ro->o.norder > 1 &&
+	if (roam_in_room(ro) && ro->o.norder > 1 &&
 	    conn_rx_age_usec(rclient_conn(ro->act->rc)) >=
 	    ROAM_SILENT_MS * 1000ULL)
 		roam_move(ro, "the node went silent", 1, 1);
@@ -410,8 +424,7 @@ roam_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (ro->sby != NULL && ro->sby->warm && conn_rx_age_usec(
 	    rclient_conn(ro->sby->rc)) >= ROAM_SBY_SILENT_MS * 1000ULL)
 		roam_standby_lost(ro, ROAM_BAD_MS);
-	if (ro->sby == NULL && ro->act != NULL && ro->act->st == LEG_JOINED &&
-	    now >= ro->sby_retry_usec)
+	if (ro->sby == NULL && roam_in_room(ro) && now >= ro->sby_retry_usec)
 		roam_standby_start(ro);
 }
 

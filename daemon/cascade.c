@@ -48,7 +48,6 @@
 #include "conf.h"
 #include "net.h"
 #include "node.h"
-#include "store.h"
 
 #define CASCADE_TICK_MS		50	/* liveness, retries */
 #define CASCADE_PING_MS		200	/* the initiator's heartbeat */
@@ -76,6 +75,8 @@ struct cpeer {
 	struct sockaddr_storage	 bind;
 	uint64_t		 ups, downs, tx, rx;
 	unsigned		 fails;		/* tries in a row not up */
+	char			 host[INET6_ADDRSTRLEN];	/* from its */
+	uint16_t		 port;		/* descriptor; 0: not yet */
 };
 
 struct room_cascade {
@@ -121,8 +122,6 @@ cpeer_media(struct cpeer *p, const uint8_t *frame, size_t len)
 	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
 	struct buf_writer w;
 
-	if (p->state != CP_UP)
-		return;
 	if (p->conn != NULL)
 		(void)conn_send_media(p->conn, frame, len);
 	else if (p->cs != NULL) {
@@ -197,26 +196,10 @@ cascade_send_graph(struct room_cascade *rc, struct cpeer *p)
 	}
 }
 
-/* Every member we know of, to one peer (a new link). */
 static void
-cascade_send_roster(struct room_cascade *rc, struct cpeer *p)
+cpeer_send(void *p, const uint8_t *msg, size_t len)
 {
-	struct ctrl_roster_entry e[CTRL_MAX_ROSTER];
-	uint8_t msg[FRAME_CONTROL_MAX];
-	struct buf_writer w;
-	struct room *r = rc->r;
-	size_t i, n = 0;
-
-	for (i = 0; i <= r->cap; i++) {
-		if (i < r->cap && r->members[i] != NULL)
-			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
-		if (n == CTRL_MAX_ROSTER || (i == r->cap && n > 0)) {
-			buf_wr_init(&w, msg, sizeof(msg));
-			if (ctrl_put_roster(&w, CTRL_MODE_E2E, e, n) == 0)
-				(void)cpeer_control(p, msg, buf_wr_len(&w));
-			n = 0;
-		}
-	}
+	(void)cpeer_control(p, msg, len);
 }
 
 /* Members of places we can no longer reach have left, as far as we know. */
@@ -231,7 +214,7 @@ cascade_prune(struct room_cascade *rc)
 	for (i = 0; i < r->cap; i++)
 		if ((m = r->members[i]) != NULL && m->cs == NULL &&
 		    !(reach & (1u << m->place)))
-			room_remote_remove(rc->ch, r, m);
+			room_remote_remove(r, m);
 }
 
 /* Our set of live links changed: a new PEERS to everyone. */
@@ -270,7 +253,24 @@ cpeer_up(struct cpeer *p)
 	    p->place);
 	cascade_links_changed(rc);
 	cascade_send_graph(rc, p);
-	cascade_send_roster(rc, p);
+	/* Every member we know of, ours and others'. */
+	room_roster(rc->r, NULL, cpeer_send, p);
+}
+
+/*
+ * A try failed: the next one in base_ms, doubled for each try in a row
+ * that failed (1, 2, 4, 8, 16 times; a node that is gone, or forgot the
+ * room), never later than CASCADE_BACKOFF_MAX_MS.
+ */
+static void
+cpeer_retry(struct cpeer *p, unsigned base_ms)
+{
+	if (p->fails < 5)
+		p->fails++;
+	base_ms <<= p->fails - 1;
+	if (base_ms > CASCADE_BACKOFF_MAX_MS)
+		base_ms = CASCADE_BACKOFF_MAX_MS;
+	p->retry_usec = chorus_now(p->rc->ch) + base_ms * 1000ULL;
 }
 
 /*
@@ -287,17 +287,9 @@ cpeer_down(struct cpeer *p, const char *why, unsigned retry_ms, int end)
 		p->downs++;
 		log_info("chorus: room %s: cascade link to place %u down: %s",
 		    rc->r->fpr, p->place, why);
-	} else {
-		/*
-		 * Tries that keep failing back off: 1, 2, 4, 8, 16 times the
-		 * wait (a node that is gone, or forgot the room).
-		 */
-		if (p->fails < 5)
-			p->fails++;
-		retry_ms <<= p->fails - 1;
-		if (retry_ms > CASCADE_BACKOFF_MAX_MS)
-			retry_ms = CASCADE_BACKOFF_MAX_MS;
-	}
+		p->retry_usec = chorus_now(rc->ch) + retry_ms * 1000ULL;
+	} else
+		cpeer_retry(p, retry_ms);
 	p->state = CP_IDLE;
 	if (p->conn != NULL)
 		p->failed = 1;		/* freed at the tick, not in its callback */
@@ -305,7 +297,6 @@ cpeer_down(struct cpeer *p, const char *why, unsigned retry_ms, int end)
 		cs->cpeer = NULL;
 		p->cs = NULL;
 	}
-	p->retry_usec = chorus_now(rc->ch) + retry_ms * 1000ULL;
 	cascade_links_changed(rc);
 	if (cs != NULL && end)
 		chorus_end_session(cs, "cascade link down");
@@ -344,13 +335,13 @@ cascade_roster_entry(struct room_cascade *rc, struct cpeer *from,
 		if (m != NULL || cascade_tombed(rc, e->member) ||
 		    !(cascade_reachable(&rc->g, rc->place) & (1u << place)))
 			return;
-		if (room_remote_add(rc->ch, rc->r, e, place) == NULL)
+		if (room_remote_add(rc->r, e, place) == NULL)
 			return;
 	} else {
 		if (m == NULL || m->cs != NULL)
 			return;
 		rc->tombs[rc->ntombs++ % CASCADE_TOMBS] = e->member;
-		room_remote_remove(rc->ch, rc->r, m);
+		room_remote_remove(rc->r, m);
 	}
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_roster(&w, CTRL_MODE_E2E, e, 1) == 0)
@@ -521,49 +512,31 @@ cascade_conn_failed(struct conn *c, enum conn_error e, void *arg)
 }
 
 struct cascade_find {
+	struct cpeer	*p;
 	const uint8_t	*key;
-	const uint8_t	*network_id;
-	uint64_t	 now;
-	char		*host;
-	size_t		 hostlen;
-	uint16_t	 port;
 };
 
 static int
-cascade_find_cb(const uint8_t *rec, size_t len, void *arg)
+cascade_find_cb(const struct netrec *nr, void *arg)
 {
 	struct cascade_find *f = arg;
-	struct netrec nr;
 
-	if (netrec_parse(rec, len, f->now, f->network_id, &nr) != NETREC_OK ||
-	    memcmp(nr.u.desc.noise_key, f->key, CRYPTO_X25519_LEN) != 0 ||
-	    net_desc_udp(&nr.u.desc, f->host, f->hostlen, &f->port) == -1)
-		return 0;
-	return 1;
+	return memcmp(nr->u.desc.noise_key, f->key, CRYPTO_X25519_LEN) == 0 &&
+	    net_desc_udp(&nr->u.desc, f->p->host, sizeof(f->p->host),
+	    &f->p->port) == 0;
 }
 
-/* The UDP address of the node with this Noise key, from its descriptor. */
+/* The peer's UDP address, from its descriptor: 0, or -1 (not known). */
 static int
-cascade_find(struct chorus *ch, const uint8_t *key, char *host,
-    size_t hostlen, uint16_t *port)
+cascade_find(struct cpeer *p, const uint8_t *key)
 {
-	struct cascade_find f;
-	struct node *node = ch->node;
+	struct cascade_find f = { p, key };
+	struct net *net = p->rc->ch->node->net;
 
-	if (node->store == NULL || node->net == NULL)
-		return -1;
-	memset(&f, 0, sizeof(f));
-	f.key = key;
-	f.network_id = net_network_id(node->net);
-	f.now = (uint64_t)time(NULL);
-	f.host = host;
-	f.hostlen = hostlen;
-	(void)store_netrec_list(node->store, NETREC_DESCRIPTOR,
-	    (int64_t)f.now, cascade_find_cb, &f);
-	if (f.port == 0)
-		return -1;
-	*port = f.port;
-	return 0;
+	p->port = 0;
+	if (net != NULL && key != NULL)
+		net_each_desc(net, cascade_find_cb, &f);
+	return p->port != 0 ? 0 : -1;
 }
 
 /* Send from our own listening address of that family, if it is one. */
@@ -602,27 +575,31 @@ cpeer_connect(struct cpeer *p)
 	    cascade_conn_control, cascade_conn_media, cascade_conn_failed };
 	struct room_cascade *rc = p->rc;
 	struct chorus *ch = rc->ch;
-	char host[INET6_ADDRSTRLEN], err[256];
+	char err[256];
 	struct conn_opts o;
 	const uint8_t *key = policy_cascade_key(&rc->r->policy, p->place);
 
-	p->retry_usec = chorus_now(ch) + CASCADE_RETRY_MS * 1000ULL;
+	/* Its descriptor once, and again only after a try that failed. */
+	if ((p->port == 0 || p->fails > 0) && cascade_find(p, key) == -1) {
+		cpeer_retry(p, CASCADE_RETRY_MS);	/* not known yet */
+		return;
+	}
 	memset(&o, 0, sizeof(o));
-	if (key == NULL ||
-	    cascade_find(ch, key, host, sizeof(host), &o.port) == -1)
-		return;		/* not in the node network yet: later */
-	o.host = host;
+	o.host = p->host;
+	o.port = p->port;
 	memcpy(o.node_key, key, sizeof(o.node_key));
 	memcpy(o.psk, chorus_psk(ch), sizeof(o.psk));
 	o.timeout_ms = CASCADE_HANDSHAKE_MS;
 	o.ping_ms = CASCADE_PING_MS;
-	cascade_bind(p, &o, strchr(host, ':') != NULL ? AF_INET6 : AF_INET);
+	cascade_bind(p, &o, strchr(p->host, ':') != NULL ? AF_INET6 :
+	    AF_INET);
 	p->conn = conn_new(ch->node->base, &ch->node->id, &o, &cb, p, err,
 	    sizeof(err));
 	crypto_wipe(o.psk, sizeof(o.psk));
 	if (p->conn == NULL) {
 		log_debug("chorus: room %s: cascade place %u: %s", rc->r->fpr,
 		    p->place, err);
+		cpeer_retry(p, CASCADE_RETRY_MS);
 		return;
 	}
 	p->state = CP_CONNECTING;

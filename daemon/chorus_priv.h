@@ -95,7 +95,6 @@ struct member {
 	uint8_t			 mix_up[MEDIA_KEY_LEN];		/* secret */
 	uint8_t			 mix_down[MEDIA_KEY_LEN];	/* secret */
 	uint32_t		 mix_seq;	/* of its mix-minus stream */
-	uint64_t		 mix_stamp;	/* the tick it had a mix-minus */
 };
 
 struct room {
@@ -198,9 +197,9 @@ int	room_send_media(struct room *, struct member *, const uint8_t *pkt,
 	    size_t len, size_t flen);
 
 /* Remote members (cascade.c): add one (announced here), or remove. */
-struct member *room_remote_add(struct chorus *, struct room *,
+struct member *room_remote_add(struct room *,
 	    const struct ctrl_roster_entry *, uint8_t place);
-void	room_remote_remove(struct chorus *, struct room *, struct member *);
+void	room_remote_remove(struct room *, struct member *);
 /* A remote member's frame, delivered to the members here. */
 void	room_remote_media(struct chorus *, struct room *, struct member *,
 	    const struct media_header *, const uint8_t *frame, size_t len);
@@ -213,8 +212,13 @@ void	room_deliver_key(struct room *, uint32_t to, uint32_t from,
 /* Fill a roster entry for a member (local or remote). */
 void	room_entry(const struct member *, uint8_t event,
 	    struct ctrl_roster_entry *);
-/* The control message of a room's forwarded frames, room mode. */
-uint8_t	room_mode(const struct room *);
+/*
+ * Every member but skip, local and remote, as ROSTER messages of
+ * present entries (8 a message), each handed to send(arg, msg, len).
+ */
+void	room_roster(struct room *, const struct member *skip,
+	    void (*send)(void *, const uint8_t *, size_t), void *arg);
+/* 1 if the room forwards only its selected speakers. */
 int	room_selects(const struct chorus *, const struct room *);
 
 /* cascade.c: rooms carried by several nodes */

@@ -165,14 +165,11 @@ mixer_speaker_add(struct mixer *mx, uint32_t member)
 	return 0;
 }
 
-/* member stops being one: faded out over the next tick, then dropped. */
+/* An active place's speaker stops being one: faded out, then dropped. */
 static void
-mixer_speaker_remove(struct mixer *mx, uint32_t member)
+mixer_speaker_remove(struct mixer_place *p)
 {
-	struct mixer_place *p;
-
-	if ((p = mixer_place(mx, member)) != NULL && p->state == PLACE_ACTIVE)
-		p->state = p->sounding ? PLACE_LEAVING : PLACE_FREE;
+	p->state = p->sounding ? PLACE_LEAVING : PLACE_FREE;
 }
 
 void
@@ -189,7 +186,7 @@ mixer_set_speakers(struct mixer *mx, const uint32_t *members, size_t n)
 		for (j = 0; j < n && members[j] != p->member; j++)
 			;
 		if (j == n)
-			mixer_speaker_remove(mx, p->member);
+			mixer_speaker_remove(p);
 	}
 	for (j = 0; j < n; j++)
 		(void)mixer_speaker_add(mx, members[j]);

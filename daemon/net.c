@@ -522,6 +522,35 @@ net_rtt_sample(struct net *n, const struct netrec_descriptor *d,
 		    n->viv.coord.height, n->viv.error);
 }
 
+struct net_each {
+	struct net	*n;
+	uint64_t	 now;
+	int		(*fn)(const struct netrec *, void *);
+	void		*arg;
+};
+
+static int
+net_each_cb(const uint8_t *rec, size_t len, void *arg)
+{
+	struct net_each *e = arg;
+	struct netrec r;
+
+	if (netrec_parse(rec, len, e->now, e->n->network_id, &r) != NETREC_OK)
+		return 0;
+	return e->fn(&r, e->arg);
+}
+
+void
+net_each_desc(struct net *n, int (*fn)(const struct netrec *, void *),
+    void *arg)
+{
+	struct net_each e = { n, (uint64_t)time(NULL), fn, arg };
+
+	if (n->node->store != NULL)
+		(void)store_netrec_list(n->node->store, NETREC_DESCRIPTOR,
+		    (int64_t)e.now, net_each_cb, &e);
+}
+
 int
 net_desc_udp(const struct netrec_descriptor *d, char *host, size_t hostlen,
     uint16_t *port)

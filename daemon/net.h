@@ -41,6 +41,13 @@ void		 net_own_record(struct net *, const uint8_t *, size_t);
 /* An RTT measured to the node that descriptor describes (Vivaldi). */
 void		 net_rtt_sample(struct net *, const struct netrec_descriptor *,
 		    double rtt_ms);
+/*
+ * Every stored descriptor that still verifies (stored records are parsed
+ * again), to fn until it returns non-zero.
+ */
+struct netrec;
+void		 net_each_desc(struct net *,
+		    int (*fn)(const struct netrec *, void *), void *arg);
 /* A descriptor's first address with a UDP port, as text; 0 or -1. */
 int		 net_desc_udp(const struct netrec_descriptor *, char *host,
 		    size_t hostlen, uint16_t *port);

@@ -184,21 +184,7 @@ net_rooms_ask(struct net_rooms *nr, const uint8_t *locator, uint64_t now,
 	return now;
 }
 
-/* 1 if an unexpired announcement of the locator is held. */
-static int
-net_rooms_known(const struct net_rooms *nr, const uint8_t *loc, uint64_t now)
-{
-	size_t i;
-
-	for (i = 0; i < NET_ROOMS_SEEN; i++)
-		if (nr->seen[i].expires > now && memcmp(nr->seen[i].locator,
-		    loc, CRYPTO_ED25519_PUB_LEN) == 0)
-			return 1;
-	return 0;
-}
-
 struct net_rooms_find {
-	const uint8_t		*network_id;
 	const struct net_room_seen *hosts[NET_ROOMS_SEEN];
 	size_t			 n;
 	json_t			*list;	/* entry i is hosts[i]'s */
@@ -206,20 +192,16 @@ struct net_rooms_find {
 
 /* A stored descriptor: the Noise key of each host it is the node of. */
 static int
-net_rooms_desc(const uint8_t *rec, size_t len, void *arg)
+net_rooms_desc(const struct netrec *r, void *arg)
 {
 	struct net_rooms_find *f = arg;
 	char key[IDENTITY_ID_STRLEN];
-	struct netrec r;
 	size_t i;
 
-	if (netrec_parse(rec, len, (uint64_t)time(NULL), f->network_id,
-	    &r) != NETREC_OK)
-		return 0;
 	for (i = 0; i < f->n; i++)
-		if (memcmp(r.signer, f->hosts[i]->signer,
+		if (memcmp(r->signer, f->hosts[i]->signer,
 		    CRYPTO_ED25519_PUB_LEN) == 0) {
-			encode_base32(r.u.desc.noise_key, CRYPTO_X25519_LEN,
+			encode_base32(r->u.desc.noise_key, CRYPTO_X25519_LEN,
 			    key, sizeof(key));
 			json_object_set_new(json_array_get(f->list, i),
 			    "noise_key", json_string(key));
@@ -244,10 +226,8 @@ net_rooms_json(struct net_rooms *nr, const char *text)
 	if (nr == NULL || identity_key_parse(text, loc) == -1)
 		return NULL;
 	memset(&f, 0, sizeof(f));
-	f.network_id = net_network_id(nr->net);
 	if ((f.list = json_array()) == NULL)
 		return NULL;
-	at = net_rooms_ask(nr, loc, now, net_rooms_known(nr, loc, now));
 	for (i = 0; i < NET_ROOMS_SEEN; i++) {
 		const struct net_room_seen *s = &nr->seen[i];
 
@@ -260,9 +240,10 @@ net_rooms_json(struct net_rooms *nr, const char *text)
 		    "issued", (json_int_t)s->issued));
 		f.hosts[f.n++] = s;
 	}
-	if (f.n > 0 && nr->node->store != NULL)
-		(void)store_netrec_list(nr->node->store, NETREC_DESCRIPTOR,
-		    (int64_t)now, net_rooms_desc, &f);
+	/* Asked again sooner while nothing is known (an async DHT get). */
+	at = net_rooms_ask(nr, loc, now, f.n > 0);
+	if (f.n > 0)
+		net_each_desc(nr->net, net_rooms_desc, &f);
 	return json_pack("{s:o, s:b}", "hosts", f.list, "looking",
 	    now - at < NET_ROOMS_LOOKING_SEC);
 }

@@ -34,7 +34,7 @@ room_selects(const struct chorus *ch, const struct room *r)
 }
 
 /* The mode JOINED and ROSTER carry. */
-uint8_t
+static uint8_t
 room_mode(const struct room *r)
 {
 	return r->policy.mixed ? CTRL_MODE_MIXED : CTRL_MODE_E2E;
@@ -51,16 +51,16 @@ room_find(struct chorus *ch, const uint8_t id[ROOM_ID_LEN])
 	return NULL;
 }
 
+/*
+ * Forget a room.  No session refers to it any more: the tick frees only
+ * a room without members or standbys, and room_free_all() runs after
+ * every session ended.
+ */
 static void
 room_free(struct chorus *ch, struct room *r)
 {
-	struct csess *cs;
 	size_t i;
 
-	if (r->nstandby > 0)
-		TAILQ_FOREACH(cs, &ch->sessions, entry)
-			if (cs->standby == r)
-				cs->standby = NULL;
 	TAILQ_REMOVE(&ch->rooms, r, entry);
 	ch->nrooms--;
 	room_mix_free(ch, r);
@@ -123,14 +123,41 @@ room_announce(struct room *r, const struct member *m, uint8_t event)
 		room_broadcast(r, msg, buf_wr_len(&w), m);
 }
 
-/* Give a new member the room's records and who is there. */
-static void
-room_welcome(struct room *r, struct member *m)
+void
+room_roster(struct room *r, const struct member *skip,
+    void (*send)(void *, const uint8_t *, size_t), void *arg)
 {
 	uint8_t msg[FRAME_CONTROL_MAX];
 	struct ctrl_roster_entry e[CTRL_MAX_ROSTER];
 	struct buf_writer w;
 	size_t i, n = 0;
+
+	for (i = 0; i <= r->cap; i++) {
+		if (i < r->cap && r->members[i] != NULL &&
+		    r->members[i] != skip)
+			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
+		if (n == CTRL_MAX_ROSTER || (i == r->cap && n > 0)) {
+			buf_wr_init(&w, msg, sizeof(msg));
+			if (ctrl_put_roster(&w, room_mode(r), e, n) == 0)
+				send(arg, msg, buf_wr_len(&w));
+			n = 0;
+		}
+	}
+}
+
+static void
+room_send_to(void *cs, const uint8_t *msg, size_t len)
+{
+	(void)chorus_send_control(cs, msg, len);
+}
+
+/* Give a new member the room's records and who is there. */
+static void
+room_welcome(struct room *r, struct member *m)
+{
+	uint8_t msg[FRAME_CONTROL_MAX];
+	struct buf_writer w;
+	size_t i;
 
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_joined(&w, m->index, r->epoch, (uint16_t)r->limit,
@@ -141,18 +168,7 @@ room_welcome(struct room *r, struct member *m)
 		if (ctrl_put_record(&w, CTRL_RECORDED, r->records[i]) == 0)
 			(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
 	}
-	for (i = 0; i <= r->cap; i++) {
-		if (i < r->cap && r->members[i] != NULL &&
-		    r->members[i] != m)
-			room_entry(r->members[i], CTRL_ROSTER_PRESENT, &e[n++]);
-		if (n == CTRL_MAX_ROSTER || (i == r->cap && n > 0)) {
-			buf_wr_init(&w, msg, sizeof(msg));
-			if (ctrl_put_roster(&w, room_mode(r), e, n) == 0)
-				(void)chorus_send_control(m->cs, msg,
-				    buf_wr_len(&w));
-			n = 0;
-		}
-	}
+	room_roster(r, m, room_send_to, m->cs);
 }
 
 /* Announce the selected speakers to everyone. */
@@ -611,6 +627,27 @@ room_peer_record(struct chorus *ch, struct room *r,
 	return room_apply_record(ch, r, rec) == 0;
 }
 
+/* The newest key epoch seen in KEYS is the room's. */
+static void
+room_epoch_seen(struct room *r, uint16_t epoch)
+{
+	if ((uint16_t)(epoch - r->epoch) < 0x8000)
+		r->epoch = epoch;
+}
+
+/* One key blob, as KEY, to a member here. */
+static void
+room_send_key(struct member *to, uint32_t from, uint16_t epoch,
+    const uint8_t *blob)
+{
+	uint8_t msg[64 + KEYBLOB_LEN];
+	struct buf_writer w;
+
+	buf_wr_init(&w, msg, sizeof(msg));
+	if (ctrl_put_key(&w, from, epoch, blob) == 0)
+		(void)chorus_send_control(to->cs, msg, buf_wr_len(&w));
+}
+
 static void
 room_keys(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 {
@@ -641,28 +678,20 @@ room_keys(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 			cascade_key(r, index, cs->member->index, c->epoch,
 			    blob);
 		else
-			room_deliver_key(r, index, cs->member->index,
-			    c->epoch, blob);
+			room_send_key(to, cs->member->index, c->epoch, blob);
 	}
-	if ((uint16_t)(c->epoch - r->epoch) < 0x8000)
-		r->epoch = c->epoch;
+	room_epoch_seen(r, c->epoch);
 }
 
 void
 room_deliver_key(struct room *r, uint32_t to, uint32_t from,
     uint16_t epoch, const uint8_t *blob)
 {
-	uint8_t msg[64 + KEYBLOB_LEN];
-	struct buf_writer w;
 	struct member *m;
 
-	if ((uint16_t)(epoch - r->epoch) < 0x8000)
-		r->epoch = epoch;
-	if ((m = room_member_by_index(r, to)) == NULL || m->cs == NULL)
-		return;
-	buf_wr_init(&w, msg, sizeof(msg));
-	if (ctrl_put_key(&w, from, epoch, blob) == 0)
-		(void)chorus_send_control(m->cs, msg, buf_wr_len(&w));
+	room_epoch_seen(r, epoch);
+	if ((m = room_member_by_index(r, to)) != NULL && m->cs != NULL)
+		room_send_key(m, from, epoch, blob);
 }
 
 void
@@ -873,8 +902,8 @@ room_remote_media(struct chorus *ch, struct room *r, struct member *m,
 }
 
 struct member *
-room_remote_add(struct chorus *ch, struct room *r,
-    const struct ctrl_roster_entry *e, uint8_t place)
+room_remote_add(struct room *r, const struct ctrl_roster_entry *e,
+    uint8_t place)
 {
 	struct member *m;
 	size_t slot;
@@ -902,14 +931,12 @@ room_remote_add(struct chorus *ch, struct room *r,
 	r->nremote++;
 	speaker_add(&r->sel, slot);
 	room_announce(r, m, CTRL_ROSTER_PRESENT);
-	(void)ch;
 	return m;
 }
 
 void
-room_remote_remove(struct chorus *ch, struct room *r, struct member *m)
+room_remote_remove(struct room *r, struct member *m)
 {
-	(void)ch;
 	r->members[m->slot] = NULL;
 	r->nremote--;
 	speaker_remove(&r->sel, m->slot);

@@ -41,7 +41,6 @@ struct room_mix {
 	uint8_t			 shared_key[MEDIA_KEY_LEN];	/* secret */
 	uint32_t		 shared_seq;	/* the shared mix's numbers */
 	uint32_t		 ts_base;	/* timestamp offset, random */
-	uint64_t		 ticks;		/* run: stamps for members */
 	uint64_t		 opened, bad_auth;
 };
 
@@ -193,31 +192,36 @@ room_mix_seal(const struct room_mix *rm, const struct mixer_out *o,
 static void
 room_mix_run(struct room_mix *rm, uint64_t now)
 {
-	uint8_t pkt[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
+	uint8_t shared[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
+	uint8_t own[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
 	const struct mixer_out *outs;
 	struct room *r = rm->room;
 	struct member *m;
-	size_t n, i, plen, flen;
+	size_t n, i, k, slen = 0, sflen = 0, plen, flen;
 	uint32_t seq;
 
 	n = mixer_tick(rm->mx, now, &outs);
-	rm->ticks++;
-	for (i = 1; i < n; i++) {
-		if ((m = room_member_by_index(r, outs[i].member)) == NULL)
-			continue;	/* a speaker who has just left */
-		m->mix_stamp = rm->ticks;
-		seq = m->mix_seq++;
-		if (outs[i].len > 0 && (plen = room_mix_seal(rm, &outs[i],
-		    m->mix_down, seq, pkt, &flen)) > 0)
-			(void)room_send_media(r, m, pkt, plen, flen);
-	}
 	seq = rm->shared_seq++;
-	if (outs[0].len == 0 || (plen = room_mix_seal(rm, &outs[0],
-	    rm->shared_key, seq, pkt, &flen)) == 0)
-		return;
-	for (i = 0; i < r->limit; i++)
-		if ((m = r->members[i]) != NULL && m->mix_stamp != rm->ticks)
-			(void)room_send_media(r, m, pkt, plen, flen);
+	if (outs[0].len > 0)
+		slen = room_mix_seal(rm, &outs[0], rm->shared_key, seq, shared,
+		    &sflen);
+	for (i = 0; i < r->cap; i++) {
+		if ((m = r->members[i]) == NULL || m->cs == NULL)
+			continue;
+		/* A speaker (one of at most 16) has its own mix-minus. */
+		for (k = 1; k < n && outs[k].member != m->index; k++)
+			;
+		if (k == n) {
+			if (slen > 0)
+				(void)room_send_media(r, m, shared, slen,
+				    sflen);
+			continue;
+		}
+		seq = m->mix_seq++;
+		if (outs[k].len > 0 && (plen = room_mix_seal(rm, &outs[k],
+		    m->mix_down, seq, own, &flen)) > 0)
+			(void)room_send_media(r, m, own, plen, flen);
+	}
 }
 
 static void

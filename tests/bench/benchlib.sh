@@ -24,6 +24,9 @@ bench_cleanup() {
 freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 # cputicks PID: the process's CPU time so far, in clock ticks ($clk/s).
 cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# The node's /api/v1/rooms, and its count of frames forwarded (sent).
+rooms() { curl -sf "http://127.0.0.1:$http/api/v1/rooms"; }
+forwarded() { rooms | jq .media.packets_forwarded; }
 
 # node [CONF LINE...]: stop the node if one runs, start a fresh one (new
 # state, new ports) with these lines added; sets $port, $http, $key.

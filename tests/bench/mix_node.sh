@@ -31,7 +31,6 @@ chorus=${2:-${CHORUS:-./client/chorus}}
 
 . "$(dirname "$0")/benchlib.sh"
 bench_init mixbench
-rooms() { curl -sf "http://127.0.0.1:$http/api/v1/rooms"; }
 
 # run LISTENERS DESIGN: prints "cpu_share pkts_per_s"
 run() {
@@ -57,9 +56,9 @@ run() {
 		sleep 0.1
 	done
 	sleep 3
-	c0=$(cputicks "$npid") f0=$(rooms | jq .media.packets_forwarded) t0=$(date +%s.%N)
+	c0=$(cputicks "$npid") f0=$(forwarded) t0=$(date +%s.%N)
 	sleep $((DURATION - 5))
-	c1=$(cputicks "$npid") f1=$(rooms | jq .media.packets_forwarded) t1=$(date +%s.%N)
+	c1=$(cputicks "$npid") f1=$(forwarded) t1=$(date +%s.%N)
 	for p in $spids; do wait "$p"; done
 	spids=
 	awk -v c="$((c1 - c0))" -v k="$clk" -v f="$((f1 - f0))" -v t0="$t0" -v t1="$t1" \

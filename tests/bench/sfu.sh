@@ -31,10 +31,6 @@ chorus=${2:-${CHORUS:-./client/chorus}}
 . "$(dirname "$0")/benchlib.sh"
 bench_init sfubench
 
-forwarded() {
-	curl -sf "http://127.0.0.1:$http/api/v1/rooms" | jq .media.packets_forwarded
-}
-
 # step ROOMS SPEAKERS LABEL: one measured run; prints a table row.
 step() {
 	local rooms=$1 spk=$2 label=$3 i links=() t0 t1 f0 f1 c0 c1

@@ -104,13 +104,12 @@ def self_test():
         print(("ok" if cond else "not ok") + " %d - %s" % (n, what))
     fs = [400.0, 700.0, 1100.0]
     mix = tone(400, 2) + tone(700, 2) + tone(1100, 2)
-    lv, c, _, _ = analyse(mix, fs)
-    ok(check(lv, fs, [], 20), "three tones found in their sum")
+    lv_mix, _, _, _ = analyse(mix, fs)
+    ok(check(lv_mix, fs, [], 20), "three tones found in their sum")
     lv, _, _, _ = analyse(tone(400, 2) + tone(700, 2), fs)
     ok(check(lv, fs[:2], fs[2:], 20), "two of three: the third is absent")
     ok(not check(lv, fs, [], 20), "... and a check for all three fails")
-    lv, _, _, _ = analyse(mix, fs)
-    ok(not check(lv, fs[:2], fs[2:], 20), "an extra tone fails")
+    ok(not check(lv_mix, fs[:2], fs[2:], 20), "an extra tone fails")
     quiet = tone(400, 2) + tone(700, 2) + tone(1100, 2, amplitude=0.06)
     lv, _, _, _ = analyse(quiet, fs)
     ok(not check(lv, fs[:2], fs[2:], 20),
