@@ -57,6 +57,7 @@ struct nodes_cand {
 	struct vivaldi_coord	 coord;
 	double			 error;
 	int			 has_coord;	/* published (or placed) */
+	int			 published;	/* ... by the node itself */
 	int			 measured;	/* handshakes were tried */
 	double			 rtt[NODES_SAMPLES];	/* ms */
 	size_t			 nrtt;
@@ -79,6 +80,8 @@ struct nodes_set {
 	struct nodesel_node	*nn;
 	size_t			*idx, *ord;
 	int			*used;
+	double			*dist;		/* nodes_nearest */
+	int			 nearest;	/* ... ordered this set */
 };
 
 struct nodes_meter;
@@ -129,7 +132,8 @@ nodes_set_alloc(struct nodes_set *s, size_t n)
 	    (s->nn = calloc(n, sizeof(*s->nn))) == NULL ||
 	    (s->idx = calloc(n, sizeof(*s->idx))) == NULL ||
 	    (s->ord = calloc(n, sizeof(*s->ord))) == NULL ||
-	    (s->used = calloc(n, sizeof(*s->used))) == NULL)
+	    (s->used = calloc(n, sizeof(*s->used))) == NULL ||
+	    (s->dist = calloc(n, sizeof(*s->dist))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++)
 		s->c[i].median = s->c[i].predicted = -1;
@@ -145,6 +149,7 @@ nodes_set_free(struct nodes_set *s)
 	free(s->idx);
 	free(s->ord);
 	free(s->used);
+	free(s->dist);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -491,6 +496,7 @@ nodes_place(struct nodes_set *s)
 		c = &s->c[i];
 		if (c->median >= 0)
 			s->placed = 1;
+		c->published = c->has_coord;
 		if (c->has_coord)
 			continue;
 		d = c->median >= 0 ? c->median : VIVALDI_RTT_MAX_MS;
@@ -843,6 +849,9 @@ nodes_say(const struct nodes_set *s, const char *who)
 		nodes_addr_text(c, addr, sizeof(addr));
 		if (c->median < 0)
 			fprintf(stderr, " %s (no answer)", addr);
+		else if (s->nearest && c->predicted != c->median)
+			fprintf(stderr, " %s (%.2f ms, %.2f ms by coordinates)",
+			    addr, c->median, c->predicted);
 		else
 			fprintf(stderr, " %s (%.2f ms)", addr, c->median);
 	}
@@ -850,35 +859,28 @@ nodes_say(const struct nodes_set *s, const char *who)
 }
 
 /*
- * Nearest first: the nodes that answered by the RTT predicted from the
- * client's own coordinate to theirs (the measured median where there is
- * no coordinate), then the others in their ranked order.
+ * Nearest first (nodesel_nearest): the nodes that answered by the RTT
+ * predicted from the client's coordinate to the one they publish, or
+ * by the median the client measured where a node publishes none or the
+ * client's fit is poor (nodesel_near_rtt); then the others, each group
+ * in its ranked order.
  */
 static void
 nodes_nearest(struct nodes_set *s)
 {
-	size_t i, j, k;
-	double d;
+	double *dist = s->dist;
+	size_t i;
 
 	for (i = 0; i < s->n; i++) {
 		struct nodes_cand *c = &s->c[i];
 
-		c->predicted = nodes_silent(c) ? -1 : s->placed &&
-		    c->has_coord ? vivaldi_predict(&s->me.coord, &c->coord) :
-		    c->median;
+		dist[i] = nodesel_near_rtt(s->placed ? &s->me : NULL,
+		    c->published ? &c->coord : NULL,
+		    nodes_silent(c) ? -1 : c->median);
+		c->predicted = dist[i];
 	}
-	for (i = 1; i < s->n; i++) {
-		k = s->order[i];
-		d = s->c[k].predicted;
-		for (j = i; j > 0; j--) {
-			double e = s->c[s->order[j - 1]].predicted;
-
-			if (d < 0 || (e >= 0 && e <= d))
-				break;
-			s->order[j] = s->order[j - 1];
-		}
-		s->order[j] = k;
-	}
+	nodesel_nearest(dist, s->n, s->order);
+	s->nearest = 1;
 	for (i = 0; i < s->n; i++)
 		s->c[s->order[i]].rank = i + 1;
 }

@@ -282,3 +282,35 @@ nodesel_rank(const struct nodesel_node *nodes, size_t n,
 	free(r);
 	return (int)m;
 }
+
+double
+nodesel_near_rtt(const struct vivaldi *me, const struct vivaldi_coord *c,
+    double measured_ms)
+{
+	if (!(measured_ms >= 0))
+		return -1;
+	if (me == NULL || c == NULL || !(me->error <= NODESEL_NEAR_ERROR) ||
+	    !vivaldi_coord_valid(&me->coord) || !vivaldi_coord_valid(c))
+		return measured_ms;
+	return vivaldi_predict(&me->coord, c);
+}
+
+void
+nodesel_nearest(const double *dist, size_t n, size_t *order)
+{
+	size_t i, j, k;
+	double d, e;
+
+	/* insertion sort: n is a link's few nodes, and it is stable */
+	for (i = 1; i < n; i++) {
+		k = order[i];
+		d = dist[k];
+		for (j = i; j > 0; j--) {
+			e = dist[order[j - 1]];
+			if (!(d >= 0) || (e >= 0 && e <= d))
+				break;
+			order[j] = order[j - 1];
+		}
+		order[j] = k;
+	}
+}

@@ -58,6 +58,7 @@
 #define NODESEL_RTT_REF_MS	100.0	/* the RTT that halves a score */
 #define NODESEL_NEW_SHARE	0.10	/* suggested share for new nodes */
 #define NODESEL_TRIAL_MIN	0.05	/* least reputation for a trial */
+#define NODESEL_NEAR_ERROR	0.5	/* a client fit worse: measured RTT */
 
 /*
  * One participant as every client of the room sees it (from the room's
@@ -136,5 +137,23 @@ double	nodesel_node_score(const struct nodesel_node *,
 int	nodesel_rank(const struct nodesel_node *nodes, size_t n,
 	    const struct vivaldi_coord *parts, size_t nparts,
 	    double new_share, double u, size_t *order);
+
+/*
+ * How far a node is from a client, for joining the nearest node of a
+ * cascaded room: the RTT (ms) predicted from the client's coordinate me
+ * to the node's coordinate c when both are known and the client's fit
+ * error is at most NODESEL_NEAR_ERROR (its coordinate agrees with what
+ * it measured); else measured_ms, the median the client timed itself.
+ * me or c may be NULL (no coordinate).  A negative measured_ms means the
+ * node did not answer: -1 then, whatever the coordinates say.
+ */
+double	nodesel_near_rtt(const struct vivaldi *me,
+	    const struct vivaldi_coord *c, double measured_ms);
+/*
+ * Sort order[n] (indexes into dist) nearest first by dist[], stably, so
+ * nodes at the same distance keep their ranked order; nodes with a
+ * negative distance (no answer) go last, in their ranked order too.
+ */
+void	nodesel_nearest(const double *dist, size_t n, size_t *order);
 
 #endif

@@ -7,7 +7,9 @@ reordered too); the node's answers go back at once.  One upstream socket
 per client, so the node sees each client as its own address.  Binds
 127.0.0.1 only; ends on SIGTERM and writes its counters as JSON.
 
-lossy_relay.py LISTEN_PORT NODE_PORT LOSS DELAY_MS JITTER_MS STATSFILE
+lossy_relay.py LISTEN_PORT [NODE_HOST:]NODE_PORT LOSS DELAY_MS JITTER_MS STATSFILE
+
+NODE_HOST is 127.0.0.1 unless given (an IPv4 address).
 """
 import heapq
 import json
@@ -18,10 +20,12 @@ import socket
 import sys
 import time
 
-lport, nport = int(sys.argv[1]), int(sys.argv[2])
+lport = int(sys.argv[1])
+nhost, _, nport = sys.argv[2].rpartition(":")
+nhost, nport = nhost or "127.0.0.1", int(nport)
 loss, delay, jit = float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 statsf = sys.argv[6]
-node = ("127.0.0.1", nport)
+node = (nhost, nport)
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 front.bind(("127.0.0.1", lport))
 ups = {}        # client addr -> upstream socket

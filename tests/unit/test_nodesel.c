@@ -7,6 +7,8 @@
  * 30-minute rotation to the millisecond, the errors.  Nodes: the RTT
  * effect (worst participant, not the mean), reputation against
  * distance, what is left out, the share of new nodes over many draws.
+ * Nearest (joining a cascade): when coordinates decide and when the
+ * client's own measurement does, and the order they give.
  */
 #include <math.h>
 #include <stdint.h>
@@ -624,6 +626,118 @@ test_rank_new(void)
 	tap_ok(order[0] == 0 && order[1] == 1, "new: none, the draw is moot");
 }
 
+/* The client's coordinate against n nodes' coordinates and RTT samples. */
+static void
+near_fit(struct vivaldi *me, const struct vivaldi_coord *nodes,
+    const double *rtt, size_t n, uint64_t seed)
+{
+	size_t r, i;
+
+	vivaldi_init(me, seed);
+	for (r = 0; r < 32; r++)	/* as chorus join: 32 passes */
+		for (i = 0; i < n; i++)
+			(void)vivaldi_update(me, &nodes[i], 0.1, rtt[i]);
+}
+
+static void
+test_near_rtt(void)
+{
+	struct vivaldi me;
+	struct vivaldi_coord c = { { 3, 4 }, 2 }, bad = c;
+
+	vivaldi_init(&me, 1);
+	me.coord.pos[0] = me.coord.pos[1] = 0;
+	me.coord.height = 1;
+	tap_ok(nodesel_near_rtt(&me, &c, 40) == 40,
+	    "near: a fresh client (error 1.5) goes by what it measured");
+	me.error = 0.2;
+	tap_ok(fabs(nodesel_near_rtt(&me, &c, 40) - 8) < 1e-9,
+	    "near: a good fit predicts: 5 in the plane + heights 1 + 2");
+	me.error = NODESEL_NEAR_ERROR;
+	tap_ok(fabs(nodesel_near_rtt(&me, &c, 40) - 8) < 1e-9,
+	    "near: an error of exactly the bound still predicts");
+	tap_ok(nodesel_near_rtt(&me, NULL, 40) == 40,
+	    "near: a node that publishes no coordinate: measured");
+	tap_ok(nodesel_near_rtt(NULL, &c, 40) == 40,
+	    "near: a client with no coordinate: measured");
+	bad.pos[0] = NAN;
+	tap_ok(nodesel_near_rtt(&me, &bad, 40) == 40,
+	    "near: an invalid published coordinate: measured");
+	tap_ok(nodesel_near_rtt(&me, &c, -1) == -1,
+	    "near: no answer is -1 whatever the coordinates say");
+	tap_ok(nodesel_near_rtt(&me, &c, NAN) == -1,
+	    "near: a NaN measurement is no answer");
+}
+
+static void
+test_nearest_order(void)
+{
+	double d[5] = { 30, 10, -1, 10, 5 };
+	size_t order[5] = { 0, 1, 2, 3, 4 }, rev[5] = { 3, 2, 1, 0, 4 };
+	size_t one[1] = { 0 };
+
+	nodesel_nearest(d, 5, order);
+	tap_ok(order[0] == 4 && order[1] == 1 && order[2] == 3 &&
+	    order[3] == 0 && order[4] == 2,
+	    "nearest: 5, 10, 10, 30, then the silent one (%zu %zu %zu %zu "
+	    "%zu)", order[0], order[1], order[2], order[3], order[4]);
+	nodesel_nearest(d, 5, rev);
+	tap_ok(rev[0] == 4 && rev[1] == 3 && rev[2] == 1 && rev[3] == 0 &&
+	    rev[4] == 2, "nearest: equal distances keep their ranked order");
+	nodesel_nearest(d + 2, 1, one);
+	tap_ok(one[0] == 0, "nearest: one node");
+	nodesel_nearest(d, 0, NULL);
+	tap_ok(1, "nearest: no node");
+}
+
+/*
+ * The cascade's nodes at (0,0), (60,0), (0,80), heights 2 ms; the client
+ * truly at (50,0), height 1.  A coordinate fitted to consistent RTTs
+ * decides the order: the measurement passed beside it (150 ms for the
+ * nearest node, as one slow median would be) is not used.  On loopback every node
+ * publishes nearly the same coordinate while the client measures 40,
+ * 0.1, 40 ms (delays in front of two nodes): no coordinate fits that,
+ * the error stays high, and the measurement decides.
+ */
+static void
+test_nearest_fit(void)
+{
+	struct vivaldi_coord nodes[3] = {
+		{ { 0, 0 }, 2 }, { { 60, 0 }, 2 }, { { 0, 80 }, 2 },
+	}, same[3] = {
+		{ { 0.01, 0 }, 0.02 }, { { 0, 0.01 }, 0.02 }, { { 0, 0 }, 0.02 },
+	};
+	double truth[3] = { 53, 13, 97.34 }, meas[3] = { 53, 150, 97.34 };
+	double loop[3] = { 40, 0.1, 40 }, d[3];
+	size_t order[3] = { 0, 1, 2 }, i;
+	struct vivaldi me;
+
+	/* |(50,0)-(0,80)| = 94.34, + 3 */
+	near_fit(&me, nodes, truth, 3, 7);
+	tap_ok(me.error <= NODESEL_NEAR_ERROR,
+	    "fit: consistent RTTs fit (error %.3f)", me.error);
+	for (i = 0; i < 3; i++)
+		d[i] = nodesel_near_rtt(&me, &nodes[i], meas[i]);
+	nodesel_nearest(d, 3, order);
+	tap_ok(order[0] == 1 && order[1] == 0 && order[2] == 2,
+	    "fit: the coordinate decides: node 2 first, not its measured "
+	    "150 ms (%.1f %.1f %.1f ms)", d[0], d[1], d[2]);
+	tap_ok(fabs(d[1] - 13) < 6,
+	    "fit: predicted %.1f ms to the nearest, truly 13", d[1]);
+
+	near_fit(&me, same, loop, 3, 7);
+	tap_ok(me.error > NODESEL_NEAR_ERROR,
+	    "loopback: coordinates that cannot fit keep the error high "
+	    "(%.3f)", me.error);
+	for (i = 0; i < 3; i++) {
+		d[i] = nodesel_near_rtt(&me, &same[i], loop[i]);
+		order[i] = i;
+	}
+	nodesel_nearest(d, 3, order);
+	tap_ok(order[0] == 1 && d[1] == 0.1,
+	    "loopback: the measured 0.1 ms node comes first");
+}
+
 int
 main(void)
 {
@@ -636,5 +750,8 @@ main(void)
 	test_rank_rtt();
 	test_rank_invalid();
 	test_rank_new();
+	test_near_rtt();
+	test_nearest_order();
+	test_nearest_fit();
 	return tap_done();
 }
