@@ -53,7 +53,8 @@ room_find(struct chorus *ch, const uint8_t id[ROOM_ID_LEN])
 
 /*
  * Forget a room.  No session refers to it any more: the tick frees only
- * a room without members or standbys, and room_free_all() runs after
+ * a room without members or standbys, an hour after the last member
+ * here or elsewhere in its cascade went, and room_free_all() runs after
  * every session ended.
  */
 static void
@@ -953,6 +954,9 @@ room_tick(struct chorus *ch, uint64_t now)
 
 	for (r = TAILQ_FIRST(&ch->rooms); r != NULL; r = next) {
 		next = TAILQ_NEXT(r, entry);
+		/* Members elsewhere in the cascade still count on it. */
+		if (r->nmembers == 0 && r->nremote > 0)
+			r->empty_since_usec = now;
 		if (r->nmembers == 0 && r->nstandby == 0 &&
 		    now - r->empty_since_usec >=
 		    ROOM_EMPTY_TTL_SEC * 1000000ULL) {
