@@ -24,6 +24,8 @@ static const struct {
 	{ "promote", cmd_promote, "promote LINK CLIENT-ID --room-key FILE" },
 	{ "probe", cmd_probe, "probe --node HOST:PORT --node-key KEY "
 	    "[--node-id ID]" },
+	{ "block", cmd_block, "block add|remove|list [ID] [--report] "
+	    "[--list FILE]" },
 	{ "nodes", cmd_nodes, "nodes --api URL [--near] [--participant X,Y,H]"
 	    "... [--draws N] [--json]" },
 };

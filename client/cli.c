@@ -215,6 +215,14 @@ cli_exit_code(unsigned code)
 	case RCLIENT_E_MIXED:
 	case RCLIENT_E_NOT_MIXED:
 		return CLIENT_EXIT_MODE;
+	case CTRL_E_INVITE_ONLY:
+	case CTRL_E_MEMBERS_ONLY:
+	case CTRL_E_LOW_STANDING:
+	case CTRL_E_JOIN_RATE:
+	case CTRL_E_BAD_INVITE:
+		return CLIENT_EXIT_REFUSED;
+	case CTRL_E_DENIED:
+		return CLIENT_EXIT_DENIED;
 	default:
 		return CLIENT_EXIT_FAILED;
 	}

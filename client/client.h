@@ -18,6 +18,8 @@
 #define CLIENT_EXIT_LOST	10	/* the node stopped answering */
 #define CLIENT_EXIT_NOT_ALLOWED	11	/* not a moderator */
 #define CLIENT_EXIT_MODE	12	/* mixed or not: node and link differ */
+#define CLIENT_EXIT_REFUSED	13	/* the room's admission rules refused */
+#define CLIENT_EXIT_DENIED	14	/* the node denies this identity */
 
 int	cmd_keygen(int argc, char *argv[]);
 int	cmd_status(int argc, char *argv[]);
@@ -28,5 +30,6 @@ int	cmd_ban(int argc, char *argv[]);
 int	cmd_promote(int argc, char *argv[]);
 int	cmd_probe(int argc, char *argv[]);
 int	cmd_nodes(int argc, char *argv[]);
+int	cmd_block(int argc, char *argv[]);
 
 #endif

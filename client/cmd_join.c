@@ -14,6 +14,8 @@
  * Frames are clocked from CLOCK_MONOTONIC, not counted timer firings, so
  * a late wake-up sends the frames that are due rather than drifting.
  */
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,7 @@
 #include <jansson.h>
 
 #include "audio.h"
+#include "blockfile.h"
 #include "chorus/crypto.h"
 #include "cli.h"
 #include "client.h"
@@ -32,6 +35,7 @@
 #include "wav.h"
 
 #define JOIN_TICK_MS	5	/* how often due frames are looked for */
+#define JOIN_BLOCKLIST_MS 100	/* how often --blocklist is looked at */
 #define JOIN_TAIL_SEC	1.0	/* listen on after the input ends */
 
 /* One sender, as heard: by identity, or (a mix) by session and index. */
@@ -64,6 +68,9 @@ struct join {
 	uint64_t		 sent_bytes;
 	int			 joined, done, exit;
 	struct event		*ev_tick;
+	struct rclient_blocks	 blocks;	/* --blocklist, as sent */
+	struct stat		 bl_st;		/* the file when last read */
+	uint64_t		 bl_checked_usec;
 	struct join_totals {
 		uint64_t	decoded, concealed, fec, late, lost, got;
 		uint64_t	duplicates;
@@ -137,6 +144,8 @@ join_play_frame(struct join *j, uint64_t now)
 	j->played_frames++;
 }
 
+static void	join_blocks_check(struct join *, uint64_t);
+
 static void
 join_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -148,6 +157,7 @@ join_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (join_stop)
 		j->done = 1;
+	join_blocks_check(j, now);
 	if (!j->joined || j->done)
 		return;
 	due = (now - j->t0) / 20000 + 1;
@@ -411,7 +421,71 @@ join_setup(struct join *j, char *err, size_t errlen)
 	if (a->record != NULL &&
 	    (j->out = wav_create(a->record, err, errlen)) == NULL)
 		return -1;
+	if (a->blocklist != NULL) {
+		if (blockfile_read(a->blocklist, &j->blocks, err, errlen) == -1)
+			return -1;
+		if (stat(a->blocklist, &j->bl_st) == -1)
+			memset(&j->bl_st, 0, sizeof(j->bl_st));
+	}
 	return 0;
+}
+
+/* Tell the node what changed between the list it has and b. */
+static void
+join_blocks_diff(struct join *j, struct rclient *rc,
+    const struct rclient_blocks *b)
+{
+	const struct rclient_blocks *old = &j->blocks;
+	size_t i;
+	long k;
+
+	for (i = 0; i < old->n; i++)
+		if (blockfile_find(b, old->ids[i]) < 0)
+			(void)rclient_block(rc, CTRL_BLOCK_REMOVE, old->ids[i],
+			    NULL, 1);
+	for (i = 0; i < b->n; i++)
+		if ((k = blockfile_find(old, b->ids[i])) < 0 ||
+		    old->flags[k] != b->flags[i])
+			(void)rclient_block(rc, CTRL_BLOCK_ADD, b->ids[i],
+			    &b->flags[i], 1);
+}
+
+/*
+ * Follow --blocklist: every JOIN_BLOCKLIST_MS, if the file changed
+ * (chorus block add/remove), read it and send the node the difference,
+ * so a block takes effect within a fraction of a second.  A file that
+ * does not read keeps the list as it was.
+ */
+static void
+join_blocks_check(struct join *j, uint64_t now)
+{
+	struct rclient_blocks b = { NULL, NULL, 0 };
+	struct rclient *rc;
+	struct stat st;
+	char err[512];
+
+	if (j->a->blocklist == NULL ||
+	    now - j->bl_checked_usec < JOIN_BLOCKLIST_MS * 1000)
+		return;
+	j->bl_checked_usec = now;
+	if (stat(j->a->blocklist, &st) == -1)
+		memset(&st, 0, sizeof(st));
+	if (st.st_ino == j->bl_st.st_ino && st.st_size == j->bl_st.st_size &&
+	    st.st_mtim.tv_sec == j->bl_st.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == j->bl_st.st_mtim.tv_nsec)
+		return;
+	j->bl_st = st;
+	if (blockfile_read(j->a->blocklist, &b, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus join: %s (blocklist unchanged)\n",
+		    err);
+		return;
+	}
+	if ((rc = roam_active(j->ro)) != NULL && j->joined)
+		join_blocks_diff(j, rc, &b);
+	blockfile_free(&j->blocks);
+	j->blocks = b;
+	fprintf(stderr, "chorus join: blocklist: %zu identities\n",
+	    j->blocks.n);
 }
 
 static void
@@ -428,6 +502,7 @@ join_cleanup(struct join *j)
 	if (j->ev_tick != NULL)
 		event_free(j->ev_tick);
 	roam_free(j->ro);
+	blockfile_free(&j->blocks);
 	audio_enc_free(j->enc);
 	free(j->in);
 	if (j->base != NULL)
@@ -472,6 +547,8 @@ join_one(struct join_args *a, const size_t *order, size_t norder)
 	o.link = &a->link;
 	o.password = a->password;
 	o.decrypt = 1;
+	if (a->blocklist != NULL)
+		o.blocks = &j.blocks;
 	ro.rc = o;
 	memcpy(ro.order, order, norder * sizeof(order[0]));
 	ro.norder = norder;
@@ -564,6 +641,8 @@ join_args_parse(int argc, char *argv[], struct join_args *a)
 			a->record = v;
 		else if (strcmp(o, "--identity") == 0)
 			a->identity = v;
+		else if (strcmp(o, "--blocklist") == 0)
+			a->blocklist = v;
 		else if (strcmp(o, "--password") == 0)
 			a->password = v;
 		else if (strcmp(o, "--network-key") == 0)
@@ -610,7 +689,8 @@ cmd_join(int argc, char *argv[])
 	if (join_args_parse(argc, argv, &a) == -1) {
 		fprintf(stderr, "usage: chorus join LINK [--send FILE.wav] "
 		    "[--record FILE.wav] [--duration S]\n"
-		    "       [--stats json] [--identity FILE] [--password P] "
+		    "       [--stats json] [--identity FILE] [--blocklist FILE] "
+		    "[--password P] "
 		    "[--network-key FILE]\n"
 		    "       [--bitrate BPS] [--music] [--tcp | --tls PORT] "
 		    "[--timeout S] [--api URL]\n"

@@ -14,6 +14,7 @@ struct join_args {
 	size_t		 node;		/* the link's node to use (--simulate) */
 	const char	*send, *record, *identity, *password, *network_key;
 	const char	*api;		/* --api: reputations for ranking */
+	const char	*blocklist;	/* --blocklist FILE, followed live */
 	double		 duration;	/* 0: until the input ends (+ 1 s) */
 	double		 timeout;	/* handshake */
 	double		 rekey;		/* --rekey-after, 0: the default */

@@ -554,7 +554,7 @@ rclient_conn(struct rclient *rc)
 static int
 rclient_send_join(struct rclient *rc, uint8_t type)
 {
-	uint8_t proof[ROOM_PROOF_LEN], msg[128];
+	uint8_t proof[ROOM_PROOF_LEN], msg[80 + RECORD_LEN];
 	struct buf_writer w;
 	int r;
 
@@ -566,14 +566,51 @@ rclient_send_join(struct rclient *rc, uint8_t type)
 		return 0;
 	}
 	rc->want_join = rc->want_standby = 0;
+	/* The blocklist first: no frame of a blocked ID gets through. */
+	if (type == CTRL_JOIN && rc->o.blocks != NULL &&
+	    (rclient_block(rc, CTRL_BLOCK_CLEAR, NULL, NULL, 0) == -1 ||
+	    rclient_block(rc, CTRL_BLOCK_ADD,
+	    (const uint8_t *)rc->o.blocks->ids,
+	    rc->o.blocks->flags, rc->o.blocks->n) == -1))
+		return -1;
 	if (room_join_proof(rc->keys.join_key, rc->room_id, rc->o.me->ed_pub,
 	    rc->o.conn.node_key, conn_hash(rc->conn), proof) == -1)
 		return -1;
 	buf_wr_init(&w, msg, sizeof(msg));
-	(void)ctrl_put_join(&w, type, rc->room_id, proof);
+	if (type == CTRL_JOIN)
+		(void)ctrl_put_join_invite(&w, rc->room_id, proof,
+		    rc->o.invite);
+	else
+		(void)ctrl_put_join(&w, type, rc->room_id, proof);
 	r = rclient_send(rc, &w);
 	crypto_wipe(proof, sizeof(proof));
 	return r;
+}
+
+int
+rclient_block(struct rclient *rc, uint8_t op, const uint8_t *ids,
+    const uint8_t *flags, size_t n)
+{
+	uint8_t msg[8 + CTRL_MAX_BLOCK * CTRL_BLOCK_ENTRY_LEN];
+	struct buf_writer w;
+	size_t i, k;
+
+	if (op == CTRL_BLOCK_CLEAR || n == 0) {
+		if (op != CTRL_BLOCK_CLEAR)
+			return 0;
+		buf_wr_init(&w, msg, sizeof(msg));
+		(void)ctrl_put_block(&w, op, NULL, NULL, 0);
+		return rclient_send(rc, &w);
+	}
+	for (i = 0; i < n; i += k) {
+		k = n - i < CTRL_MAX_BLOCK ? n - i : CTRL_MAX_BLOCK;
+		buf_wr_init(&w, msg, sizeof(msg));
+		(void)ctrl_put_block(&w, op, ids + i * CRYPTO_ED25519_PUB_LEN,
+		    flags != NULL ? flags + i : NULL, k);
+		if (rclient_send(rc, &w) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 int

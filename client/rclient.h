@@ -67,6 +67,17 @@ struct rclient_stats {
 	unsigned	max_streams;	/* most senders heard in one second */
 };
 
+/*
+ * The member's blocklist (chorus block): IDs whose audio the node must
+ * not send it, flags[i] CTRL_BLOCK_REPORT to count the block toward the
+ * ID's standing on the node.  The caller's, read at each JOIN.
+ */
+struct rclient_blocks {
+	uint8_t			(*ids)[CRYPTO_ED25519_PUB_LEN];
+	uint8_t			 *flags;
+	size_t			  n;
+};
+
 struct rclient_opts {
 	struct conn_opts	 conn;
 	const struct identity	*me;
@@ -74,6 +85,10 @@ struct rclient_opts {
 	const struct room_link	*link;
 	const char		*password;
 	int			 decrypt;	/* open media (else count only) */
+	/* Sent before each JOIN (BLOCK CLEAR, then ADD), or NULL. */
+	const struct rclient_blocks *blocks;
+	/* An invitation (INVITE record) to present in JOIN, or NULL. */
+	const uint8_t		*invite;
 };
 
 struct rclient	*rclient_new(struct event_base *, const struct rclient_opts *,
@@ -103,6 +118,12 @@ int		 rclient_create(struct rclient *,
 		    const uint8_t room_seed[CRYPTO_ED25519_SEED_LEN],
 		    const uint8_t join_key[ROOM_KEY_LEN],
 		    const uint8_t *records, size_t nrecords);
+/*
+ * BLOCK op (enum ctrl_block_op) for ids[n] (flags[n], or NULL), in
+ * messages of CTRL_MAX_BLOCK; CLEAR takes n = 0.  0 or -1.
+ */
+int		 rclient_block(struct rclient *, uint8_t op, const uint8_t *ids,
+		    const uint8_t *flags, size_t n);
 /* Send a signed record (kick, ban, promote...). */
 int		 rclient_record(struct rclient *, const uint8_t rec[RECORD_LEN]);
 /* As a moderator: a new media key for everyone present but exclude. */

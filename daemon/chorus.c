@@ -32,6 +32,7 @@
 #include "conf.h"
 #include "net.h"
 #include "node.h"
+#include "store.h"
 #include "tcp.h"
 
 static const char *const chorus_drop_names[CD_NDROPS] = {
@@ -216,6 +217,8 @@ chorus_new(struct node *node, char *err, size_t errlen)
 	if (conf->member_keys_file != NULL &&
 	    chorus_read_members(ch, conf->member_keys_file, err, errlen) == -1)
 		goto fail;
+	if (guard_deny_load(node, &ch->deny, err, errlen) == -1)
+		goto fail;
 	for (i = 4096; i < 2 * (size_t)conf->max_sessions && i <
 	    CHORUS_MAX_SLOTS; i *= 2)
 		;
@@ -260,6 +263,7 @@ chorus_free(struct chorus *ch)
 	free(ch->slots);
 	free(ch->ids);
 	free(ch->members_allowed);
+	guard_deny_free(&ch->deny);
 	crypto_wipe(ch, sizeof(*ch));
 	free(ch);
 }
@@ -268,10 +272,97 @@ int
 chorus_reload(struct chorus *ch, const struct conf *conf, char *err,
     size_t errlen)
 {
+	if (guard_deny_load(ch->node, &ch->deny, err, errlen) == -1)
+		return -1;
+	chorus_deny_sweep(ch);
 	if (conf->member_keys_file != NULL)
 		return chorus_read_members(ch, conf->member_keys_file, err,
 		    errlen);
 	return 0;
+}
+
+/*
+ * The identity's sessions end: ERROR DENIED (about, the type of the
+ * request refused, or 0 for a notice), then the tick ends the session
+ * once the error is acknowledged, or after a second.
+ */
+void
+chorus_deny(struct csess *cs, uint8_t about)
+{
+	cs->ch->denied++;
+	chorus_send_error(cs, CTRL_E_DENIED, about);
+	if (cs->doomed_usec == 0)
+		cs->doomed_usec = chorus_now(cs->ch);
+	chorus_tick_arm(cs->ch);
+}
+
+/* Every session of a denied identity is told and ended. */
+void
+chorus_deny_sweep(struct chorus *ch)
+{
+	struct csess *cs;
+
+	TAILQ_FOREACH(cs, &ch->sessions, entry)
+		if (cs->doomed_usec == 0 && guard_denied(&ch->deny, cs->ed_pub))
+			chorus_deny(cs, 0);
+}
+
+static size_t	chorus_id_bucket(const struct chorus *, const uint8_t *);
+
+/*
+ * Active days for user standing (doc/REPUTATION.md "User standing"):
+ * counted at a JOIN, once a UTC day per identity (the handshake table
+ * remembers the day, so most JOINs write nothing); once a day, reports
+ * and identities older than GUARD_KEEP_DAYS are deleted.
+ */
+void
+chorus_ident_seen(struct chorus *ch, const uint8_t *ed_pub)
+{
+	struct store *st = ch->node->store;
+	int64_t now = (int64_t)time(NULL), day = now / 86400;
+	size_t b = chorus_id_bucket(ch, ed_pub);
+
+	if (st == NULL)
+		return;
+	if (ch->pruned_day != day) {
+		ch->pruned_day = day;
+		(void)store_block_prune(st, now - GUARD_KEEP_DAYS * 86400, NULL);
+		(void)store_ident_prune(st, day - GUARD_KEEP_DAYS, NULL);
+	}
+	if (memcmp(ch->ids[b].ed_pub, ed_pub, CRYPTO_ED25519_PUB_LEN) == 0 &&
+	    ch->ids[b].day == day)
+		return;
+	if (store_ident_touch(st, ed_pub, day, GUARD_MAX_IDENTS) == 0 &&
+	    memcmp(ch->ids[b].ed_pub, ed_pub, CRYPTO_ED25519_PUB_LEN) == 0)
+		ch->ids[b].day = day;
+}
+
+int
+chorus_deny_add(struct chorus *ch, const uint8_t *id)
+{
+	int rc;
+
+	if ((rc = guard_deny_add(ch->node, &ch->deny, id)) == 1)
+		chorus_deny_sweep(ch);
+	return rc;
+}
+
+int
+chorus_deny_del(struct chorus *ch, const uint8_t *id)
+{
+	return guard_deny_del(ch->node, &ch->deny, id);
+}
+
+json_t *
+chorus_deny_json(const struct chorus *ch)
+{
+	return guard_deny_json(&ch->deny);
+}
+
+size_t
+chorus_denied_count(const struct chorus *ch)
+{
+	return ch != NULL ? ch->deny.n : 0;
 }
 
 const uint8_t *
@@ -422,6 +513,7 @@ chorus_end(struct chorus *ch, struct csess *cs, const char *why)
 	chorus_unslot(ch, &cs->cur);
 	chorus_unslot(ch, &cs->prev);
 	reliable_wipe(&cs->rel);
+	guard_blocks_free(&cs->blocks);
 	TAILQ_REMOVE(&ch->sessions, cs, entry);
 	ch->nsessions--;
 	if (TAILQ_EMPTY(&ch->sessions) && TAILQ_EMPTY(&ch->rooms))
@@ -827,6 +919,11 @@ chorus_tick_cb(evutil_socket_t fd, short what, void *arg)
 		next = TAILQ_NEXT(cs, entry);
 		if (now - cs->last_rx_usec >= idle) {
 			chorus_end(ch, cs, "timed out");
+			continue;
+		}
+		if (cs->doomed_usec != 0 && (reliable_pending(&cs->rel) == 0 ||
+		    now - cs->doomed_usec >= 1000000)) {
+			chorus_end(ch, cs, "identity denied");
 			continue;
 		}
 		if (!cs->confirmed && now - cs->cur.created_usec >=

@@ -42,6 +42,15 @@ void		 chorus_rooms_hosted(struct chorus *,
 		    void *);
 /* The network PSK sessions use (all zeros on a public node). */
 const uint8_t	*chorus_psk(const struct chorus *);
+/*
+ * The operator's deny list (deny-identity and the admin API; guard.h):
+ * add ends the identity's sessions (1 added, 0 listed already, -1);
+ * del as guard_deny_del; json for the admin API; count for the status.
+ */
+int		 chorus_deny_add(struct chorus *, const uint8_t *id);
+int		 chorus_deny_del(struct chorus *, const uint8_t *id);
+json_t		*chorus_deny_json(const struct chorus *);
+size_t		 chorus_denied_count(const struct chorus *);
 /* /api/v1/rooms: aggregates, room fingerprints, no identities. */
 json_t		*chorus_rooms_json(struct chorus *);
 /* Aggregates only: what the totals, the history and the status show. */

@@ -17,6 +17,7 @@
 #include "chorus/session.h"
 #include "chorus/speaker.h"
 #include "chorus.h"
+#include "guard.h"
 #include "log.h"
 #include "transport.h"
 
@@ -73,6 +74,8 @@ struct csess {
 	struct member		*member;	/* NULL outside a room */
 	struct room		*standby;	/* kept warm here, or NULL */
 	struct cpeer		*cpeer;		/* a cascade link, or NULL */
+	struct guard_blocks	 blocks;	/* whom it will not hear */
+	uint64_t		 doomed_usec;	/* denied: ends soon; 0 */
 };
 
 /*
@@ -118,6 +121,7 @@ struct room {
 	uint64_t		 empty_since_usec;	/* 0 while occupied */
 	size_t			 nstandby;	/* sessions keeping it warm */
 	uint64_t		 media_in, media_out, suppressed;
+	uint64_t		 blocked;	/* frames held back by blocks */
 	struct room_mix		*mix;		/* mixed rooms only */
 };
 
@@ -140,7 +144,9 @@ struct chorus {
 	struct {
 		uint8_t		ed_pub[CRYPTO_ED25519_PUB_LEN];
 		uint8_t		tai64n[WIRE_TAI64N_LEN];
+		int64_t		day;	/* its active day last counted */
 	}			*ids;		/* [CHORUS_ID_BUCKETS] */
+	int64_t			 pruned_day;	/* identities, blocks */
 	uint64_t		 idkey[2];	/* SipHash key for ids */
 
 	/* new-node allowance: sessions opened in the current hour */
@@ -160,6 +166,9 @@ struct chorus {
 	uint64_t		 sessions_made;	/* ever opened, for the totals */
 	uint64_t		 media_in, media_out, media_bytes_out;
 	uint64_t		 suppressed, control_in, control_out;
+	struct guard_deny	 deny;		/* the operator's deny list */
+	uint64_t		 denied;	/* requests refused by it */
+	uint64_t		 blocked;	/* frames held back by blocks */
 };
 
 /* chorus.c */
@@ -170,6 +179,11 @@ void	chorus_end_session(struct csess *, const char *why);
 int	chorus_send_control(struct csess *, const void *msg, size_t len);
 /* Send an error reply (code, about the request type). */
 void	chorus_send_error(struct csess *, unsigned code, uint8_t about);
+/* ERROR DENIED, and the session ends soon after (chorus.c). */
+void	chorus_deny(struct csess *, uint8_t about);
+void	chorus_deny_sweep(struct chorus *);
+/* The identity joined a room: one more active day if it is a new day. */
+void	chorus_ident_seen(struct chorus *, const uint8_t *ed_pub);
 /* Seal one packet of frames to the session and send it. */
 int	chorus_send_packet(struct csess *, const uint8_t *pkt, size_t len);
 uint64_t chorus_now(const struct chorus *);

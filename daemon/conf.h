@@ -26,6 +26,7 @@
 #define CONF_MAX_SECRETS	8	/* auth-secret lines (rotation) */
 #define CONF_MAX_BOOTSTRAP	8	/* bootstrap lines */
 #define CONF_MAX_VOUCH		16	/* vouch lines */
+#define CONF_MAX_DENY		256	/* deny-identity lines */
 #define CONF_MAX_FAMILIES	2	/* external-ip / relay-ip: one per family */
 #define CONF_MAX_USER_NAME	128	/* user = NAME:..., characters */
 #define CONF_MAX_PASSWORD	256	/* user = ...:PASSWORD, characters */
@@ -113,6 +114,8 @@ struct conf {
 	unsigned	 probe_interval;		/* s, mean between probes */
 	char		*vouch[CONF_MAX_VOUCH];		/* node IDs, base32 */
 	size_t		 nvouch;
+	char		*deny[CONF_MAX_DENY];		/* client IDs, base32 */
+	size_t		 ndeny;
 	unsigned	 ledger_retention;		/* days of history kept */
 };
 

@@ -41,6 +41,7 @@
 #include <openssl/crypto.h>
 
 #include "chorus/encode.h"
+#include "chorus/identity.h"
 #include "api.h"
 #include "chorus.h"
 #include "history.h"
@@ -146,6 +147,18 @@ static enum MHD_Result	http_post_drain(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_get_file(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_deny(struct http_req *, const char *,
+			    json_t *);
+static enum MHD_Result	http_post_deny(struct http_req *, const char *,
+			    json_t *);
+static enum MHD_Result	http_delete_deny(struct http_req *, const char *,
+			    json_t *);
+
+/* An identity for the deny list: {"id": its 52 base32 characters}. */
+static const struct http_param deny_params[] = {
+	{ "id", JSON_STRING, PARAM_REQUIRED },
+	{ NULL, JSON_NULL, 0 },
+};
 
 /* A measurement report: {"report": base64 of the signed record}. */
 static const struct http_param report_params[] = {
@@ -177,6 +190,11 @@ static const struct route http_routes[] = {
 	{ "GET",	"/metrics",		0, NULL, http_get_metrics },
 	{ "POST",	"/api/v1/drain",	ROUTE_ADMIN, drain_params,
 	    http_post_drain },
+	{ "GET",	"/api/v1/deny",		ROUTE_ADMIN, NULL, http_get_deny },
+	{ "POST",	"/api/v1/deny",		ROUTE_ADMIN, deny_params,
+	    http_post_deny },
+	{ "DELETE",	"/api/v1/deny/",	ROUTE_ADMIN | ROUTE_PREFIX, NULL,
+	    http_delete_deny },
 	{ "GET",	"/",			ROUTE_PREFIX, NULL,
 	    http_get_file },
 };
@@ -666,6 +684,70 @@ http_post_drain(struct http_req *r, const char *url, json_t *body)
 {
 	log_info("%s: drain requested", __func__);
 	return http_reply_json(r, MHD_HTTP_OK, api_drain(r->http->node),
+	    NULL, NULL);
+}
+
+/* GET /api/v1/deny (admin): the operator's own list. */
+static enum MHD_Result
+http_get_deny(struct http_req *r, const char *url, json_t *body)
+{
+	(void)url;
+	(void)body;
+	return http_reply_json(r, MHD_HTTP_OK,
+	    chorus_deny_json(r->http->node->chorus), NULL, NULL);
+}
+
+/* POST /api/v1/deny (admin): {"id"}; the identity's sessions end. */
+static enum MHD_Result
+http_post_deny(struct http_req *r, const char *url, json_t *body)
+{
+	const char *text = json_string_value(json_object_get(body, "id"));
+	uint8_t id[32];
+	int rc;
+
+	(void)url;
+	if (text == NULL || identity_key_parse(text, id) == -1)
+		return http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+		    "id: not an identity (52 base32 characters)");
+	if ((rc = chorus_deny_add(r->http->node->chorus, id)) == -1)
+		return http_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "cannot store the deny list (see the log)");
+	log_info("%s: an identity was denied through the admin API",
+	    __func__);
+	return http_reply_json(r, rc == 1 ? MHD_HTTP_CREATED : MHD_HTTP_OK,
+	    json_pack("{s:b, s:I}", "added", rc == 1, "count",
+	    (json_int_t)chorus_denied_count(r->http->node->chorus)),
+	    NULL, NULL);
+}
+
+/* DELETE /api/v1/deny/ID (admin) */
+static enum MHD_Result
+http_delete_deny(struct http_req *r, const char *url, json_t *body)
+{
+	const char *text = url + strlen("/api/v1/deny/");
+	uint8_t id[32];
+
+	(void)body;
+	if (identity_key_parse(text, id) == -1)
+		return http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+		    "not an identity (52 base32 characters)");
+	switch (chorus_deny_del(r->http->node->chorus, id)) {
+	case 0:
+		break;
+	case -1:
+		return http_reply_error(r, MHD_HTTP_NOT_FOUND,
+		    "not on the deny list");
+	case -2:
+		return http_reply_error(r, MHD_HTTP_CONFLICT,
+		    "a deny-identity line of the configuration: remove it "
+		    "there and reload");
+	default:
+		return http_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "cannot store the deny list (see the log)");
+	}
+	return http_reply_json(r, MHD_HTTP_OK, json_pack("{s:b, s:I}",
+	    "removed", 1, "count",
+	    (json_int_t)chorus_denied_count(r->http->node->chorus)),
 	    NULL, NULL);
 }
 

@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "net.h"
 #include "node.h"
+#include "store.h"
 
 /*
  * 1 if the room forwards (or mixes) only its selected speakers: a mixed
@@ -486,6 +487,7 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	r->empty_since_usec = 0;
 	speaker_add(&r->sel, slot);
 	cs->member = m;
+	chorus_ident_seen(ch, cs->ed_pub);
 	room_welcome(r, m);
 	room_announce(r, m, CTRL_ROSTER_PRESENT);
 	cascade_member(r, m, CTRL_ROSTER_PRESENT);
@@ -695,6 +697,9 @@ room_deliver_key(struct room *r, uint32_t to, uint32_t from,
 		room_send_key(m, from, epoch, blob);
 }
 
+static void	room_block(struct chorus *, struct csess *,
+		    const struct ctrl_msg *);
+
 void
 room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
     size_t len)
@@ -708,6 +713,10 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
 	if (ctrl_parse(msg, len, &c) == -1) {
 		chorus_drop(ch, CD_MALFORMED);
 		chorus_send_error(cs, CTRL_E_MALFORMED, len > 0 ? msg[0] : 0);
+		return;
+	}
+	if (guard_denied(&ch->deny, cs->ed_pub)) {
+		chorus_deny(cs, c.type);
 		return;
 	}
 	switch (c.type) {
@@ -733,6 +742,9 @@ room_control(struct chorus *ch, struct csess *cs, const uint8_t *msg,
 		break;
 	case CTRL_LINK:
 		cascade_link_in(ch, cs, &c);
+		break;
+	case CTRL_BLOCK:
+		room_block(ch, cs, &c);
 		break;
 	default:	/* a node-to-client message sent to the node */
 		chorus_send_error(cs, CTRL_E_MALFORMED, c.type);
@@ -825,10 +837,55 @@ room_forward(struct room *r, struct member *from,
 	if (room_test_drop())
 		return;
 #endif
-	for (i = 0; i < r->cap; i++)
-		if ((to = r->members[i]) != NULL && to != from &&
-		    to->cs != NULL)
-			(void)room_send_media(r, to, pkt, buf_wr_len(&w), len);
+	for (i = 0; i < r->cap; i++) {
+		if ((to = r->members[i]) == NULL || to == from ||
+		    to->cs == NULL)
+			continue;
+		if (to->cs->blocks.n > 0 &&
+		    guard_blocks_has(&to->cs->blocks, from->ed_pub)) {
+			r->blocked++;
+			to->cs->ch->blocked++;
+			continue;
+		}
+		(void)room_send_media(r, to, pkt, buf_wr_len(&w), len);
+	}
+}
+
+/*
+ * BLOCK: the session's blocklist changes at once, so the next frame of
+ * a blocked speaker is not sent to it.  Reported blocks (REPORT) are
+ * kept for user standing; a REMOVE forgets the report too.  Mute-only
+ * blocks are never stored.  A list full at GUARD_MAX_BLOCKS is an
+ * error; what fitted stays.
+ */
+static void
+room_block(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
+{
+	struct store *st = ch->node->store;
+	const uint8_t *id;
+	uint8_t flags;
+	size_t i;
+	int full = 0;
+
+	if (c->op == CTRL_BLOCK_CLEAR)
+		cs->blocks.n = 0;
+	for (i = 0; i < c->n; i++) {
+		ctrl_block_get(c, i, &id, &flags);
+		if (c->op == CTRL_BLOCK_REMOVE) {
+			(void)guard_blocks_del(&cs->blocks, id);
+			if (st != NULL)
+				(void)store_block_del(st, cs->ed_pub, id);
+			continue;
+		}
+		if (guard_blocks_add(&cs->blocks, id) == -1)
+			full = 1;
+		else if ((flags & CTRL_BLOCK_REPORT) && st != NULL &&
+		    memcmp(id, cs->ed_pub, CRYPTO_ED25519_PUB_LEN) != 0)
+			(void)store_block_add(st, cs->ed_pub, id,
+			    (int64_t)time(NULL), GUARD_MAX_REPORTS);
+	}
+	if (full)
+		chorus_send_error(cs, CTRL_E_MALFORMED, CTRL_BLOCK);
 }
 
 /*
@@ -957,7 +1014,12 @@ room_tick(struct chorus *ch, uint64_t now)
 		/* Members elsewhere in the cascade still count on it. */
 		if (r->nmembers == 0 && r->nremote > 0)
 			r->empty_since_usec = now;
+		/*
+		 * A session this very tick ended may have emptied the room
+		 * after now was read: empty_since is then in the future.
+		 */
 		if (r->nmembers == 0 && r->nstandby == 0 &&
+		    now >= r->empty_since_usec &&
 		    now - r->empty_since_usec >=
 		    ROOM_EMPTY_TTL_SEC * 1000000ULL) {
 			log_info("chorus: room %s closed: empty", r->fpr);
@@ -1007,9 +1069,12 @@ chorus_rooms_json(struct chorus *ch)
 		    "media_in", (json_int_t)r->media_in,
 		    "media_forwarded", (json_int_t)r->media_out,
 		    "media_suppressed", (json_int_t)r->suppressed);
-		if (e != NULL)
+		if (e != NULL) {
 			json_object_set_new(e, "standbys",
 			    json_integer((json_int_t)r->nstandby));
+			json_object_set_new(e, "media_blocked",
+			    json_integer((json_int_t)r->blocked));
+		}
 		if (e != NULL && r->cascade != NULL)
 			json_object_set_new(e, "cascade", cascade_json(r));
 		if (e != NULL && r->mix != NULL)
@@ -1031,5 +1096,14 @@ chorus_rooms_json(struct chorus *ch)
 	    "suppressed", (json_int_t)ch->suppressed,
 	    "dropped", chorus_drops_json(ch),
 	    "list", list);
+	/* Counts only: never who is denied, who blocked whom. */
+	if (o != NULL) {
+		json_object_set_new(json_object_get(o, "media"), "blocked",
+		    json_integer((json_int_t)ch->blocked));
+		json_object_set_new(o, "denied_identities",
+		    json_integer((json_int_t)ch->deny.n));
+		json_object_set_new(o, "denied_requests",
+		    json_integer((json_int_t)ch->denied));
+	}
 	return o;
 }

@@ -128,6 +128,40 @@ static const char *const store_sql[STORE_NSTMT] = {
 	    "(SELECT node FROM nodes_seen ORDER BY last, first LIMIT ?1)",
 	[STORE_SEEN_LIST] = "SELECT node, first FROM nodes_seen",
 	[STORE_SEEN_PRUNE] = "DELETE FROM nodes_seen WHERE last < ?1",
+	[STORE_DENY_ADD] = "INSERT INTO denied(id, added) VALUES(?1, ?2) "
+	    "ON CONFLICT(id) DO NOTHING",
+	[STORE_DENY_DEL] = "DELETE FROM denied WHERE id = ?1",
+	[STORE_DENY_LIST] = "SELECT id, added FROM denied",
+	/* One more active day when the day changes; all SETs see the old row. */
+	[STORE_IDENT_TOUCH] = "INSERT INTO identities(id, first_day, "
+	    "last_day, active_days) VALUES(?1, ?2, ?2, 1) ON CONFLICT(id) DO "
+	    "UPDATE SET active_days = active_days + "
+	    "(excluded.last_day > identities.last_day), "
+	    "last_day = max(identities.last_day, excluded.last_day)",
+	[STORE_IDENT_GET] = "SELECT active_days FROM identities WHERE id = ?1",
+	[STORE_IDENT_COUNT] = "SELECT count(*) FROM identities",
+	[STORE_IDENT_TRIM] = "DELETE FROM identities WHERE id IN "
+	    "(SELECT id FROM identities ORDER BY last_day, active_days "
+	    "LIMIT ?1)",
+	[STORE_IDENT_PRUNE] = "DELETE FROM identities WHERE last_day < ?1",
+	[STORE_BLOCK_ADD] = "INSERT INTO blocks(blocker, target, since) "
+	    "VALUES(?1, ?2, ?3) ON CONFLICT(blocker, target) DO NOTHING",
+	[STORE_BLOCK_DEL] = "DELETE FROM blocks WHERE blocker = ?1 AND "
+	    "target = ?2",
+	[STORE_BLOCK_CLEAR] = "DELETE FROM blocks WHERE blocker = ?1",
+	[STORE_BLOCK_COUNT] = "SELECT count(*) FROM blocks",
+	[STORE_BLOCK_TRIM] = "DELETE FROM blocks WHERE rowid IN "
+	    "(SELECT rowid FROM blocks ORDER BY since LIMIT ?1)",
+	/*
+	 * The blocks on a target, newest first: blocker, since, the
+	 * blocker's active days and how many blocks it reported.
+	 */
+	[STORE_BLOCK_ON] = "SELECT b.blocker, b.since, "
+	    "coalesce(i.active_days, 0), "
+	    "(SELECT count(*) FROM blocks c WHERE c.blocker = b.blocker) "
+	    "FROM blocks b LEFT JOIN identities i ON i.id = b.blocker "
+	    "WHERE b.target = ?1 ORDER BY b.since DESC LIMIT ?2",
+	[STORE_BLOCK_PRUNE] = "DELETE FROM blocks WHERE since < ?1",
 };
 
 /*
@@ -227,6 +261,25 @@ static const char *const store_migrations[] = {
 	"  first INTEGER NOT NULL,"
 	"  last INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 4 -> 5: user standing and the operator's deny list */
+	"CREATE TABLE denied ("
+	"  id BLOB PRIMARY KEY,"
+	"  added INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE identities ("
+	"  id BLOB PRIMARY KEY,"
+	"  first_day INTEGER NOT NULL,"
+	"  last_day INTEGER NOT NULL,"
+	"  active_days INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE blocks ("
+	"  blocker BLOB NOT NULL,"
+	"  target BLOB NOT NULL,"
+	"  since INTEGER NOT NULL,"
+	"  UNIQUE (blocker, target)"
+	");"
+	"CREATE INDEX blocks_target ON blocks(target, since);"
+	"CREATE INDEX blocks_since ON blocks(since);",
 };
 
 _Static_assert(STORE_NITEMS(store_migrations) == STORE_SCHEMA_VERSION,

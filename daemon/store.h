@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define STORE_FILE		"chorus.db"
-#define STORE_SCHEMA_VERSION	4	/* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION	5	/* PRAGMA user_version this build writes */
 #define STORE_ID_LEN		32	/* an Ed25519 ID */
 #define STORE_BUSY_TIMEOUT_MS	5000	/* wait for another writer's lock */
 #define STORE_USER_NAME_MAX	128	/* bytes in a TURN user name */
@@ -262,5 +262,54 @@ int	store_seen_touch(struct store *, const uint8_t *ids, size_t n,
 int	store_seen_list(struct store *,
 	    int (*cb)(const uint8_t *, int64_t, void *), void *arg);
 int	store_seen_prune(struct store *, int64_t before_ts, uint64_t *deleted);
+
+/*
+ * The operator's deny list as added through the admin API (the
+ * configuration's deny-identity lines are not stored): add (a repeat is
+ * no change), del, list cb(id, added) for every row.  0 or -1; list as
+ * store_seen_list.
+ */
+int	store_deny_add(struct store *, const uint8_t *id, int64_t now);
+int	store_deny_del(struct store *, const uint8_t *id);
+int	store_deny_list(struct store *,
+	    int (*cb)(const uint8_t *, int64_t, void *), void *arg);
+
+/*
+ * User standing (doc/REPUTATION.md "User standing").  touch: id had a
+ * session on day (Unix days, UTC); a new day is one more active day;
+ * at most max_rows identities, the least active evicted.  days: id's
+ * active days (0 if unknown), or -1.  prune: identities last seen
+ * before before_day.
+ */
+int	store_ident_touch(struct store *, const uint8_t *id, int64_t day,
+	    size_t max_rows);
+int64_t	store_ident_days(struct store *, const uint8_t *id);
+int	store_ident_prune(struct store *, int64_t before_day,
+	    uint64_t *deleted);
+
+/* A reported block, as store_block_on lists them. */
+struct store_block {
+	uint8_t		blocker[STORE_ID_LEN];
+	int64_t		since;		/* Unix seconds, when reported */
+	int64_t		blocker_days;	/* its active days */
+	int64_t		blocker_nblocks;	/* blocks it reported */
+};
+
+/*
+ * add: blocker reports a block on target (a repeat keeps the first
+ * since); at most max_rows blocks, the oldest evicted.  del: one block;
+ * clear: all of blocker's.  on: up to max blocks on target, newest
+ * first, into out; the count, or -1.  prune: blocks reported before
+ * before_ts.
+ */
+int	store_block_add(struct store *, const uint8_t *blocker,
+	    const uint8_t *target, int64_t now, size_t max_rows);
+int	store_block_del(struct store *, const uint8_t *blocker,
+	    const uint8_t *target);
+int	store_block_clear(struct store *, const uint8_t *blocker);
+int	store_block_on(struct store *, const uint8_t *target,
+	    struct store_block *out, size_t max);
+int	store_block_prune(struct store *, int64_t before_ts,
+	    uint64_t *deleted);
 
 #endif

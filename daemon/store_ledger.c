@@ -19,7 +19,7 @@
 #include "store_priv.h"
 
 /* Bind a 32-byte ID to parameter col of statement i. */
-static int
+int
 store_bind_id(struct store *s, enum store_stmt i, int col, const uint8_t *id)
 {
 	return sqlite3_bind_blob(s->stmt[i], col, id, STORE_ID_LEN,
@@ -27,7 +27,7 @@ store_bind_id(struct store *s, enum store_stmt i, int col, const uint8_t *id)
 }
 
 /* The number of rows a count(*) statement finds; -1 on error. */
-static int64_t
+int64_t
 store_count(struct store *s, enum store_stmt i, const char *func)
 {
 	int64_t n = -1;
@@ -43,7 +43,7 @@ store_count(struct store *s, enum store_stmt i, const char *func)
  * oldest with trim statement t, given the table's count statement c.
  * Inside the caller's transaction.  0 or -1.
  */
-static int
+int
 store_make_room(struct store *s, enum store_stmt c, enum store_stmt t,
     size_t n, size_t max, const char *func)
 {
@@ -63,7 +63,7 @@ store_make_room(struct store *s, enum store_stmt c, enum store_stmt t,
 }
 
 /* Close a write transaction: commit if ok, else roll back.  0 or -1. */
-static int
+int
 store_end(struct store *s, int ok, const char *func)
 {
 	if (ok && store_run(s, STORE_COMMIT, func) == 0)
@@ -75,7 +75,7 @@ store_end(struct store *s, int ok, const char *func)
 }
 
 /* Run a prune statement i with before bound to ?1 (and ?2 if given). */
-static int
+int
 store_prune(struct store *s, enum store_stmt i, int64_t before,
     const int64_t *before2, uint64_t *deleted, const char *func)
 {
@@ -550,16 +550,21 @@ store_seen_touch(struct store *s, const uint8_t *ids, size_t n, int64_t now,
 	return store_end(s, ok, __func__);
 }
 
+/*
+ * Rows of (ID, integer) from statement i: cb for each, 0 or the first
+ * non-zero cb return, -1 on error.  A first column that is not an ID is
+ * skipped.
+ */
 int
-store_seen_list(struct store *s, int (*cb)(const uint8_t *, int64_t, void *),
-    void *arg)
+store_id_rows(struct store *s, enum store_stmt i,
+    int (*cb)(const uint8_t *, int64_t, void *), void *arg, const char *func)
 {
-	sqlite3_stmt *st = s->stmt[STORE_SEEN_LIST];
+	sqlite3_stmt *st = s->stmt[i];
 	uint8_t id[STORE_ID_LEN];
 	int rc;
 
 	for (;;) {
-		if ((rc = store_lookup(s, STORE_SEEN_LIST, __func__)) != 0) {
+		if ((rc = store_lookup(s, i, func)) != 0) {
 			if (rc == 1)
 				rc = 0;
 			break;
@@ -569,8 +574,15 @@ store_seen_list(struct store *s, int (*cb)(const uint8_t *, int64_t, void *),
 		if ((rc = cb(id, sqlite3_column_int64(st, 1), arg)) != 0)
 			break;
 	}
-	store_done(s, STORE_SEEN_LIST);
+	store_done(s, i);
 	return rc;
+}
+
+int
+store_seen_list(struct store *s, int (*cb)(const uint8_t *, int64_t, void *),
+    void *arg)
+{
+	return store_id_rows(s, STORE_SEEN_LIST, cb, arg, __func__);
 }
 
 int

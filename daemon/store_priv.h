@@ -53,6 +53,21 @@ enum store_stmt {
 	STORE_SEEN_TRIM,
 	STORE_SEEN_LIST,
 	STORE_SEEN_PRUNE,
+	STORE_DENY_ADD,
+	STORE_DENY_DEL,
+	STORE_DENY_LIST,
+	STORE_IDENT_TOUCH,
+	STORE_IDENT_GET,
+	STORE_IDENT_COUNT,
+	STORE_IDENT_TRIM,
+	STORE_IDENT_PRUNE,
+	STORE_BLOCK_ADD,
+	STORE_BLOCK_DEL,
+	STORE_BLOCK_CLEAR,
+	STORE_BLOCK_COUNT,
+	STORE_BLOCK_TRIM,
+	STORE_BLOCK_ON,
+	STORE_BLOCK_PRUNE,
 	STORE_NSTMT
 };
 
@@ -75,5 +90,18 @@ int	store_lookup(struct store *, enum store_stmt, const char *func);
 /* A text or blob column into a caller's buffer; 0 or -1. */
 int	store_text(sqlite3_stmt *, int col, char *out, size_t max);
 int	store_blob(sqlite3_stmt *, int col, uint8_t *out, size_t len);
+
+/* Shared by store_ledger.c and store_ident.c (there). */
+int	store_bind_id(struct store *, enum store_stmt, int col,
+	    const uint8_t *id);
+int64_t	store_count(struct store *, enum store_stmt, const char *func);
+int	store_make_room(struct store *, enum store_stmt c, enum store_stmt t,
+	    size_t n, size_t max, const char *func);
+int	store_end(struct store *, int ok, const char *func);
+int	store_prune(struct store *, enum store_stmt, int64_t before,
+	    const int64_t *before2, uint64_t *deleted, const char *func);
+int	store_id_rows(struct store *, enum store_stmt,
+	    int (*cb)(const uint8_t *, int64_t, void *), void *arg,
+	    const char *func);
 
 #endif

@@ -6,8 +6,9 @@
  * body length exactly and every count and enumerated field right after
  * reading it, and one builder per type that refuses what the parser
  * would refuse, so that a parsed message rebuilds to the same bytes.
- * Records and key blobs inside messages are carried opaque here; their
- * receivers check them with record_parse() and keyblob_open().
+ * Records (an invitation in JOIN too) and key blobs inside messages are
+ * carried opaque here; their receivers check them with record_parse()
+ * and keyblob_open().
  */
 #include <stdint.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #define CTRL_CREATE_FIXED	(ROOM_PUB_LEN + ROOM_KEY_LEN + \
 				    CRYPTO_ED25519_SIG_LEN + 1)
 #define CTRL_JOIN_LEN		(ROOM_ID_LEN + ROOM_PROOF_LEN)
+#define CTRL_JOIN_INVITE_LEN	(CTRL_JOIN_LEN + RECORD_LEN)
+#define CTRL_BLOCK_ID_LEN	CRYPTO_ED25519_PUB_LEN	/* an ID */
 #define CTRL_KEYS_FIXED		(2 + 1)
 #define CTRL_JOINED_LEN		(4 + 2 + 2 + 1 + ROOM_PUB_LEN)
 #define CTRL_SPEAKER_LEN	4
@@ -51,6 +54,15 @@ static const char *const ctrl_code_texts[CTRL_E_MAX] = {
 	[CTRL_E_BAD_SIGNATURE] = "room creation not signed by the room key",
 	[CTRL_E_ALREADY_IN_ROOM] = "already in a room",
 	[CTRL_E_NO_MIXING] = "this node mixes no more rooms",
+	[CTRL_E_INVITE_ONLY] =
+	    "this room is invite-only: ask a moderator for an invitation",
+	[CTRL_E_MEMBERS_ONLY] = "this room admits only its listed members",
+	[CTRL_E_LOW_STANDING] =
+	    "your standing on this node is below this room's minimum",
+	[CTRL_E_JOIN_RATE] =
+	    "too many joins to this room just now: try again shortly",
+	[CTRL_E_BAD_INVITE] = "invalid invitation",
+	[CTRL_E_DENIED] = "this node does not serve this identity",
 };
 
 /* The text of a code; "unknown error" outside the enum. */
@@ -159,14 +171,78 @@ ctrl_parse_fixed(struct buf_reader *rd, size_t n, const uint8_t **p)
 	return buf_get_ptr(rd, n, p);
 }
 
-/* room ID, proof. */
+/*
+ * room ID, proof; in a JOIN (invite set) an invitation may follow.  Only
+ * its length is checked: the node parses it itself, to count the bad ones.
+ */
 static int
-ctrl_parse_join(struct buf_reader *rd, struct ctrl_msg *m)
+ctrl_parse_join(struct buf_reader *rd, struct ctrl_msg *m, int invite)
 {
-	if (buf_rd_left(rd) != CTRL_JOIN_LEN ||
-	    buf_get_ptr(rd, ROOM_ID_LEN, &m->room_id) == -1 ||
+	size_t left = buf_rd_left(rd);
+
+	if (left != CTRL_JOIN_LEN &&
+	    !(invite && left == CTRL_JOIN_INVITE_LEN))
+		return -1;
+	if (buf_get_ptr(rd, ROOM_ID_LEN, &m->room_id) == -1 ||
 	    buf_get_ptr(rd, ROOM_PROOF_LEN, &m->proof) == -1)
 		return -1;
+	if (left == CTRL_JOIN_LEN)
+		return 0;
+	m->n = 1;
+	return buf_get_ptr(rd, RECORD_LEN, &m->records);
+}
+
+/* 1 if op is one of enum ctrl_block_op. */
+static int
+ctrl_block_op_valid(uint8_t op)
+{
+	return op == CTRL_BLOCK_ADD || op == CTRL_BLOCK_REMOVE ||
+	    op == CTRL_BLOCK_CLEAR;
+}
+
+/* 1 if op may carry n entries: none to clear, 1..CTRL_MAX_BLOCK else. */
+static int
+ctrl_block_count_valid(uint8_t op, size_t n)
+{
+	if (op == CTRL_BLOCK_CLEAR)
+		return n == 0;
+	return n >= 1 && n <= CTRL_MAX_BLOCK;
+}
+
+/*
+ * 1 if an entry is valid for op: an ID not all zero (nobody holds it),
+ * known flags, and none in a REMOVE (a report is made when blocking).
+ */
+static int
+ctrl_block_entry_valid(uint8_t op, const uint8_t *id, uint8_t flags)
+{
+	static const uint8_t zero[CTRL_BLOCK_ID_LEN];
+
+	if (id == NULL || memcmp(id, zero, sizeof(zero)) == 0)
+		return 0;
+	if ((flags & ~CTRL_BLOCK_FLAGS) != 0)
+		return 0;
+	return op != CTRL_BLOCK_REMOVE || flags == 0;
+}
+
+/* op, n (as op allows), n x (ID, flags), each entry valid for op. */
+static int
+ctrl_parse_block(struct buf_reader *rd, struct ctrl_msg *m)
+{
+	const uint8_t *id;
+	uint8_t flags;
+	size_t i;
+
+	if (buf_get_u8(rd, &m->op) == -1 || !ctrl_block_op_valid(m->op))
+		return -1;
+	if (ctrl_get_entries(rd, 0, CTRL_MAX_BLOCK, CTRL_BLOCK_ENTRY_LEN,
+	    m) == -1 || !ctrl_block_count_valid(m->op, m->n))
+		return -1;
+	for (i = 0; i < m->n; i++) {
+		ctrl_block_get(m, i, &id, &flags);
+		if (!ctrl_block_entry_valid(m->op, id, flags))
+			return -1;
+	}
 	return 0;
 }
 
@@ -304,9 +380,12 @@ ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
 	case CTRL_CREATE:
 		return ctrl_parse_create(rd, m);
 	case CTRL_JOIN:
+		return ctrl_parse_join(rd, m, 1);
 	case CTRL_STANDBY:
 	case CTRL_LINK:
-		return ctrl_parse_join(rd, m);
+		return ctrl_parse_join(rd, m, 0);
+	case CTRL_BLOCK:
+		return ctrl_parse_block(rd, m);
 	case CTRL_LEAVE:
 		return buf_rd_left(rd) == 0 ? 0 : -1;
 	case CTRL_RECORD:
@@ -441,6 +520,25 @@ ctrl_peers_get(const struct ctrl_msg *m, size_t i)
 	return place;
 }
 
+/* Entry i of BLOCK; NULL and 0 if out of range. */
+void
+ctrl_block_get(const struct ctrl_msg *m, size_t i, const uint8_t **id,
+    uint8_t *flags)
+{
+	struct buf_reader rd;
+
+	*id = NULL;
+	*flags = 0;
+	if (m->type != CTRL_BLOCK)
+		return;
+	if (ctrl_entry(m, i, CTRL_BLOCK_ENTRY_LEN, &rd) == -1 ||
+	    buf_get_ptr(&rd, CTRL_BLOCK_ID_LEN, id) == -1 ||
+	    buf_get_u8(&rd, flags) == -1) {
+		*id = NULL;
+		*flags = 0;
+	}
+}
+
 int
 ctrl_put_create(struct buf_writer *w, const uint8_t room_pub[ROOM_PUB_LEN],
     const uint8_t join_key[ROOM_KEY_LEN],
@@ -473,6 +571,45 @@ ctrl_put_join(struct buf_writer *w, uint8_t type,
 	buf_put_u8(w, type);
 	buf_put_bytes(w, room_id, ROOM_ID_LEN);
 	buf_put_bytes(w, proof, ROOM_PROOF_LEN);
+	return buf_wr_error(w);
+}
+
+/* A JOIN that presents an invitation (opaque here), or a plain one. */
+int
+ctrl_put_join_invite(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
+    const uint8_t proof[ROOM_PROOF_LEN], const uint8_t invite[RECORD_LEN])
+{
+	if (invite == NULL)
+		return ctrl_put_join(w, CTRL_JOIN, room_id, proof);
+	buf_put_u8(w, CTRL_JOIN);
+	buf_put_bytes(w, room_id, ROOM_ID_LEN);
+	buf_put_bytes(w, proof, ROOM_PROOF_LEN);
+	buf_put_bytes(w, invite, RECORD_LEN);
+	return buf_wr_error(w);
+}
+
+/* Refuses what ctrl_parse_block() refuses, before writing anything. */
+int
+ctrl_put_block(struct buf_writer *w, uint8_t op, const uint8_t *ids,
+    const uint8_t *flags, size_t n)
+{
+	size_t i;
+
+	if (!ctrl_block_op_valid(op) || !ctrl_block_count_valid(op, n) ||
+	    (n > 0 && ids == NULL))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!ctrl_block_entry_valid(op, ids + i * CTRL_BLOCK_ID_LEN,
+		    flags != NULL ? flags[i] : 0))
+			return -1;
+	buf_put_u8(w, CTRL_BLOCK);
+	buf_put_u8(w, op);
+	buf_put_u8(w, (uint8_t)n);
+	for (i = 0; i < n; i++) {
+		buf_put_bytes(w, ids + i * CTRL_BLOCK_ID_LEN,
+		    CTRL_BLOCK_ID_LEN);
+		buf_put_u8(w, flags != NULL ? flags[i] : 0);
+	}
 	return buf_wr_error(w);
 }
 

@@ -2,12 +2,14 @@
  * record.c - signed room records, the room policy they add up to, the
  * room creation proof and key blobs (doc/PROTOCOL.md "Room records").
  *
- * Owns the 186-byte record layout and its Ed25519 signature, struct
- * room_policy (the moderators, bans, mixed mode and cascade a room's
- * records leave) with the rules of who may sign what, and the sealed key blob
- * that carries a new media key from one member to another.  Nothing
- * here reads a clock or an RNG: times and ephemeral keys come from the
- * caller.
+ * Owns the 186-byte record layout and its Ed25519 signature, the
+ * encoding of the admission rules an ADMIT record carries, struct
+ * room_policy (the moderators, bans, mixed mode, cascade, admission
+ * rules and allow-list a room's records leave) with the rules of who may
+ * sign what, the check of an invitation presented at JOIN, and the
+ * sealed key blob that carries a new media key from one member to
+ * another.  Nothing here reads a clock or an RNG: times and ephemeral
+ * keys come from the caller.
  */
 #include <stdint.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "chorus/room.h"
 
 #define RECORD_RESERVED_LEN	8
+#define RECORD_ADMIT_USED_LEN	(1 + 2 + 2 + 2)	/* flags standing rate burst */
 #define RECORD_LABEL_LEN	(sizeof(RECORD_LABEL) - 1)
 #define RECORD_MSG_LEN		(RECORD_LABEL_LEN + RECORD_SIGNED_LEN)
 #define RECORD_CREATE_LABEL_LEN	(sizeof(RECORD_CREATE_LABEL) - 1)
@@ -34,30 +37,105 @@
 static int
 record_kind_valid(uint8_t kind)
 {
-	return kind >= RECORD_PROMOTE && kind <= RECORD_CASCADE;
+	return kind >= RECORD_PROMOTE && kind <= RECORD_INVITE;
 }
 
-/*
- * 1 if the fields a kind does not use are zero: until outside BAN and
- * CASCADE, and the target of MIXED (which is about the room, not a
- * member).  A zero field that must stay zero keeps one encoding per
- * record.  CASCADE's until is a place, 1..RECORD_MAX_CASCADE, and its
- * target a node key, never all zero (no node could hold it).
- */
+/* 1 if all 32 bytes of a target or ID are zero. */
 static int
-record_unused_zero(const struct record *r)
+record_id_zero(const uint8_t id[CRYPTO_ED25519_PUB_LEN])
 {
 	static const uint8_t zero[CRYPTO_ED25519_PUB_LEN];
 
-	if (r->kind == RECORD_CASCADE)
+	return memcmp(id, zero, sizeof(zero)) == 0;
+}
+
+/* 1 if the rules are in range: known flags, standing, a burst iff a rate. */
+static int
+record_admit_valid(const struct record_admit *a)
+{
+	if ((a->flags & ~RECORD_ADMIT_FLAGS) != 0 ||
+	    a->min_standing > RECORD_STANDING_ONE)
+		return 0;
+	if (a->joins_per_min == 0)
+		return a->burst == 0;
+	return a->burst >= 1 && a->burst <= RECORD_ADMIT_MAX_BURST;
+}
+
+/* The 32-byte ADMIT target: flags, standing, rate, burst, zeros. */
+int
+record_admit_encode(const struct record_admit *a,
+    uint8_t target[CRYPTO_ED25519_PUB_LEN])
+{
+	struct buf_writer w;
+
+	memset(target, 0, CRYPTO_ED25519_PUB_LEN);
+	if (!record_admit_valid(a))
+		return -1;
+	buf_wr_init(&w, target, CRYPTO_ED25519_PUB_LEN);
+	buf_put_u8(&w, a->flags);
+	buf_put_n16(&w, a->min_standing);
+	buf_put_n16(&w, a->joins_per_min);
+	buf_put_n16(&w, a->burst);
+	return buf_wr_error(&w);
+}
+
+/* The reverse; the unused tail must be zero, so one encoding per rules. */
+int
+record_admit_decode(const uint8_t target[CRYPTO_ED25519_PUB_LEN],
+    struct record_admit *out)
+{
+	static const uint8_t zero[CRYPTO_ED25519_PUB_LEN -
+	    RECORD_ADMIT_USED_LEN];
+	struct buf_reader rd;
+	const uint8_t *tail;
+
+	memset(out, 0, sizeof(*out));
+	buf_rd_init(&rd, target, CRYPTO_ED25519_PUB_LEN);
+	if (buf_get_u8(&rd, &out->flags) == -1 ||
+	    buf_get_n16(&rd, &out->min_standing) == -1 ||
+	    buf_get_n16(&rd, &out->joins_per_min) == -1 ||
+	    buf_get_n16(&rd, &out->burst) == -1 ||
+	    buf_get_ptr(&rd, sizeof(zero), &tail) == -1 ||
+	    memcmp(tail, zero, sizeof(zero)) != 0 ||
+	    !record_admit_valid(out)) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * 1 if the fields a kind does not use are zero and those it uses are in
+ * range.  A zero field that must stay zero keeps one encoding per record.
+ * until is zero outside BAN, CASCADE and INVITE; MIXED's target is zero
+ * (it is about the room, not a member); CASCADE's until is a place,
+ * 1..RECORD_MAX_CASCADE, and its target a node key, never all zero (no
+ * node could hold it); ADMIT's target is valid admission rules; ALLOW,
+ * DISALLOW and INVITE name a member, never all zero.
+ */
+static int
+record_fields_valid(const struct record *r)
+{
+	struct record_admit a;
+
+	switch (r->kind) {
+	case RECORD_BAN:
+		return 1;
+	case RECORD_MIXED:
+		return r->until == 0 && record_id_zero(r->target);
+	case RECORD_CASCADE:
 		return r->until >= 1 && r->until <= RECORD_MAX_CASCADE &&
-		    memcmp(r->target, zero, sizeof(zero)) != 0;
-	if (r->kind != RECORD_BAN && r->until != 0)
-		return 0;
-	if (r->kind == RECORD_MIXED &&
-	    memcmp(r->target, zero, sizeof(zero)) != 0)
-		return 0;
-	return 1;
+		    !record_id_zero(r->target);
+	case RECORD_ADMIT:
+		return r->until == 0 && record_admit_decode(r->target, &a) == 0;
+	case RECORD_ALLOW:
+	case RECORD_DISALLOW:
+		return r->until == 0 && !record_id_zero(r->target);
+	case RECORD_INVITE:
+		return !record_id_zero(r->target);
+	default:
+		return r->until == 0;
+	}
 }
 
 /* RECORD_LABEL || the signed 122 bytes of r, into msg. */
@@ -88,7 +166,7 @@ record_sign(struct record *r, const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
 {
 	uint8_t msg[RECORD_MSG_LEN];
 
-	if (!record_kind_valid(r->kind) || !record_unused_zero(r))
+	if (!record_kind_valid(r->kind) || !record_fields_valid(r))
 		goto fail;
 	if (crypto_ed25519_public(seed, r->signer) == -1 ||
 	    record_message(r, msg) == -1 ||
@@ -124,7 +202,7 @@ record_read(struct buf_reader *rd, struct record *r)
 	if (!record_kind_valid(r->kind))
 		return RECORD_ERR_KIND;
 	if (memcmp(reserved, zero, sizeof(zero)) != 0 ||
-	    !record_unused_zero(r))
+	    !record_fields_valid(r))
 		return RECORD_ERR_RESERVED;
 	return RECORD_OK;
 }
@@ -176,9 +254,13 @@ record_strerror(enum record_error e)
 	case RECORD_ERR_STALE:
 		return "record is older than the one it would override";
 	case RECORD_ERR_FULL:
-		return "moderator or ban list is full";
+		return "moderator, ban or allow list is full";
 	case RECORD_ERR_RESERVED:
 		return "reserved record field not zero";
+	case RECORD_ERR_TARGET:
+		return "record is for another identity";
+	case RECORD_ERR_EXPIRED:
+		return "record has expired";
 	}
 	return "unknown error";
 }
@@ -220,6 +302,18 @@ policy_find_ban(const struct room_policy *p, const uint8_t *id)
 	return -1;
 }
 
+/* Index of id in the allow-list, or -1. */
+static long
+policy_find_allow(const struct room_policy *p, const uint8_t *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nallows; i++)
+		if (memcmp(p->allows[i].id, id, CRYPTO_ED25519_PUB_LEN) == 0)
+			return (long)i;
+	return -1;
+}
+
 /* 1 if id is an active moderator. */
 int
 policy_is_moderator(const struct room_policy *p,
@@ -242,12 +336,23 @@ policy_is_banned(const struct room_policy *p,
 	return p->bans[i].until == 0 || now < p->bans[i].until;
 }
 
+/* 1 if id has an active allow-list entry. */
+int
+policy_is_allowed(const struct room_policy *p,
+    const uint8_t id[CRYPTO_ED25519_PUB_LEN])
+{
+	long i = policy_find_allow(p, id);
+
+	return i != -1 && p->allows[i].active;
+}
+
 /*
  * Who may sign r: the owner's room key anything; an active moderator a
- * kick, ban or unban, but not of the room key or of another active
- * moderator, so moderators cannot remove each other or the owner.  Only
- * the owner makes a room mixed (it gives up end-to-end encryption) or
- * names the nodes of its cascade (they see its members and traffic).
+ * kick, ban, unban, allow or disallow, but not of the room key or of
+ * another active moderator, so moderators cannot remove each other or
+ * the owner.  Only the owner makes a room mixed (it gives up end-to-end
+ * encryption), names the nodes of its cascade (they see its members and
+ * traffic) or sets who may join at all (ADMIT).
  */
 static enum record_error
 policy_authorize(const struct room_policy *p, const struct record *r)
@@ -255,7 +360,8 @@ policy_authorize(const struct room_policy *p, const struct record *r)
 	if (memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) == 0)
 		return RECORD_OK;
 	if (r->kind == RECORD_PROMOTE || r->kind == RECORD_DEMOTE ||
-	    r->kind == RECORD_MIXED || r->kind == RECORD_CASCADE)
+	    r->kind == RECORD_MIXED || r->kind == RECORD_CASCADE ||
+	    r->kind == RECORD_ADMIT)
 		return RECORD_ERR_AUTHORITY;
 	if (!policy_is_moderator(p, r->signer))
 		return RECORD_ERR_AUTHORITY;
@@ -306,6 +412,54 @@ policy_apply_ban(struct room_policy *p, const struct record *r)
 }
 
 /*
+ * Allow or disallow, the pair managed as ban and unban are: newer than
+ * the target's last one, a slot for it (a disallow takes one too, to
+ * refuse older allows).
+ */
+static enum record_error
+policy_apply_allow(struct room_policy *p, const struct record *r)
+{
+	long i;
+
+	/* A record built by the caller, not parsed, names a member too. */
+	if (!record_fields_valid(r))
+		return RECORD_ERR_RESERVED;
+	i = policy_find_allow(p, r->target);
+	if (i != -1 && r->issued <= p->allows[i].issued)
+		return RECORD_ERR_STALE;
+	if (i == -1) {
+		if (p->nallows == RECORD_MAX_ALLOWS)
+			return RECORD_ERR_FULL;
+		i = (long)p->nallows++;
+		memcpy(p->allows[i].id, r->target, CRYPTO_ED25519_PUB_LEN);
+	}
+	p->allows[i].issued = r->issued;
+	p->allows[i].active = r->kind == RECORD_ALLOW;
+	return RECORD_OK;
+}
+
+/*
+ * Admit: the whole rule set at once, replaced by any newer ADMIT (the
+ * first is taken whatever its issued), so a replayed older one cannot
+ * undo a change.
+ */
+static enum record_error
+policy_apply_admit(struct room_policy *p, const struct record *r)
+{
+	struct record_admit a;
+
+	/* A record built by the caller, not parsed, is range-checked too. */
+	if (!record_fields_valid(r) || record_admit_decode(r->target, &a) == -1)
+		return RECORD_ERR_RESERVED;
+	if (p->has_admit && r->issued <= p->admit_issued)
+		return RECORD_ERR_STALE;
+	p->has_admit = 1;
+	memcpy(&p->admit, &a, sizeof(a));
+	p->admit_issued = r->issued;
+	return RECORD_OK;
+}
+
+/*
  * Mixed: once.  There is no record that undoes it, so a second MIXED
  * (a replay, or a newer one) changes nothing and is refused as stale.
  */
@@ -330,7 +484,7 @@ policy_apply_cascade(struct room_policy *p, const struct record *r)
 	size_t i;
 
 	/* A record built by the caller, not parsed, must be in range too. */
-	if (!record_unused_zero(r))
+	if (!record_fields_valid(r))
 		return RECORD_ERR_RESERVED;
 	if (policy_cascade_place(p, r->target) != 0 ||
 	    policy_cascade_key(p, (uint8_t)r->until) != NULL)
@@ -379,7 +533,8 @@ policy_apply(struct room_policy *p, const struct record *r)
 
 	if (memcmp(r->room_id, p->room_id, ROOM_ID_LEN) != 0)
 		return RECORD_ERR_ROOM;
-	if (!record_kind_valid(r->kind))
+	/* An invitation is its target's to present, not the room's state. */
+	if (!record_kind_valid(r->kind) || r->kind == RECORD_INVITE)
 		return RECORD_ERR_KIND;
 	if ((e = policy_authorize(p, r)) != RECORD_OK)
 		return e;
@@ -394,9 +549,37 @@ policy_apply(struct room_policy *p, const struct record *r)
 		return policy_apply_mixed(p, r);
 	case RECORD_CASCADE:
 		return policy_apply_cascade(p, r);
+	case RECORD_ADMIT:
+		return policy_apply_admit(p, r);
+	case RECORD_ALLOW:
+	case RECORD_DISALLOW:
+		return policy_apply_allow(p, r);
 	default:
 		return RECORD_OK;	/* a kick: nothing to keep */
 	}
+}
+
+/*
+ * An invitation presented by id at now: an INVITE of this room, naming
+ * id, not run out, whose signer holds the authority now (a moderator
+ * demoted since its invitation no longer vouches for anyone).
+ */
+enum record_error
+policy_check_invite(const struct room_policy *p, const struct record *inv,
+    const uint8_t id[CRYPTO_ED25519_PUB_LEN], uint64_t now)
+{
+	if (inv->kind != RECORD_INVITE)
+		return RECORD_ERR_KIND;
+	if (memcmp(inv->room_id, p->room_id, ROOM_ID_LEN) != 0)
+		return RECORD_ERR_ROOM;
+	if (memcmp(inv->target, id, CRYPTO_ED25519_PUB_LEN) != 0)
+		return RECORD_ERR_TARGET;
+	if (inv->until != 0 && now >= inv->until)
+		return RECORD_ERR_EXPIRED;
+	if (memcmp(inv->signer, p->room_pub, ROOM_PUB_LEN) != 0 &&
+	    !policy_is_moderator(p, inv->signer))
+		return RECORD_ERR_AUTHORITY;
+	return RECORD_OK;
 }
 
 /* RECORD_CREATE_LABEL || room ID || node ID || join key. */

@@ -21,11 +21,12 @@
 
 /* Client to node. */
 #define CTRL_CREATE	0x10	/* room pub (32) join key (32) sig (64) n (1) n records */
-#define CTRL_JOIN	0x11	/* room ID (32) proof (32) */
+#define CTRL_JOIN	0x11	/* room ID (32) proof (32) [invitation (186)] */
 #define CTRL_LEAVE	0x12	/* empty */
 #define CTRL_RECORD	0x13	/* one record (186) */
 #define CTRL_KEYS	0x14	/* epoch (2) n (1) n x (member (4) blob (82)) */
 #define CTRL_STANDBY	0x15	/* room ID (32) proof (32): keep the room warm here */
+#define CTRL_BLOCK	0x16	/* op (1) n (1) n x (ID (32) flags (1)) */
 /* Node to client. */
 #define CTRL_CREATED	0x20	/* room ID (32) */
 #define CTRL_JOINED	0x21	/* member (4) epoch (2) limit (2) mode (1) pub (32) */
@@ -51,6 +52,8 @@
 #define CTRL_KEY_ENTRY_LEN	(4 + KEYBLOB_LEN)
 #define CTRL_MAX_PLACE		8	/* places 1..8, RECORD_MAX_CASCADE */
 #define CTRL_MAX_PEERS		(CTRL_MAX_PLACE - 1)	/* places per PEERS */
+#define CTRL_MAX_BLOCK		32	/* IDs per BLOCK */
+#define CTRL_BLOCK_ENTRY_LEN	33	/* ID (32) flags (1) */
 /* The join challenge: the first 16 bytes of the session's handshake hash. */
 
 /*
@@ -72,6 +75,19 @@ enum ctrl_move_reason {
 	CTRL_MOVE_DRAINING = 1,
 	CTRL_MOVE_ACTIVE = 2,
 };
+
+/*
+ * What a BLOCK does to the sender's block list on the node: add the IDs,
+ * remove them (1..CTRL_MAX_BLOCK each), or clear the list (no IDs).
+ */
+enum ctrl_block_op {
+	CTRL_BLOCK_ADD = 1,
+	CTRL_BLOCK_REMOVE = 2,
+	CTRL_BLOCK_CLEAR = 3,
+};
+/* Entry flags: the block counts toward the target's standing here. */
+#define CTRL_BLOCK_REPORT	0x01
+#define CTRL_BLOCK_FLAGS	0x01	/* every defined flag */
 
 enum ctrl_roster_event {
 	CTRL_ROSTER_PRESENT = 1,	/* in the room (on join, or joined) */
@@ -95,6 +111,12 @@ enum ctrl_code {
 	CTRL_E_BAD_SIGNATURE,	/* creation not signed by the room key */
 	CTRL_E_ALREADY_IN_ROOM,
 	CTRL_E_NO_MIXING,	/* a mixed room, max-mixed-rooms reached */
+	CTRL_E_INVITE_ONLY,	/* no valid invitation to an invite-only room */
+	CTRL_E_MEMBERS_ONLY,	/* not on a members-only room's allow-list */
+	CTRL_E_LOW_STANDING,	/* standing here below the room's minimum */
+	CTRL_E_JOIN_RATE,	/* beyond the room's joins per minute */
+	CTRL_E_BAD_INVITE,	/* the invitation does not parse or check */
+	CTRL_E_DENIED,		/* the identity is on the node's deny list */
 	CTRL_E_MAX
 };
 /* "room full" and so on; "unknown error" outside the enum. */
@@ -114,9 +136,12 @@ struct ctrl_msg {
 	const uint8_t	*join_key;	/* CREATE */
 	const uint8_t	*sig;		/* CREATE */
 	const uint8_t	*proof;		/* JOIN, STANDBY, LINK */
-	const uint8_t	*records;	/* CREATE (n x RECORD_LEN), RECORD, RECORDED */
-	const uint8_t	*entries;	/* KEYS, ROSTER, SPEAKERS, PEERS: n */
+	const uint8_t	*records;	/* CREATE (n x RECORD_LEN), RECORD,
+					   RECORDED, JOIN (its invitation) */
+	const uint8_t	*entries;	/* KEYS, ROSTER, SPEAKERS, PEERS,
+					   BLOCK: n */
 	size_t		 n;
+	uint8_t		 op;		/* BLOCK: enum ctrl_block_op */
 	uint32_t	 member;	/* JOINED; KEY, KEYFWD: from */
 	uint32_t	 to;		/* KEYFWD: the recipient member */
 	uint16_t	 epoch;		/* KEYS, JOINED, KEY, KEYFWD */
@@ -146,6 +171,9 @@ void	ctrl_keys_get(const struct ctrl_msg *, size_t i, uint32_t *member,
 uint32_t ctrl_speaker_get(const struct ctrl_msg *, size_t i);
 /* Place i of a parsed PEERS; 0 if i >= n or another type. */
 uint8_t	ctrl_peers_get(const struct ctrl_msg *, size_t i);
+/* Entry i of a parsed BLOCK; NULL and 0 if i >= n or another type. */
+void	ctrl_block_get(const struct ctrl_msg *, size_t i, const uint8_t **id,
+	    uint8_t *flags);
 
 /* Builders: 0, or -1 if an argument is out of range or w is full. */
 int	ctrl_put_create(struct buf_writer *, const uint8_t room_pub[ROOM_PUB_LEN],
@@ -156,7 +184,19 @@ int	ctrl_put_create(struct buf_writer *, const uint8_t room_pub[ROOM_PUB_LEN],
 int	ctrl_put_join(struct buf_writer *, uint8_t type,
 	    const uint8_t room_id[ROOM_ID_LEN],
 	    const uint8_t proof[ROOM_PROOF_LEN]);
+/* JOIN carrying an invitation record; invite NULL: a plain JOIN. */
+int	ctrl_put_join_invite(struct buf_writer *,
+	    const uint8_t room_id[ROOM_ID_LEN],
+	    const uint8_t proof[ROOM_PROOF_LEN],
+	    const uint8_t invite[RECORD_LEN]);
 int	ctrl_put_leave(struct buf_writer *);
+/*
+ * BLOCK: op one of enum ctrl_block_op; ids n x 32 bytes, none all zero,
+ * 1 <= n <= CTRL_MAX_BLOCK for ADD and REMOVE, n = 0 for CLEAR; flags[n]
+ * (NULL: all 0) within CTRL_BLOCK_FLAGS, and 0 in a REMOVE.
+ */
+int	ctrl_put_block(struct buf_writer *, uint8_t op, const uint8_t *ids,
+	    const uint8_t *flags, size_t n);
 int	ctrl_put_record(struct buf_writer *, uint8_t type,
 	    const uint8_t record[RECORD_LEN]);	/* RECORD or RECORDED */
 /* KEYS: members[i] and blobs + i * KEYBLOB_LEN, n <= CTRL_MAX_KEYS. */

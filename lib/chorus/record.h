@@ -1,8 +1,9 @@
 /*
  * record.h - signed room records: the owner's room creation, moderation
  * records (promote, demote, kick, ban, unban), the room's mode and
- * cascade (mixed, cascade) and the key blobs that carry a rotated media
- * key to each member, sans-I/O.
+ * cascade (mixed, cascade), its admission rules (admit, allow, disallow)
+ * and the invitations members present at JOIN (invite), and the key
+ * blobs that carry a rotated media key to each member, sans-I/O.
  *
  * Records are fixed-size and signed with Ed25519, so anyone holding the
  * room ID can verify them: a node enforces them, clients check them.
@@ -25,6 +26,7 @@
 #define RECORD_MAX_MODERATORS	32
 #define RECORD_MAX_BANS		256
 #define RECORD_MAX_CASCADE	8	/* nodes of a cascade: places 1..8 */
+#define RECORD_MAX_ALLOWS	256	/* entries of the allow-list */
 
 enum record_kind {
 	RECORD_PROMOTE = 1,	/* target becomes a moderator (owner only) */
@@ -34,6 +36,10 @@ enum record_kind {
 	RECORD_UNBAN,
 	RECORD_MIXED,		/* the node decodes and mixes (owner only) */
 	RECORD_CASCADE,		/* node target is place until (owner only) */
+	RECORD_ADMIT,		/* target: the admission rules (owner only) */
+	RECORD_ALLOW,		/* target joins the allow-list */
+	RECORD_DISALLOW,	/* target leaves it */
+	RECORD_INVITE,		/* target may join until `until` (0: no end) */
 };
 
 /*
@@ -48,6 +54,11 @@ enum record_kind {
  * CASCADE says node target (its X25519 static key, the key= of its
  * invite link; not all zero) carries the room as place until (1..
  * RECORD_MAX_CASCADE) of the room's cascade; fixed at creation too.
+ * ADMIT carries struct record_admit in target (below) and replaces the
+ * room's admission rules.  ALLOW and DISALLOW add a member (target, not
+ * all zero) to the allow-list or take it off.  INVITE is held by its
+ * target (not all zero), who presents it at JOIN; until is its expiry
+ * (exclusive), 0 for none.  ADMIT, ALLOW and DISALLOW leave until zero.
  */
 struct record {
 	uint8_t		kind;
@@ -68,9 +79,12 @@ enum record_error {
 	RECORD_ERR_ROOM,	/* for another room */
 	RECORD_ERR_AUTHORITY,	/* the signer may not do this */
 	RECORD_ERR_STALE,	/* not newer than what it would override */
-	RECORD_ERR_FULL,	/* moderator or ban list full */
-	RECORD_ERR_RESERVED,	/* reserved, non-ban until, MIXED target set,
-				   CASCADE place or target out of range */
+	RECORD_ERR_FULL,	/* moderator, ban or allow list full */
+	RECORD_ERR_RESERVED,	/* reserved, until where unused, MIXED target
+				   set, CASCADE place or target out of range,
+				   ADMIT rules out of range, a zero member */
+	RECORD_ERR_TARGET,	/* an invitation for another identity */
+	RECORD_ERR_EXPIRED,	/* an invitation past its until */
 };
 const char *record_strerror(enum record_error);
 
@@ -80,6 +94,33 @@ int	record_sign(struct record *, const uint8_t seed[CRYPTO_ED25519_SEED_LEN],
 /* Parse and check the signature (not the authority). */
 enum record_error record_parse(const uint8_t *in, size_t len,
 	    struct record *out);
+
+/*
+ * A room's admission rules, the target of an ADMIT record (32 bytes):
+ * flags (1) || min_standing (2) || joins_per_min (2) || burst (2) ||
+ * 25 zero bytes.  flags: RECORD_ADMIT_* only.  min_standing is in
+ * thousandths, 0..RECORD_STANDING_ONE.  joins_per_min 0 means no rate
+ * limit, and then burst is 0; otherwise burst is 1..RECORD_ADMIT_MAX_BURST.
+ * MEMBERS_ONLY: only IDs on the allow-list join; INVITE_ONLY: only the
+ * holders of a valid invitation; both: either of the two admits.
+ */
+#define RECORD_ADMIT_MEMBERS_ONLY	0x01
+#define RECORD_ADMIT_INVITE_ONLY	0x02
+#define RECORD_ADMIT_FLAGS		0x03	/* every defined flag */
+#define RECORD_STANDING_ONE		1000	/* standing 1.0, thousandths */
+#define RECORD_ADMIT_MAX_BURST		1000
+struct record_admit {
+	uint8_t		flags;
+	uint16_t	min_standing;	/* 0..RECORD_STANDING_ONE */
+	uint16_t	joins_per_min;	/* 0: no limit */
+	uint16_t	burst;		/* 0 iff joins_per_min is 0 */
+};
+/* 0, or -1 (target zeroed) if a field is out of range. */
+int	record_admit_encode(const struct record_admit *,
+	    uint8_t target[CRYPTO_ED25519_PUB_LEN]);
+/* 0, or -1 (*out zeroed) if target is not a valid encoding. */
+int	record_admit_decode(const uint8_t target[CRYPTO_ED25519_PUB_LEN],
+	    struct record_admit *out);
 
 /* What a room's records add up to. */
 struct room_policy {
@@ -106,6 +147,15 @@ struct room_policy {
 		uint8_t		place;	/* 1..RECORD_MAX_CASCADE */
 		uint64_t	issued;
 	}		cascade[RECORD_MAX_CASCADE];
+	int		has_admit;	/* an ADMIT record was applied */
+	struct record_admit admit;	/* the latest one's rules */
+	uint64_t	admit_issued;	/* its issued time */
+	size_t		nallows;
+	struct {
+		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
+		uint64_t	issued;	/* latest allow/disallow */
+		int		active;	/* allowed, not disallowed */
+	}		allows[RECORD_MAX_ALLOWS];
 };
 
 /*
@@ -115,16 +165,20 @@ struct room_policy {
 int	policy_init(struct room_policy *, const uint8_t room_pub[ROOM_PUB_LEN]);
 /*
  * Apply a parsed record: for this room, signed by the owner's room key
- * (any kind) or an active moderator (kick, ban, unban, but never of the
- * room key or of an active moderator: only the owner acts on those), and
- * newer (issued) than the last promote/demote or ban/unban of the same
- * target.  A kick changes no state (the caller removes the member, and
- * must itself refuse a replayed kick, e.g. one issued before the member
- * joined).  MIXED sets mixed (nothing clears it); on a policy already
- * mixed it is RECORD_ERR_STALE.  CASCADE (owner only) appends its node
- * and place; RECORD_ERR_STALE if that key is listed or that place taken
- * already, and nothing removes an entry.  On any error the policy is
- * unchanged.
+ * (any kind) or an active moderator (kick, ban, unban, allow, disallow,
+ * but never of the room key or of an active moderator: only the owner
+ * acts on those), and newer (issued) than the last promote/demote,
+ * ban/unban or allow/disallow of the same target.  A kick changes no
+ * state (the caller removes the member, and must itself refuse a
+ * replayed kick, e.g. one issued before the member joined).  MIXED sets
+ * mixed (nothing clears it); on a policy already mixed it is
+ * RECORD_ERR_STALE.  CASCADE (owner only) appends its node and place;
+ * RECORD_ERR_STALE if that key is listed or that place taken already,
+ * and nothing removes an entry.  ADMIT (owner only) replaces the
+ * admission rules if it is the first or newer than the last one
+ * applied, else RECORD_ERR_STALE.  INVITE is never applied:
+ * RECORD_ERR_KIND (see policy_check_invite).  On any error the policy
+ * is unchanged.
  */
 enum record_error policy_apply(struct room_policy *, const struct record *);
 /* 1 if id is an active moderator (the room key itself is not listed). */
@@ -133,6 +187,19 @@ int	policy_is_moderator(const struct room_policy *,
 /* 1 if id is banned at now (Unix seconds). */
 int	policy_is_banned(const struct room_policy *,
 	    const uint8_t id[CRYPTO_ED25519_PUB_LEN], uint64_t now);
+/* 1 if id has an active allow-list entry. */
+int	policy_is_allowed(const struct room_policy *,
+	    const uint8_t id[CRYPTO_ED25519_PUB_LEN]);
+/*
+ * Check a parsed record that member id presents at now (Unix seconds) as
+ * its invitation, in this order: RECORD_ERR_KIND (not an INVITE),
+ * RECORD_ERR_ROOM, RECORD_ERR_TARGET (not for id), RECORD_ERR_EXPIRED
+ * (until set and now >= until), RECORD_ERR_AUTHORITY (signed neither by
+ * the room key nor by a moderator active now); else RECORD_OK.
+ */
+enum record_error policy_check_invite(const struct room_policy *,
+	    const struct record *inv, const uint8_t id[CRYPTO_ED25519_PUB_LEN],
+	    uint64_t now);
 /* The cascade place of node key, or 0 if it is not one of the cascade. */
 uint8_t	policy_cascade_place(const struct room_policy *,
 	    const uint8_t key[CRYPTO_X25519_LEN]);

@@ -6,7 +6,9 @@
  * a refused message must leave the struct zeroed.  An accepted one is
  * rebuilt with the builders from the parsed fields and entry getters, and
  * must come back byte for byte (the encoding is canonical: one message,
- * one encoding).  Any violation abort()s.
+ * one encoding).  A BLOCK must hold a known op with the count it allows
+ * and no zero ID or bad flags; a JOIN is 65 bytes, or 251 with one
+ * invitation, and STANDBY and LINK carry none.  Any violation abort()s.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static uint8_t fz_out[FZ_MAX];
 static uint8_t fz_blobs[CTRL_MAX_KEYS * KEYBLOB_LEN];
+static uint8_t fz_ids[CTRL_MAX_BLOCK * 32];
 
 /* abort() unless cond holds. */
 static void
@@ -111,6 +114,45 @@ fuzz_ctrl_peers(struct buf_writer *w, const struct ctrl_msg *m)
 	return ctrl_put_peers(w, m->place, m->seq, places, m->n);
 }
 
+/* BLOCK, from its getter: each entry a nonzero ID and flags op allows. */
+static int
+fuzz_ctrl_block(struct buf_writer *w, const struct ctrl_msg *m)
+{
+	static const uint8_t zero[32];
+	uint8_t flags[CTRL_MAX_BLOCK], past_flags;
+	const uint8_t *id;
+	size_t i;
+
+	fuzz_ctrl_check(m->op >= CTRL_BLOCK_ADD && m->op <= CTRL_BLOCK_CLEAR);
+	if (m->op == CTRL_BLOCK_CLEAR)
+		fuzz_ctrl_check(m->n == 0);
+	else
+		fuzz_ctrl_check(m->n >= 1 && m->n <= CTRL_MAX_BLOCK);
+	for (i = 0; i < m->n; i++) {
+		ctrl_block_get(m, i, &id, &flags[i]);
+		fuzz_ctrl_check(id != NULL && memcmp(id, zero, 32) != 0 &&
+		    (flags[i] & ~CTRL_BLOCK_FLAGS) == 0 &&
+		    (m->op != CTRL_BLOCK_REMOVE || flags[i] == 0));
+		memcpy(fz_ids + i * 32, id, 32);
+	}
+	ctrl_block_get(m, m->n, &id, &past_flags);
+	fuzz_ctrl_check(id == NULL && past_flags == 0);
+	return ctrl_put_block(w, m->op, fz_ids, flags, m->n);
+}
+
+/* JOIN, STANDBY, LINK: only a JOIN carries an invitation, one at most. */
+static int
+fuzz_ctrl_join(struct buf_writer *w, const struct ctrl_msg *m, size_t size)
+{
+	if (m->records == NULL) {
+		fuzz_ctrl_check(m->n == 0 && size == 1 + 64);
+		return ctrl_put_join(w, m->type, m->room_id, m->proof);
+	}
+	fuzz_ctrl_check(m->type == CTRL_JOIN && m->n == 1 &&
+	    size == 1 + 64 + RECORD_LEN);
+	return ctrl_put_join_invite(w, m->room_id, m->proof, m->records);
+}
+
 /* ERROR: the text NUL-terminated for the builder. */
 static int
 fuzz_ctrl_error(struct buf_writer *w, const struct ctrl_msg *m)
@@ -126,7 +168,7 @@ fuzz_ctrl_error(struct buf_writer *w, const struct ctrl_msg *m)
 
 /* Rebuild a parsed message with the builder of its type. */
 static int
-fuzz_ctrl_rebuild(struct buf_writer *w, const struct ctrl_msg *m)
+fuzz_ctrl_rebuild(struct buf_writer *w, const struct ctrl_msg *m, size_t size)
 {
 	switch (m->type) {
 	case CTRL_CREATE:
@@ -135,7 +177,9 @@ fuzz_ctrl_rebuild(struct buf_writer *w, const struct ctrl_msg *m)
 	case CTRL_JOIN:
 	case CTRL_STANDBY:
 	case CTRL_LINK:
-		return ctrl_put_join(w, m->type, m->room_id, m->proof);
+		return fuzz_ctrl_join(w, m, size);
+	case CTRL_BLOCK:
+		return fuzz_ctrl_block(w, m);
 	case CTRL_LINKED:
 		fuzz_ctrl_check(m->place >= 1 && m->place <= CTRL_MAX_PLACE);
 		return ctrl_put_linked(w, m->room_id, m->place);
@@ -185,7 +229,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_ctrl_check(size >= 1 && size <= FZ_MAX && m.type == data[0]);
 	buf_wr_init(&w, fz_out, sizeof(fz_out));
-	fuzz_ctrl_check(fuzz_ctrl_rebuild(&w, &m) == 0);
+	fuzz_ctrl_check(fuzz_ctrl_rebuild(&w, &m, size) == 0);
 	fuzz_ctrl_check(buf_wr_len(&w) == size &&
 	    memcmp(fz_out, data, size) == 0);
 	return 0;

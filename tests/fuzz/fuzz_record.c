@@ -11,7 +11,13 @@
  * a struct unverified.  policy_apply must never crash, must leave the
  * policy unchanged when it refuses, and must leave what each kind
  * promises when it accepts (a CASCADE: one more node, at a place 1..8
- * no other node holds).  Any violation abort()s.
+ * no other node holds; an ADMIT: the owner's, newer, its decoded rules;
+ * ALLOW/DISALLOW: the target on or off the allow-list); an INVITE is
+ * never applied.  Each record is also checked as an invitation its
+ * target presents (policy_check_invite: accepted only when every rule
+ * holds, expired at until exactly, refused to any other ID), and its
+ * target decoded as admission rules, which must re-encode to the same
+ * bytes.  Any violation abort()s.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -126,6 +132,137 @@ fuzz_record_cascade_sane(const struct room_policy *p)
 	}
 }
 
+/* 1 if two rule sets are the same, field by field (not padding). */
+static int
+fuzz_record_admit_eq(const struct record_admit *a,
+    const struct record_admit *b)
+{
+	return a->flags == b->flags && a->min_standing == b->min_standing &&
+	    a->joins_per_min == b->joins_per_min && a->burst == b->burst;
+}
+
+/* The allow-list and rules: in range, IDs unique, rules valid. */
+static void
+fuzz_record_admission_sane(const struct room_policy *p)
+{
+	uint8_t t[CRYPTO_ED25519_PUB_LEN];
+	struct record_admit a;
+	size_t i, j;
+
+	fuzz_record_check(p->nallows <= RECORD_MAX_ALLOWS);
+	for (i = 0; i < p->nallows; i++)
+		for (j = 0; j < i; j++)
+			fuzz_record_check(memcmp(p->allows[i].id,
+			    p->allows[j].id, CRYPTO_ED25519_PUB_LEN) != 0);
+	if (!p->has_admit) {
+		fuzz_record_check(p->admit_issued == 0 && p->admit.flags == 0 &&
+		    p->admit.min_standing == 0 && p->admit.burst == 0 &&
+		    p->admit.joins_per_min == 0);
+		return;
+	}
+	fuzz_record_check(record_admit_encode(&p->admit, t) == 0 &&
+	    record_admit_decode(t, &a) == 0 &&
+	    fuzz_record_admit_eq(&a, &p->admit));
+}
+
+/* The target as admission rules: decoded, they encode to the same bytes. */
+static void
+fuzz_record_admit_codec(const struct record *r)
+{
+	static const struct record_admit none;
+	uint8_t t[CRYPTO_ED25519_PUB_LEN];
+	struct record_admit a;
+
+	if (record_admit_decode(r->target, &a) == -1) {
+		fuzz_record_check(fuzz_record_admit_eq(&a, &none));
+		return;
+	}
+	fuzz_record_check((a.flags & ~RECORD_ADMIT_FLAGS) == 0 &&
+	    a.min_standing <= RECORD_STANDING_ONE &&
+	    (a.joins_per_min == 0) == (a.burst == 0) &&
+	    a.burst <= RECORD_ADMIT_MAX_BURST);
+	fuzz_record_check(record_admit_encode(&a, t) == 0 &&
+	    memcmp(t, r->target, sizeof(t)) == 0);
+}
+
+/*
+ * r presented as an invitation by its target at now = r->issued: OK
+ * only if every rule holds; then expired at until, and refused as
+ * another's to any other ID.  The policy is not touched.
+ */
+static void
+fuzz_record_invite(const struct room_policy *p, const struct record *r)
+{
+	uint8_t other[CRYPTO_ED25519_PUB_LEN];
+	enum record_error e;
+	int rules;
+
+	memcpy(&fz_before, p, sizeof(fz_before));
+	memcpy(other, r->target, sizeof(other));
+	other[0] ^= 0x01;
+	e = policy_check_invite(p, r, r->target, r->issued);
+	rules = r->kind == RECORD_INVITE &&
+	    memcmp(r->room_id, p->room_id, ROOM_ID_LEN) == 0;
+	if (rules)
+		fuzz_record_check(policy_check_invite(p, r, other, r->issued) ==
+		    RECORD_ERR_TARGET);
+	else
+		fuzz_record_check(e == RECORD_ERR_KIND ||
+		    e == RECORD_ERR_ROOM);
+	fuzz_record_check(memcmp(&fz_before, p, sizeof(*p)) == 0);
+	if (e != RECORD_OK)
+		return;
+	fuzz_record_check(rules && (r->until == 0 || r->issued < r->until));
+	fuzz_record_check(memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) == 0 ||
+	    policy_is_moderator(p, r->signer));
+	if (r->until != 0)
+		fuzz_record_check(policy_check_invite(p, r, r->target,
+		    r->until) == RECORD_ERR_EXPIRED);
+	else
+		fuzz_record_check(policy_check_invite(p, r, r->target,
+		    UINT64_MAX) == RECORD_OK);
+}
+
+/* An applied ADMIT: the owner's, newer than the last, its rules kept. */
+static void
+fuzz_record_admit(const struct room_policy *before,
+    const struct room_policy *p, const struct record *r)
+{
+	struct record_admit a;
+
+	fuzz_record_check(memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) == 0);
+	fuzz_record_check(r->until == 0 &&
+	    record_admit_decode(r->target, &a) == 0);
+	fuzz_record_check(!before->has_admit ||
+	    r->issued > before->admit_issued);
+	fuzz_record_check(p->has_admit && p->admit_issued == r->issued &&
+	    fuzz_record_admit_eq(&p->admit, &a));
+	fuzz_record_check(p->nmods == before->nmods &&
+	    p->nbans == before->nbans && p->nallows == before->nallows &&
+	    p->mixed == before->mixed && p->ncascade == before->ncascade);
+}
+
+/* An applied ALLOW or DISALLOW: a member, on or off, nothing else. */
+static void
+fuzz_record_allow(const struct room_policy *before,
+    const struct room_policy *p, const struct record *r)
+{
+	static const uint8_t zero[CRYPTO_ED25519_PUB_LEN];
+
+	fuzz_record_check(memcmp(r->target, zero, sizeof(zero)) != 0 &&
+	    r->until == 0);
+	fuzz_record_check(policy_is_allowed(p, r->target) ==
+	    (r->kind == RECORD_ALLOW));
+	if (memcmp(r->signer, p->room_pub, ROOM_PUB_LEN) != 0)
+		fuzz_record_check(!policy_is_moderator(before, r->target) &&
+		    memcmp(r->target, p->room_pub, ROOM_PUB_LEN) != 0);
+	fuzz_record_check(p->nallows == before->nallows ||
+	    p->nallows == before->nallows + 1);
+	fuzz_record_check(p->nmods == before->nmods &&
+	    p->nbans == before->nbans && p->has_admit == before->has_admit &&
+	    p->mixed == before->mixed && p->ncascade == before->ncascade);
+}
+
 /* An applied CASCADE: the owner's, a new node at a free place, appended. */
 static void
 fuzz_record_cascade(const struct room_policy *before,
@@ -155,7 +292,11 @@ fuzz_record_apply(const struct record *r)
 	fuzz_record_check(fz_pol.nmods <= RECORD_MAX_MODERATORS &&
 	    fz_pol.nbans <= RECORD_MAX_BANS);
 	fuzz_record_cascade_sane(&fz_pol);
+	fuzz_record_admission_sane(&fz_pol);
 	fuzz_record_check(record_strerror(e) != NULL);
+	if (r->kind == RECORD_INVITE)
+		fuzz_record_check(e == RECORD_ERR_KIND ||
+		    e == RECORD_ERR_ROOM);
 	if (e != RECORD_OK || r->kind == RECORD_KICK) {
 		fuzz_record_check(memcmp(&fz_before, &fz_pol,
 		    sizeof(fz_pol)) == 0);
@@ -193,6 +334,13 @@ fuzz_record_apply(const struct record *r)
 	case RECORD_CASCADE:
 		fuzz_record_cascade(&fz_before, &fz_pol, r);
 		break;
+	case RECORD_ADMIT:
+		fuzz_record_admit(&fz_before, &fz_pol, r);
+		break;
+	case RECORD_ALLOW:
+	case RECORD_DISALLOW:
+		fuzz_record_allow(&fz_before, &fz_pol, r);
+		break;
 	default:
 		abort();	/* applied an unknown kind */
 	}
@@ -206,6 +354,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t again[RECORD_LEN];
+	struct record_admit admit;
 	struct record r;
 	enum record_error e;
 	size_t i;
@@ -217,7 +366,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_record_check(size == RECORD_LEN);
 		fuzz_record_encode(&r, again);
 		fuzz_record_check(memcmp(again, data, RECORD_LEN) == 0);
+		if (r.kind == RECORD_ADMIT)
+			fuzz_record_check(record_admit_decode(r.target,
+			    &admit) == 0);
 		memcpy(&fz_pol, &fz_base, sizeof(fz_pol));
+		fuzz_record_invite(&fz_pol, &r);
 		fuzz_record_apply(&r);
 	} else
 		fuzz_record_check(e == RECORD_ERR_LENGTH || size == RECORD_LEN);
@@ -227,6 +380,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (record_parse(data + i * RECORD_LEN, RECORD_LEN, &r) !=
 		    RECORD_OK)
 			fuzz_record_raw(data + i * RECORD_LEN, &r);
+		fuzz_record_admit_codec(&r);
+		fuzz_record_invite(&fz_pol, &r);
 		fuzz_record_apply(&r);
 	}
 	return 0;

@@ -26,7 +26,7 @@
 #endif
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#define TEST_NKEYS	52	/* keys in the table today */
+#define TEST_NKEYS	53	/* keys in the table today */
 #define REDACTED	"<redacted>"
 
 /* How a valid case is checked. */
@@ -821,13 +821,13 @@ static size_t
 expect_lines(const struct conf *c)
 {
 	/* The single-valued keys; tls-cert and tls-key may be unset. */
-	size_t n = 1 + TEST_NKEYS - 7 - (c->tls_cert == NULL) -
+	size_t n = 1 + TEST_NKEYS - 8 - (c->tls_cert == NULL) -
 	    (c->tls_key == NULL) - (c->network_psk_file == NULL) -
 	    (c->member_keys_file == NULL) - (c->region == NULL) - 2;
 
 	return n + c->nlisten + c->nusers + c->nauth_secrets +
 	    c->nallowed_peers + c->ndenied_peers + c->nexternal + c->nrelay_ip +
-	    c->nbootstrap + c->nvouch;
+	    c->nbootstrap + c->nvouch + c->ndeny;
 }
 
 /* Print c with its secrets, load the result, compare; count the lines. */

@@ -5,7 +5,9 @@
  * (both modes, every other value refused, the old layouts refused);
  * roster events, error codes and text validation; the node-to-node
  * messages of a cascade (LINK, LINKED, PEERS, KEYFWD) with every range
- * error of their places; unknown types; builder refusals and short
+ * error of their places; BLOCK (every op, count, flags byte and zero ID
+ * refused by parser and builder alike) and JOIN with an invitation (65
+ * or 251 bytes, JOIN only); unknown types; builder refusals and short
  * writers; the entry getters out of range; the user-facing texts of the
  * error codes.
  */
@@ -852,6 +854,301 @@ test_keyfwd(void)
 	tap_ok(refused(buf, 89), "KEY's body under KEYFWD's type refused");
 }
 
+/* BLOCK IDs: each a different fill, none all zero. */
+static uint8_t block_ids[CTRL_MAX_BLOCK + 1][32];
+
+/* A BLOCK written raw (no checks): op, n, then entries[k] of ids/flags. */
+static size_t
+raw_block(uint8_t *buf, uint8_t op, uint8_t n, size_t k,
+    const uint8_t *flags)
+{
+	struct buf_writer w;
+	size_t i;
+
+	buf_wr_init(&w, buf, BIG);
+	buf_put_u8(&w, CTRL_BLOCK);
+	buf_put_u8(&w, op);
+	buf_put_u8(&w, n);
+	for (i = 0; i < k; i++) {
+		buf_put_bytes(&w, block_ids[i], 32);
+		buf_put_u8(&w, flags != NULL ? flags[i] : 0);
+	}
+	return buf_wr_len(&w);
+}
+
+/* BLOCKs the parser refuses (raw) and the builder refuses (its args). */
+static const struct {
+	uint8_t		 op, n;
+	size_t		 k;
+	uint8_t		 flags0;
+	int		 zero_id;	/* entry 0's ID all zero */
+	const char	*name;
+} bad_blocks[] = {
+	{ 0, 1, 1, 0, 0, "op 0" },
+	{ 4, 1, 1, 0, 0, "op 4" },
+	{ 255, 0, 0, 0, 0, "op 255" },
+	{ CTRL_BLOCK_ADD, 0, 0, 0, 0, "ADD with n = 0" },
+	{ CTRL_BLOCK_ADD, 33, 33, 0, 0, "ADD with n = 33" },
+	{ CTRL_BLOCK_REMOVE, 0, 0, 0, 0, "REMOVE with n = 0" },
+	{ CTRL_BLOCK_REMOVE, 33, 33, 0, 0, "REMOVE with n = 33" },
+	{ CTRL_BLOCK_CLEAR, 1, 1, 0, 0, "CLEAR with n = 1" },
+	{ CTRL_BLOCK_ADD, 1, 1, 0x02, 0, "ADD with flag bit 1" },
+	{ CTRL_BLOCK_ADD, 1, 1, 0x80, 0, "ADD with flag bit 7" },
+	{ CTRL_BLOCK_ADD, 1, 1, 0xff, 0, "ADD with every flag bit" },
+	{ CTRL_BLOCK_REMOVE, 1, 1, CTRL_BLOCK_REPORT, 0, "REMOVE with REPORT" },
+	{ CTRL_BLOCK_REMOVE, 1, 1, 0x02, 0, "REMOVE with flag bit 1" },
+	{ CTRL_BLOCK_ADD, 1, 1, 0, 1, "ADD of the zero ID" },
+	{ CTRL_BLOCK_ADD, 1, 1, CTRL_BLOCK_REPORT, 1, "ADD+REPORT, zero ID" },
+	{ CTRL_BLOCK_REMOVE, 1, 1, 0, 1, "REMOVE of the zero ID" },
+};
+
+/* BLOCK: op, n, n x (ID, flags); every op, count, flag and ID rule. */
+static void
+test_block(void)
+{
+	uint8_t buf[BIG], flags[CTRL_MAX_BLOCK + 1], got_flags, save[32];
+	const uint8_t *id;
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t i, len, bad = 0;
+
+	for (i = 0; i <= CTRL_MAX_BLOCK; i++) {
+		fill(block_ids[i], 32, (uint8_t)(0x30 + 5 * i), 3);
+		flags[i] = i % 2 ? CTRL_BLOCK_REPORT : 0;
+	}
+	tap_ok(CTRL_BLOCK == 0x16 && CTRL_MAX_BLOCK == 32 &&
+	    CTRL_BLOCK_ENTRY_LEN == 33 && CTRL_BLOCK_ADD == 1 &&
+	    CTRL_BLOCK_REMOVE == 2 && CTRL_BLOCK_CLEAR == 3 &&
+	    CTRL_BLOCK_REPORT == 1, "BLOCK constants");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_block(&w, CTRL_BLOCK_ADD, block_ids[0],
+	    (const uint8_t *)"\x01", 1) == 0, "build BLOCK ADD of one, REPORT");
+	tap_is_int(buf_wr_len(&w), 3 + 33, "BLOCK/1 length");
+	tap_is_mem(buf, "\x16\x01\x01", 3, "BLOCK type, op, n");
+	tap_is_mem(buf + 3, block_ids[0], 32, "the ID");
+	tap_ok(buf[35] == CTRL_BLOCK_REPORT, "then its flags");
+	tap_ok(ctrl_parse(buf, 36, &m) == 0 && m.type == CTRL_BLOCK &&
+	    m.op == CTRL_BLOCK_ADD && m.n == 1 && m.entries == buf + 3,
+	    "BLOCK/1 parses");
+	ctrl_block_get(&m, 0, &id, &got_flags);
+	tap_ok(id == buf + 3 && got_flags == CTRL_BLOCK_REPORT,
+	    "entry 0: ID and REPORT");
+	ctrl_block_get(&m, 1, &id, &got_flags);
+	tap_ok(id == NULL && got_flags == 0, "entry 1 of 1: none");
+	check_bounds(buf, 36, "BLOCK/1");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_block(&w, CTRL_BLOCK_ADD, block_ids[0], flags,
+	    CTRL_MAX_BLOCK) == 0, "build BLOCK ADD of 32");
+	len = buf_wr_len(&w);
+	tap_is_int(len, 3 + 32 * 33, "BLOCK/32 length");
+	tap_is_int(len, 1059, "a full BLOCK is 1059 bytes");
+	tap_ok(ctrl_parse(buf, len, &m) == 0 && m.op == CTRL_BLOCK_ADD &&
+	    m.n == 32, "BLOCK/32 parses");
+	for (i = 0; i < m.n; i++) {
+		ctrl_block_get(&m, i, &id, &got_flags);
+		if (id == NULL || memcmp(id, block_ids[i], 32) != 0 ||
+		    got_flags != flags[i])
+			bad++;
+	}
+	tap_ok(bad == 0, "every BLOCK entry back");
+	check_bounds(buf, len, "BLOCK/32");
+	memcpy(buf + len, block_ids[32], 32);
+	buf[len + 32] = 0;
+	buf[2] = 33;
+	tap_ok(refused(buf, len + 33), "BLOCK with 33 entries refused");
+	buf[2] = 31;
+	tap_ok(refused(buf, len), "count 31 with 32 entries refused");
+	buf[2] = 32;
+	buf[3 + 31 * 33 + 32] = 0x04;
+	tap_ok(refused(buf, len), "a bad flag in the last entry refused");
+	buf[3 + 31 * 33 + 32] = CTRL_BLOCK_REPORT;
+	memcpy(save, buf + 3 + 31 * 33, 32);
+	memset(buf + 3 + 31 * 33, 0, 32);
+	tap_ok(refused(buf, len), "a zero ID in the last entry refused");
+	buf[3 + 31 * 33 + 31] = 1;
+	tap_ok(ctrl_parse(buf, len, &m) == 0,
+	    "an ID with only its last bit set parses");
+	memcpy(buf + 3 + 31 * 33, save, 32);
+	tap_ok(ctrl_parse(buf, len, &m) == 0, "the control parses");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_block(&w, CTRL_BLOCK_REMOVE, block_ids[0], NULL,
+	    3) == 0 && buf_wr_len(&w) == 3 + 3 * 33,
+	    "build BLOCK REMOVE of 3, flags NULL");
+	tap_ok(buf[1] == 2 && buf[2] == 3 && buf[35] == 0 && buf[68] == 0 &&
+	    buf[101] == 0, "op 2, n 3, every flags byte 0");
+	tap_ok(ctrl_parse(buf, 102, &m) == 0 && m.op == CTRL_BLOCK_REMOVE &&
+	    m.n == 3, "BLOCK REMOVE parses");
+	ctrl_block_get(&m, 2, &id, &got_flags);
+	tap_ok(id != NULL && memcmp(id, block_ids[2], 32) == 0 &&
+	    got_flags == 0, "entry 2 back");
+	check_bounds(buf, 102, "BLOCK/REMOVE");
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_block(&w, CTRL_BLOCK_CLEAR, NULL, NULL, 0) == 0 &&
+	    buf_wr_len(&w) == 3, "build BLOCK CLEAR: 3 bytes");
+	tap_is_mem(buf, "\x16\x03\x00", 3, "16 03 00");
+	tap_ok(ctrl_parse(buf, 3, &m) == 0 && m.op == CTRL_BLOCK_CLEAR &&
+	    m.n == 0, "BLOCK CLEAR parses");
+	ctrl_block_get(&m, 0, &id, &got_flags);
+	tap_ok(id == NULL && got_flags == 0, "no entry 0");
+	check_bounds(buf, 3, "BLOCK/CLEAR");
+}
+
+/* Each BLOCK the parser refuses, refused by the builder too. */
+static void
+test_block_refused(void)
+{
+	uint8_t buf[BIG], buf2[BIG], flags[CTRL_MAX_BLOCK + 1];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t i, len, bad = 0;
+
+	memset(flags, 0, sizeof(flags));
+	for (i = 0; i < sizeof(bad_blocks) / sizeof(bad_blocks[0]); i++) {
+		flags[0] = bad_blocks[i].flags0;
+		if (bad_blocks[i].zero_id)
+			memset(block_ids[0], 0, 32);
+		len = raw_block(buf, bad_blocks[i].op, bad_blocks[i].n,
+		    bad_blocks[i].k, flags);
+		tap_ok(refused(buf, len), "BLOCK %s refused",
+		    bad_blocks[i].name);
+		buf_wr_init(&w, buf2, sizeof(buf2));
+		tap_ok(ctrl_put_block(&w, bad_blocks[i].op, block_ids[0],
+		    flags, bad_blocks[i].k) == -1 && buf_wr_len(&w) == 0,
+		    "and its builder, writing nothing");
+		fill(block_ids[0], 32, 0x30, 3);
+	}
+	flags[0] = 0;
+	len = raw_block(buf, CTRL_BLOCK_ADD, 2, 1, flags);
+	tap_ok(refused(buf, len), "count 2 with one entry refused");
+	len = raw_block(buf, CTRL_BLOCK_ADD, 1, 2, flags);
+	tap_ok(refused(buf, len), "count 1 with two entries refused");
+	len = raw_block(buf, CTRL_BLOCK_CLEAR, 0, 1, flags);
+	tap_ok(refused(buf, len), "CLEAR with an entry after n = 0 refused");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_block(&w, CTRL_BLOCK_ADD, NULL, NULL, 1) == -1 &&
+	    buf_wr_len(&w) == 0, "builder refuses 1 entry and no IDs");
+	tap_ok(ctrl_put_block(&w, CTRL_BLOCK_ADD, block_ids[0],
+	    (const uint8_t *)"\x00\x02", 2) == -1 && buf_wr_len(&w) == 0,
+	    "builder refuses a bad flag in entry 1");
+	bad = 0;
+	for (len = 0; len <= 36; len++) {
+		buf_wr_init(&w, buf, len);
+		if ((ctrl_put_block(&w, CTRL_BLOCK_ADD, block_ids[0], NULL,
+		    1) == 0) != (len == 36))
+			bad++;
+		buf_wr_init(&w, buf, len);
+		if ((ctrl_put_block(&w, CTRL_BLOCK_CLEAR, NULL, NULL, 0) ==
+		    0) != (len >= 3))
+			bad++;
+	}
+	tap_ok(bad == 0, "builder fails on a short writer, fits an exact one");
+
+	/* Every op and flags byte of a one-entry BLOCK: parser and builder. */
+	bad = 0;
+	for (i = 0; i < 256 * 256; i++) {
+		uint8_t op = (uint8_t)(i >> 8), fl = (uint8_t)i;
+		int ok = (op == 1 && fl <= 1) || (op == 2 && fl == 0);
+
+		len = raw_block(buf, op, 1, 1, &fl);
+		if ((ctrl_parse(buf, len, &m) == 0) != ok)
+			bad++;
+		buf_wr_init(&w, buf2, sizeof(buf2));
+		if ((ctrl_put_block(&w, op, block_ids[0], &fl, 1) == 0) != ok ||
+		    (ok && (buf_wr_len(&w) != len ||
+		    memcmp(buf, buf2, len) != 0)))
+			bad++;
+	}
+	tap_ok(bad == 0, "BLOCK/1: parser and builder agree on every op and "
+	    "flags byte, same bytes");
+}
+
+/* JOIN with an invitation: 65 or 251 bytes, nothing else; JOIN only. */
+static void
+test_join_invite(void)
+{
+	uint8_t buf[BIG], plain[BIG];
+	struct buf_writer w;
+	struct ctrl_msg m;
+	size_t len, cap, bad = 0;
+
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join_invite(&w, room_id, proof, records[3]) == 0,
+	    "build JOIN with an invitation");
+	tap_is_int(buf_wr_len(&w), 251, "JOIN/invite is 251 bytes");
+	tap_ok(buf[0] == 0x11, "type 0x11");
+	tap_is_mem(buf + 1, room_id, 32, "room ID");
+	tap_is_mem(buf + 33, proof, 32, "proof");
+	tap_is_mem(buf + 65, records[3], RECORD_LEN, "then the record");
+	tap_ok(ctrl_parse(buf, 251, &m) == 0 && m.type == CTRL_JOIN &&
+	    m.room_id == buf + 1 && m.proof == buf + 33 &&
+	    m.records == buf + 65 && m.n == 1, "JOIN/invite fields back");
+	for (len = 0; len < 251; len++)
+		if ((ctrl_parse(buf, len, &m) == 0) != (len == 65))
+			bad++;
+	tap_ok(bad == 0, "of its prefixes only the 65-byte JOIN parses");
+	buf[251] = 0;
+	tap_ok(refused(buf, 252), "a trailing byte refused");
+	tap_ok(refused(buf, 250), "one byte short refused");
+	tap_ok(refused(buf, 64), "64 bytes refused");
+	memcpy(buf + 251, records[4], RECORD_LEN);
+	tap_ok(refused(buf, 251 + RECORD_LEN), "two invitations refused");
+	tap_ok(ctrl_parse(buf, 65, &m) == 0 && m.records == NULL && m.n == 0,
+	    "a plain JOIN: no record, n 0");
+	tap_ok(251 <= FRAME_CONTROL_MAX, "fits a CONTROL frame");
+
+	buf[0] = CTRL_STANDBY;
+	tap_ok(refused(buf, 251), "STANDBY with an invitation refused");
+	tap_ok(ctrl_parse(buf, 65, &m) == 0 && m.records == NULL,
+	    "STANDBY of 65 parses");
+	buf[0] = CTRL_LINK;
+	tap_ok(refused(buf, 251), "LINK with an invitation refused");
+	tap_ok(ctrl_parse(buf, 65, &m) == 0, "LINK of 65 parses");
+
+	buf_wr_init(&w, plain, sizeof(plain));
+	tap_ok(ctrl_put_join(&w, CTRL_JOIN, room_id, proof) == 0, "a JOIN");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join_invite(&w, room_id, proof, NULL) == 0 &&
+	    buf_wr_len(&w) == 65 && memcmp(buf, plain, 65) == 0,
+	    "no invitation: the plain JOIN's bytes");
+	bad = 0;
+	for (cap = 0; cap <= 251; cap++) {
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_join_invite(&w, room_id, proof, records[0]) ==
+		    0) != (cap == 251))
+			bad++;
+		buf_wr_init(&w, buf, cap);
+		if ((ctrl_put_join_invite(&w, room_id, proof, NULL) == 0) !=
+		    (cap >= 65))
+			bad++;
+	}
+	tap_ok(bad == 0, "builder fails on a short writer, fits an exact one");
+
+	/* Short and long lengths around both sizes, under each type. */
+	memset(buf, 0x77, sizeof(buf));
+	bad = 0;
+	for (len = 1; len < 600; len++) {
+		buf[0] = CTRL_JOIN;
+		if ((ctrl_parse(buf, len, &m) == 0) !=
+		    (len == 65 || len == 251))
+			bad++;
+		buf[0] = CTRL_STANDBY;
+		if ((ctrl_parse(buf, len, &m) == 0) != (len == 65))
+			bad++;
+		buf[0] = CTRL_LINK;
+		if ((ctrl_parse(buf, len, &m) == 0) != (len == 65))
+			bad++;
+	}
+	tap_ok(bad == 0, "JOIN parses at exactly 65 and 251 bytes, STANDBY "
+	    "and LINK at 65");
+	buf[0] = CTRL_JOIN;
+	tap_ok(ctrl_parse(buf, 251, &m) == 0 && m.n == 1,
+	    "whatever the record holds (the node parses it)");
+}
+
 /* Types outside the table, and an empty message, are refused. */
 static void
 test_unknown(void)
@@ -864,7 +1161,7 @@ test_unknown(void)
 	memset(buf, 0, sizeof(buf));
 	tap_ok(refused(buf, 0), "empty message refused");
 	for (t = 0; t < 256; t++) {
-		if ((t >= CTRL_CREATE && t <= CTRL_STANDBY) ||
+		if ((t >= CTRL_CREATE && t <= CTRL_BLOCK) ||
 		    (t >= CTRL_CREATED && t <= CTRL_MOVE) ||
 		    t == CTRL_ERROR || (t >= CTRL_LINK && t <= CTRL_KEYFWD)) {
 			known++;
@@ -875,7 +1172,7 @@ test_unknown(void)
 			if (!refused(buf, len))
 				bad++;
 	}
-	tap_is_int(known, 19, "19 known types");
+	tap_is_int(known, 20, "20 known types");
 	tap_is_int(bad, 0, "every other type refused, whatever its length");
 	buf[0] = CTRL_ERROR + 1;
 	buf[1] = 0;
@@ -994,8 +1291,8 @@ static void
 test_getters(void)
 {
 	struct ctrl_roster_entry e;
-	const uint8_t *blob;
-	uint8_t buf[BIG];
+	const uint8_t *blob, *id;
+	uint8_t buf[BIG], fl;
 	struct buf_writer w;
 	struct ctrl_msg m;
 	uint32_t member;
@@ -1011,6 +1308,10 @@ test_getters(void)
 	tap_ok(ctrl_speaker_get(&m, 1) == members[1] &&
 	    ctrl_speaker_get(&m, 2) == 0, "speaker 1 of 2, not 2");
 	tap_ok(ctrl_peers_get(&m, 0) == 0, "PEERS place of a SPEAKERS: 0");
+	id = buf;
+	fl = 9;
+	ctrl_block_get(&m, 0, &id, &fl);
+	tap_ok(id == NULL && fl == 0, "BLOCK entry of a SPEAKERS: none");
 	m.type = CTRL_KEYS;
 	tap_ok(ctrl_speaker_get(&m, 0) == 0, "speaker of a KEYS: 0");
 }
@@ -1042,7 +1343,27 @@ test_code_text(void)
 				distinct = 0;
 	}
 	tap_ok(distinct, "every code has its own text, which fits ERROR");
-	tap_is_int(CTRL_E_MAX, 16, "15 codes");
+	tap_is_int(CTRL_E_MAX, 22, "21 codes");
+	tap_ok(CTRL_E_NO_MIXING == 15 && CTRL_E_INVITE_ONLY == 16 &&
+	    CTRL_E_MEMBERS_ONLY == 17 && CTRL_E_LOW_STANDING == 18 &&
+	    CTRL_E_JOIN_RATE == 19 && CTRL_E_BAD_INVITE == 20 &&
+	    CTRL_E_DENIED == 21, "the new codes are 16 to 21");
+	tap_is_str(ctrl_code_text(CTRL_E_INVITE_ONLY),
+	    "this room is invite-only: ask a moderator for an invitation",
+	    "INVITE_ONLY");
+	tap_is_str(ctrl_code_text(CTRL_E_MEMBERS_ONLY),
+	    "this room admits only its listed members", "MEMBERS_ONLY");
+	tap_is_str(ctrl_code_text(CTRL_E_LOW_STANDING),
+	    "your standing on this node is below this room's minimum",
+	    "LOW_STANDING");
+	tap_is_str(ctrl_code_text(CTRL_E_JOIN_RATE),
+	    "too many joins to this room just now: try again shortly",
+	    "JOIN_RATE");
+	tap_is_str(ctrl_code_text(CTRL_E_BAD_INVITE), "invalid invitation",
+	    "BAD_INVITE");
+	tap_is_str(ctrl_code_text(CTRL_E_DENIED),
+	    "this node does not serve this identity", "DENIED");
+	tap_is_str(ctrl_code_text(22), "unknown error", "code 22");
 }
 
 int
@@ -1061,6 +1382,9 @@ main(void)
 	test_linked();
 	test_peers();
 	test_keyfwd();
+	test_block();
+	test_block_refused();
+	test_join_invite();
 	test_unknown();
 	test_create_limits_and_writers();
 	test_getters();

@@ -1,0 +1,259 @@
+/*
+ * guard.c - the operator's deny list and the sessions' blocklists: sorted
+ * arrays of IDs, looked up with bsearch on every forwarded frame (a
+ * blocklist) or session request (the deny list).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chorus/identity.h"
+#include "conf.h"
+#include "guard.h"
+#include "log.h"
+#include "node.h"
+#include "store.h"
+
+static int
+guard_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, GUARD_ID_LEN);
+}
+
+/* Index of id in ids[n], or where it would go (*found 0). */
+static size_t
+guard_find(uint8_t (*ids)[GUARD_ID_LEN], size_t n, const uint8_t *id,
+    int *found)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	*found = 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = memcmp(ids[mid], id, GUARD_ID_LEN)) == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Grow *ids (and *flags, if given) to hold n + 1; 0 or -1. */
+static int
+guard_grow(uint8_t (**ids)[GUARD_ID_LEN], uint8_t **flags, size_t n,
+    size_t *cap)
+{
+	uint8_t (*ni)[GUARD_ID_LEN];
+	uint8_t *nf;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap == 0 ? 16 : *cap * 2;
+	if ((ni = realloc(*ids, c * GUARD_ID_LEN)) == NULL)
+		return -1;
+	*ids = ni;
+	if (flags != NULL) {
+		if ((nf = realloc(*flags, c)) == NULL)
+			return -1;
+		*flags = nf;
+	}
+	*cap = c;
+	return 0;
+}
+
+/* Insert id at pos of ids[n] (room for it made). */
+static void
+guard_insert(uint8_t (*ids)[GUARD_ID_LEN], size_t n, size_t pos,
+    const uint8_t *id)
+{
+	memmove(ids[pos + 1], ids[pos], (n - pos) * GUARD_ID_LEN);
+	memcpy(ids[pos], id, GUARD_ID_LEN);
+}
+
+/* Deny list under construction. */
+struct guard_build {
+	struct guard_deny	*d;
+	size_t			 cap;
+	int			 failed;
+};
+
+/* Add id (from_conf or the store) to b, once. */
+static int
+guard_build_add(struct guard_build *b, const uint8_t *id, int from_conf)
+{
+	struct guard_deny *d = b->d;
+	size_t pos;
+	int found;
+
+	pos = guard_find(d->ids, d->n, id, &found);
+	if (found) {
+		d->from_conf[pos] |= (uint8_t)from_conf;
+		return 0;
+	}
+	if (d->n >= GUARD_MAX_DENY ||
+	    guard_grow(&d->ids, &d->from_conf, d->n, &b->cap) == -1) {
+		b->failed = 1;
+		return -1;
+	}
+	guard_insert(d->ids, d->n, pos, id);
+	memmove(d->from_conf + pos + 1, d->from_conf + pos, d->n - pos);
+	d->from_conf[pos] = (uint8_t)from_conf;
+	d->n++;
+	return 0;
+}
+
+static int
+guard_build_row(const uint8_t *id, int64_t added, void *arg)
+{
+	(void)added;
+	(void)guard_build_add(arg, id, 0);
+	return 0;
+}
+
+int
+guard_deny_load(struct node *node, struct guard_deny *out, char *err,
+    size_t errlen)
+{
+	struct guard_deny d = { NULL, NULL, 0 };
+	struct guard_build b = { &d, 0, 0 };
+	uint8_t id[GUARD_ID_LEN];
+	size_t i;
+
+	for (i = 0; i < node->conf->ndeny; i++)
+		if (identity_key_parse(node->conf->deny[i], id) == 0)
+			(void)guard_build_add(&b, id, 1);
+	if (node->store != NULL &&
+	    store_deny_list(node->store, guard_build_row, &b) == -1)
+		b.failed = 1;
+	if (b.failed) {
+		snprintf(err, errlen, "cannot load the deny list (more than "
+		    "%u identities, out of memory, or a database error)",
+		    GUARD_MAX_DENY);
+		guard_deny_free(&d);
+		return -1;
+	}
+	guard_deny_free(out);
+	*out = d;
+	return 0;
+}
+
+void
+guard_deny_free(struct guard_deny *d)
+{
+	free(d->ids);
+	free(d->from_conf);
+	memset(d, 0, sizeof(*d));
+}
+
+int
+guard_denied(const struct guard_deny *d, const uint8_t *id)
+{
+	return d->n > 0 && bsearch(id, d->ids, d->n, GUARD_ID_LEN,
+	    guard_cmp) != NULL;
+}
+
+int
+guard_deny_add(struct node *node, struct guard_deny *d, const uint8_t *id)
+{
+	struct guard_build b = { d, d->n, 0 };
+	int found;
+
+	(void)guard_find(d->ids, d->n, id, &found);
+	if (found)
+		return 0;
+	if (node->store == NULL ||
+	    store_deny_add(node->store, id, (int64_t)time(NULL)) == -1)
+		return -1;
+	/* cap: the arrays were sized for n exactly, or more */
+	b.cap = d->n;
+	return guard_build_add(&b, id, 0) == 0 ? 1 : -1;
+}
+
+int
+guard_deny_del(struct node *node, struct guard_deny *d, const uint8_t *id)
+{
+	size_t pos;
+	int found;
+
+	pos = guard_find(d->ids, d->n, id, &found);
+	if (!found)
+		return -1;
+	if (d->from_conf[pos])
+		return -2;
+	if (node->store == NULL || store_deny_del(node->store, id) == -1)
+		return -3;
+	memmove(d->ids[pos], d->ids[pos + 1], (d->n - pos - 1) * GUARD_ID_LEN);
+	memmove(d->from_conf + pos, d->from_conf + pos + 1, d->n - pos - 1);
+	d->n--;
+	return 0;
+}
+
+json_t *
+guard_deny_json(const struct guard_deny *d)
+{
+	char text[IDENTITY_ID_STRLEN];
+	json_t *o, *a;
+	size_t i;
+
+	if ((a = json_array()) == NULL)
+		return NULL;
+	for (i = 0; i < d->n; i++) {
+		identity_id_string(d->ids[i], text);
+		json_array_append_new(a, json_pack("{s:s, s:s}", "id", text,
+		    "from", d->from_conf[i] ? "configuration" : "api"));
+	}
+	o = json_pack("{s:I, s:o}", "count", (json_int_t)d->n, "denied", a);
+	return o;
+}
+
+int
+guard_blocks_has(const struct guard_blocks *b, const uint8_t *id)
+{
+	return b->n > 0 && bsearch(id, b->ids, b->n, GUARD_ID_LEN,
+	    guard_cmp) != NULL;
+}
+
+int
+guard_blocks_add(struct guard_blocks *b, const uint8_t *id)
+{
+	size_t pos;
+	int found;
+
+	pos = guard_find(b->ids, b->n, id, &found);
+	if (found)
+		return 0;
+	if (b->n >= GUARD_MAX_BLOCKS ||
+	    guard_grow(&b->ids, NULL, b->n, &b->cap) == -1)
+		return -1;
+	guard_insert(b->ids, b->n, pos, id);
+	b->n++;
+	return 1;
+}
+
+int
+guard_blocks_del(struct guard_blocks *b, const uint8_t *id)
+{
+	size_t pos;
+	int found;
+
+	pos = guard_find(b->ids, b->n, id, &found);
+	if (!found)
+		return 0;
+	memmove(b->ids[pos], b->ids[pos + 1], (b->n - pos - 1) * GUARD_ID_LEN);
+	b->n--;
+	return 1;
+}
+
+void
+guard_blocks_free(struct guard_blocks *b)
+{
+	free(b->ids);
+	memset(b, 0, sizeof(*b));
+}
