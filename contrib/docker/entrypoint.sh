@@ -55,7 +55,7 @@ set -f	# a value such as listen-address "*" must never glob
 # The keys chorusd takes more than once (daemon/conf.c, CONF_F_REPEAT),
 # less the secret ones.  tests/integ/docker.sh compares this list with
 # conf.c.
-REPEATABLE="listen-address relay-ip external-ip allowed-peer denied-peer bootstrap vouch"
+REPEATABLE="listen-address relay-ip external-ip allowed-peer denied-peer bootstrap vouch deny-identity"
 SECRET="user auth-secret"
 
 NL='
