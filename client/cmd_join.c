@@ -430,24 +430,38 @@ join_setup(struct join *j, char *err, size_t errlen)
 	return 0;
 }
 
-/* Tell the node what changed between the list it has and b. */
+/*
+ * Tell the node what changed between the list it has and b: one REMOVE
+ * of the IDs gone, one ADD of the new ones and of those whose flag
+ * changed (rclient_block splits them into messages).
+ */
 static void
 join_blocks_diff(struct join *j, struct rclient *rc,
     const struct rclient_blocks *b)
 {
 	const struct rclient_blocks *old = &j->blocks;
-	size_t i;
+	uint8_t (*ids)[CRYPTO_ED25519_PUB_LEN], *flags;
+	size_t i, n;
 	long k;
 
-	for (i = 0; i < old->n; i++)
+	if ((ids = calloc(old->n + b->n + 1, sizeof(*ids))) == NULL ||
+	    (flags = calloc(old->n + b->n + 1, 1)) == NULL) {
+		free(ids);
+		return;
+	}
+	for (i = n = 0; i < old->n; i++)
 		if (blockfile_find(b, old->ids[i]) < 0)
-			(void)rclient_block(rc, CTRL_BLOCK_REMOVE, old->ids[i],
-			    NULL, 1);
-	for (i = 0; i < b->n; i++)
+			memcpy(ids[n++], old->ids[i], sizeof(ids[0]));
+	(void)rclient_block(rc, CTRL_BLOCK_REMOVE, ids[0], NULL, n);
+	for (i = n = 0; i < b->n; i++)
 		if ((k = blockfile_find(old, b->ids[i])) < 0 ||
-		    old->flags[k] != b->flags[i])
-			(void)rclient_block(rc, CTRL_BLOCK_ADD, b->ids[i],
-			    &b->flags[i], 1);
+		    old->flags[k] != b->flags[i]) {
+			memcpy(ids[n], b->ids[i], sizeof(ids[0]));
+			flags[n++] = b->flags[i];
+		}
+	(void)rclient_block(rc, CTRL_BLOCK_ADD, ids[0], flags, n);
+	free(ids);
+	free(flags);
 }
 
 /*

@@ -77,18 +77,10 @@ guard_insert(uint8_t (*ids)[GUARD_ID_LEN], size_t n, size_t pos,
 	memcpy(ids[pos], id, GUARD_ID_LEN);
 }
 
-/* Deny list under construction. */
-struct guard_build {
-	struct guard_deny	*d;
-	size_t			 cap;
-	int			 failed;
-};
-
-/* Add id (from_conf or the store) to b, once. */
+/* Add id to d once (from_conf marks a configuration line): 0 or -1. */
 static int
-guard_build_add(struct guard_build *b, const uint8_t *id, int from_conf)
+guard_deny_insert(struct guard_deny *d, const uint8_t *id, int from_conf)
 {
-	struct guard_deny *d = b->d;
 	size_t pos;
 	int found;
 
@@ -98,10 +90,8 @@ guard_build_add(struct guard_build *b, const uint8_t *id, int from_conf)
 		return 0;
 	}
 	if (d->n >= GUARD_MAX_DENY ||
-	    guard_grow(&d->ids, &d->from_conf, d->n, &b->cap) == -1) {
-		b->failed = 1;
+	    guard_grow(&d->ids, &d->from_conf, d->n, &d->cap) == -1)
 		return -1;
-	}
 	guard_insert(d->ids, d->n, pos, id);
 	memmove(d->from_conf + pos + 1, d->from_conf + pos, d->n - pos);
 	d->from_conf[pos] = (uint8_t)from_conf;
@@ -110,29 +100,28 @@ guard_build_add(struct guard_build *b, const uint8_t *id, int from_conf)
 }
 
 static int
-guard_build_row(const uint8_t *id, int64_t added, void *arg)
+guard_deny_row(const uint8_t *id, int64_t added, void *arg)
 {
 	(void)added;
-	(void)guard_build_add(arg, id, 0);
-	return 0;
+	return guard_deny_insert(arg, id, 0);
 }
 
 int
 guard_deny_load(struct node *node, struct guard_deny *out, char *err,
     size_t errlen)
 {
-	struct guard_deny d = { NULL, NULL, 0 };
-	struct guard_build b = { &d, 0, 0 };
+	struct guard_deny d;
 	uint8_t id[GUARD_ID_LEN];
 	size_t i;
+	int failed = 0;
 
-	for (i = 0; i < node->conf->ndeny; i++)
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < node->conf->ndeny && !failed; i++)
 		if (identity_key_parse(node->conf->deny[i], id) == 0)
-			(void)guard_build_add(&b, id, 1);
-	if (node->store != NULL &&
-	    store_deny_list(node->store, guard_build_row, &b) == -1)
-		b.failed = 1;
-	if (b.failed) {
+			failed = guard_deny_insert(&d, id, 1) == -1;
+	if (!failed && node->store != NULL)
+		failed = store_deny_list(node->store, guard_deny_row, &d) != 0;
+	if (failed) {
 		snprintf(err, errlen, "cannot load the deny list (more than "
 		    "%u identities, out of memory, or a database error)",
 		    GUARD_MAX_DENY);
@@ -162,7 +151,6 @@ guard_denied(const struct guard_deny *d, const uint8_t *id)
 int
 guard_deny_add(struct node *node, struct guard_deny *d, const uint8_t *id)
 {
-	struct guard_build b = { d, d->n, 0 };
 	int found;
 
 	(void)guard_find(d->ids, d->n, id, &found);
@@ -171,9 +159,7 @@ guard_deny_add(struct node *node, struct guard_deny *d, const uint8_t *id)
 	if (node->store == NULL ||
 	    store_deny_add(node->store, id, (int64_t)time(NULL)) == -1)
 		return -1;
-	/* cap: the arrays were sized for n exactly, or more */
-	b.cap = d->n;
-	return guard_build_add(&b, id, 0) == 0 ? 1 : -1;
+	return guard_deny_insert(d, id, 0) == 0 ? 1 : -1;
 }
 
 int

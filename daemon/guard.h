@@ -28,7 +28,7 @@ struct conf;
 struct guard_deny {
 	uint8_t		(*ids)[GUARD_ID_LEN];	/* sorted */
 	uint8_t		 *from_conf;		/* 1: a deny-identity line */
-	size_t		  n;
+	size_t		  n, cap;
 };
 
 /* A session's blocklist: sorted IDs. */

@@ -1081,8 +1081,9 @@ chorus_rooms_json(struct chorus *ch)
 			json_object_set_new(e, "mix", room_mix_json(r));
 		json_array_append_new(list, e);
 	}
-	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, "
-	    "s:o, s:o}",
+	/* Counts only: never who is denied, who blocked whom. */
+	o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:I, s:I, s:o}",
 	    "sessions", (json_int_t)ch->nsessions,
 	    "rooms", (json_int_t)ch->nrooms,
 	    "mixed_rooms", (json_int_t)ch->nmixed,
@@ -1094,16 +1095,10 @@ chorus_rooms_json(struct chorus *ch)
 	    "packets_forwarded", (json_int_t)ch->media_out,
 	    "bytes_forwarded", (json_int_t)ch->media_bytes_out,
 	    "suppressed", (json_int_t)ch->suppressed,
+	    "blocked", (json_int_t)ch->blocked,
 	    "dropped", chorus_drops_json(ch),
+	    "denied_identities", (json_int_t)ch->deny.n,
+	    "denied_requests", (json_int_t)ch->denied,
 	    "list", list);
-	/* Counts only: never who is denied, who blocked whom. */
-	if (o != NULL) {
-		json_object_set_new(json_object_get(o, "media"), "blocked",
-		    json_integer((json_int_t)ch->blocked));
-		json_object_set_new(o, "denied_identities",
-		    json_integer((json_int_t)ch->deny.n));
-		json_object_set_new(o, "denied_requests",
-		    json_integer((json_int_t)ch->denied));
-	}
 	return o;
 }

@@ -27,15 +27,42 @@ store_ids_run(struct store *s, enum store_stmt i, const uint8_t *id,
 	return store_run(s, i, func);
 }
 
+/* store_ids_run with the integer v bound to parameter col as well. */
+static int
+store_ids_int_run(struct store *s, enum store_stmt i, const uint8_t *id,
+    const uint8_t *id2, int col, int64_t v, const char *func)
+{
+	if (sqlite3_bind_int64(s->stmt[i], col, v) != SQLITE_OK) {
+		store_warn(s, func, i);
+		store_done(s, i);
+		return -1;
+	}
+	return store_ids_run(s, i, id, id2, func);
+}
+
+/*
+ * Insert with store_ids_int_run into a table capped at max rows: one
+ * transaction that first makes room (count statement c, trim t).
+ */
+static int
+store_capped_run(struct store *s, enum store_stmt c, enum store_stmt t,
+    enum store_stmt i, const uint8_t *id, const uint8_t *id2, int col,
+    int64_t v, size_t max, const char *func)
+{
+	int ok;
+
+	if (store_run(s, STORE_BEGIN, func) == -1)
+		return -1;
+	ok = store_make_room(s, c, t, 1, max, func) == 0 &&
+	    store_ids_int_run(s, i, id, id2, col, v, func) == 0;
+	return store_end(s, ok, func);
+}
+
 int
 store_deny_add(struct store *s, const uint8_t *id, int64_t now)
 {
-	if (sqlite3_bind_int64(s->stmt[STORE_DENY_ADD], 2, now) != SQLITE_OK) {
-		store_warn(s, __func__, STORE_DENY_ADD);
-		store_done(s, STORE_DENY_ADD);
-		return -1;
-	}
-	return store_ids_run(s, STORE_DENY_ADD, id, NULL, __func__);
+	return store_ids_int_run(s, STORE_DENY_ADD, id, NULL, 2, now,
+	    __func__);
 }
 
 int
@@ -55,22 +82,8 @@ int
 store_ident_touch(struct store *s, const uint8_t *id, int64_t day,
     size_t max_rows)
 {
-	int ok;
-
-	if (store_run(s, STORE_BEGIN, __func__) == -1)
-		return -1;
-	ok = store_make_room(s, STORE_IDENT_COUNT, STORE_IDENT_TRIM, 1,
-	    max_rows, __func__) == 0;
-	if (ok && sqlite3_bind_int64(s->stmt[STORE_IDENT_TOUCH], 2, day) !=
-	    SQLITE_OK) {
-		store_warn(s, __func__, STORE_IDENT_TOUCH);
-		store_done(s, STORE_IDENT_TOUCH);
-		ok = 0;
-	}
-	if (ok)
-		ok = store_ids_run(s, STORE_IDENT_TOUCH, id, NULL,
-		    __func__) == 0;
-	return store_end(s, ok, __func__);
+	return store_capped_run(s, STORE_IDENT_COUNT, STORE_IDENT_TRIM,
+	    STORE_IDENT_TOUCH, id, NULL, 2, day, max_rows, __func__);
 }
 
 int64_t
@@ -103,22 +116,8 @@ int
 store_block_add(struct store *s, const uint8_t *blocker,
     const uint8_t *target, int64_t now, size_t max_rows)
 {
-	int ok;
-
-	if (store_run(s, STORE_BEGIN, __func__) == -1)
-		return -1;
-	ok = store_make_room(s, STORE_BLOCK_COUNT, STORE_BLOCK_TRIM, 1,
-	    max_rows, __func__) == 0;
-	if (ok && sqlite3_bind_int64(s->stmt[STORE_BLOCK_ADD], 3, now) !=
-	    SQLITE_OK) {
-		store_warn(s, __func__, STORE_BLOCK_ADD);
-		store_done(s, STORE_BLOCK_ADD);
-		ok = 0;
-	}
-	if (ok)
-		ok = store_ids_run(s, STORE_BLOCK_ADD, blocker, target,
-		    __func__) == 0;
-	return store_end(s, ok, __func__);
+	return store_capped_run(s, STORE_BLOCK_COUNT, STORE_BLOCK_TRIM,
+	    STORE_BLOCK_ADD, blocker, target, 3, now, max_rows, __func__);
 }
 
 int

@@ -209,10 +209,13 @@ fail:
 	return rc;
 }
 
-/* The content's plaintext into pt: n || the IDs sorted, no repeats. */
-static size_t
+/*
+ * The content's plaintext into pt: n || the IDs sorted, no repeats;
+ * *nids the count.  0, or -1 if n is above BLOCKLIST_MAX_IDS.
+ */
+static int
 blocklist_content_pt(const uint8_t *ids, size_t n,
-    uint8_t pt[BLOCKLIST_PT_LEN(BLOCKLIST_MAX_IDS)])
+    uint8_t pt[BLOCKLIST_PT_LEN(BLOCKLIST_MAX_IDS)], size_t *nids)
 {
 	struct buf_writer w;
 	uint8_t *sorted;
@@ -220,13 +223,13 @@ blocklist_content_pt(const uint8_t *ids, size_t n,
 	buf_wr_init(&w, pt, BLOCKLIST_PT_LEN(BLOCKLIST_MAX_IDS));
 	buf_put_n16(&w, 0);
 	if (buf_put_reserve(&w, n * BLOCKLIST_ID_LEN, &sorted) == -1)
-		return 0;
+		return -1;
 	if (n > 0)
 		memcpy(sorted, ids, n * BLOCKLIST_ID_LEN);
 	qsort(sorted, n, BLOCKLIST_ID_LEN, blocklist_cmp_id);
-	n = blocklist_unique(sorted, n, BLOCKLIST_ID_LEN);
-	buf_set_n16(&w, 0, (uint16_t)n);
-	return n;
+	*nids = blocklist_unique(sorted, n, BLOCKLIST_ID_LEN);
+	buf_set_n16(&w, 0, (uint16_t)*nids);
+	return 0;
 }
 
 /* Seal a record: the header, the wraps, the content, the signature. */
@@ -249,7 +252,8 @@ blocklist_seal(const struct identity *issuer, uint64_t issued,
 	if (r < 1 || r > BLOCKLIST_MAX_RECIPIENTS || recipients == NULL ||
 	    n > BLOCKLIST_MAX_IDS || (n > 0 && ids == NULL))
 		goto fail;
-	nids = blocklist_content_pt(ids, n, pt);
+	if (blocklist_content_pt(ids, n, pt, &nids) == -1)
+		goto fail;
 	buf_wr_init(&w, msg, sizeof(msg));
 	buf_put_bytes(&w, BLOCKLIST_LABEL, BLOCKLIST_LABEL_LEN);
 	buf_put_u8(&w, BLOCKLIST_VERSION);

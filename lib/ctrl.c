@@ -173,7 +173,8 @@ ctrl_parse_fixed(struct buf_reader *rd, size_t n, const uint8_t **p)
 
 /*
  * room ID, proof; in a JOIN (invite set) an invitation may follow.  Only
- * its length is checked: the node parses it itself, to count the bad ones.
+ * its length is checked: the node is to parse it itself, so that it can
+ * count the bad ones.
  */
 static int
 ctrl_parse_join(struct buf_reader *rd, struct ctrl_msg *m, int invite)
@@ -579,12 +580,10 @@ int
 ctrl_put_join_invite(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
     const uint8_t proof[ROOM_PROOF_LEN], const uint8_t invite[RECORD_LEN])
 {
-	if (invite == NULL)
-		return ctrl_put_join(w, CTRL_JOIN, room_id, proof);
-	buf_put_u8(w, CTRL_JOIN);
-	buf_put_bytes(w, room_id, ROOM_ID_LEN);
-	buf_put_bytes(w, proof, ROOM_PROOF_LEN);
-	buf_put_bytes(w, invite, RECORD_LEN);
+	if (ctrl_put_join(w, CTRL_JOIN, room_id, proof) == -1)
+		return -1;
+	if (invite != NULL)
+		buf_put_bytes(w, invite, RECORD_LEN);
 	return buf_wr_error(w);
 }
 

@@ -278,40 +278,40 @@ policy_init(struct room_policy *p, const uint8_t room_pub[ROOM_PUB_LEN])
 	return 0;
 }
 
-/* Index of id in the moderator list, or -1. */
+/* Index of id in list l of n entries, or -1. */
 static long
-policy_find_mod(const struct room_policy *p, const uint8_t *id)
+policy_list_find(const struct policy_entry *l, size_t n, const uint8_t *id)
 {
 	size_t i;
 
-	for (i = 0; i < p->nmods; i++)
-		if (memcmp(p->mods[i].id, id, CRYPTO_ED25519_PUB_LEN) == 0)
+	for (i = 0; i < n; i++)
+		if (memcmp(l[i].id, id, CRYPTO_ED25519_PUB_LEN) == 0)
 			return (long)i;
 	return -1;
 }
 
-/* Index of id in the ban list, or -1. */
-static long
-policy_find_ban(const struct room_policy *p, const uint8_t *id)
+/*
+ * Set r->target on or off in list l: newer than its last on/off, a slot
+ * for it (an off takes one too, to refuse older ons).
+ */
+static enum record_error
+policy_list_set(struct policy_entry *l, size_t *n, size_t max,
+    const struct record *r, int active, uint64_t until)
 {
-	size_t i;
+	long i = policy_list_find(l, *n, r->target);
 
-	for (i = 0; i < p->nbans; i++)
-		if (memcmp(p->bans[i].id, id, CRYPTO_ED25519_PUB_LEN) == 0)
-			return (long)i;
-	return -1;
-}
-
-/* Index of id in the allow-list, or -1. */
-static long
-policy_find_allow(const struct room_policy *p, const uint8_t *id)
-{
-	size_t i;
-
-	for (i = 0; i < p->nallows; i++)
-		if (memcmp(p->allows[i].id, id, CRYPTO_ED25519_PUB_LEN) == 0)
-			return (long)i;
-	return -1;
+	if (i != -1 && r->issued <= l[i].issued)
+		return RECORD_ERR_STALE;
+	if (i == -1) {
+		if (*n == max)
+			return RECORD_ERR_FULL;
+		i = (long)(*n)++;
+		memcpy(l[i].id, r->target, CRYPTO_ED25519_PUB_LEN);
+	}
+	l[i].issued = r->issued;
+	l[i].active = active;
+	l[i].until = until;
+	return RECORD_OK;
 }
 
 /* 1 if id is an active moderator. */
@@ -319,7 +319,7 @@ int
 policy_is_moderator(const struct room_policy *p,
     const uint8_t id[CRYPTO_ED25519_PUB_LEN])
 {
-	long i = policy_find_mod(p, id);
+	long i = policy_list_find(p->mods, p->nmods, id);
 
 	return i != -1 && p->mods[i].active;
 }
@@ -329,7 +329,7 @@ int
 policy_is_banned(const struct room_policy *p,
     const uint8_t id[CRYPTO_ED25519_PUB_LEN], uint64_t now)
 {
-	long i = policy_find_ban(p, id);
+	long i = policy_list_find(p->bans, p->nbans, id);
 
 	if (i == -1 || !p->bans[i].active)
 		return 0;
@@ -341,7 +341,7 @@ int
 policy_is_allowed(const struct room_policy *p,
     const uint8_t id[CRYPTO_ED25519_PUB_LEN])
 {
-	long i = policy_find_allow(p, id);
+	long i = policy_list_find(p->allows, p->nallows, id);
 
 	return i != -1 && p->allows[i].active;
 }
@@ -371,73 +371,6 @@ policy_authorize(const struct room_policy *p, const struct record *r)
 	return RECORD_OK;
 }
 
-/* Promote or demote: newer than the target's last one, a slot for it. */
-static enum record_error
-policy_apply_mod(struct room_policy *p, const struct record *r)
-{
-	long i = policy_find_mod(p, r->target);
-
-	if (i != -1 && r->issued <= p->mods[i].issued)
-		return RECORD_ERR_STALE;
-	if (i == -1) {
-		/* A demote takes a slot too, to refuse older promotes. */
-		if (p->nmods == RECORD_MAX_MODERATORS)
-			return RECORD_ERR_FULL;
-		i = (long)p->nmods++;
-		memcpy(p->mods[i].id, r->target, CRYPTO_ED25519_PUB_LEN);
-	}
-	p->mods[i].issued = r->issued;
-	p->mods[i].active = r->kind == RECORD_PROMOTE;
-	return RECORD_OK;
-}
-
-/* Ban or unban: newer than the target's last one, a slot for it. */
-static enum record_error
-policy_apply_ban(struct room_policy *p, const struct record *r)
-{
-	long i = policy_find_ban(p, r->target);
-
-	if (i != -1 && r->issued <= p->bans[i].issued)
-		return RECORD_ERR_STALE;
-	if (i == -1) {
-		if (p->nbans == RECORD_MAX_BANS)
-			return RECORD_ERR_FULL;
-		i = (long)p->nbans++;
-		memcpy(p->bans[i].id, r->target, CRYPTO_ED25519_PUB_LEN);
-	}
-	p->bans[i].issued = r->issued;
-	p->bans[i].active = r->kind == RECORD_BAN;
-	p->bans[i].until = r->kind == RECORD_BAN ? r->until : 0;
-	return RECORD_OK;
-}
-
-/*
- * Allow or disallow, the pair managed as ban and unban are: newer than
- * the target's last one, a slot for it (a disallow takes one too, to
- * refuse older allows).
- */
-static enum record_error
-policy_apply_allow(struct room_policy *p, const struct record *r)
-{
-	long i;
-
-	/* A record built by the caller, not parsed, names a member too. */
-	if (!record_fields_valid(r))
-		return RECORD_ERR_RESERVED;
-	i = policy_find_allow(p, r->target);
-	if (i != -1 && r->issued <= p->allows[i].issued)
-		return RECORD_ERR_STALE;
-	if (i == -1) {
-		if (p->nallows == RECORD_MAX_ALLOWS)
-			return RECORD_ERR_FULL;
-		i = (long)p->nallows++;
-		memcpy(p->allows[i].id, r->target, CRYPTO_ED25519_PUB_LEN);
-	}
-	p->allows[i].issued = r->issued;
-	p->allows[i].active = r->kind == RECORD_ALLOW;
-	return RECORD_OK;
-}
-
 /*
  * Admit: the whole rule set at once, replaced by any newer ADMIT (the
  * first is taken whatever its issued), so a replayed older one cannot
@@ -449,7 +382,7 @@ policy_apply_admit(struct room_policy *p, const struct record *r)
 	struct record_admit a;
 
 	/* A record built by the caller, not parsed, is range-checked too. */
-	if (!record_fields_valid(r) || record_admit_decode(r->target, &a) == -1)
+	if (r->until != 0 || record_admit_decode(r->target, &a) == -1)
 		return RECORD_ERR_RESERVED;
 	if (p->has_admit && r->issued <= p->admit_issued)
 		return RECORD_ERR_STALE;
@@ -541,10 +474,12 @@ policy_apply(struct room_policy *p, const struct record *r)
 	switch (r->kind) {
 	case RECORD_PROMOTE:
 	case RECORD_DEMOTE:
-		return policy_apply_mod(p, r);
+		return policy_list_set(p->mods, &p->nmods,
+		    RECORD_MAX_MODERATORS, r, r->kind == RECORD_PROMOTE, 0);
 	case RECORD_BAN:
 	case RECORD_UNBAN:
-		return policy_apply_ban(p, r);
+		return policy_list_set(p->bans, &p->nbans, RECORD_MAX_BANS, r,
+		    r->kind == RECORD_BAN, r->kind == RECORD_BAN ? r->until : 0);
 	case RECORD_MIXED:
 		return policy_apply_mixed(p, r);
 	case RECORD_CASCADE:
@@ -553,7 +488,11 @@ policy_apply(struct room_policy *p, const struct record *r)
 		return policy_apply_admit(p, r);
 	case RECORD_ALLOW:
 	case RECORD_DISALLOW:
-		return policy_apply_allow(p, r);
+		/* A record built by the caller, not parsed, names a member. */
+		if (!record_fields_valid(r))
+			return RECORD_ERR_RESERVED;
+		return policy_list_set(p->allows, &p->nallows,
+		    RECORD_MAX_ALLOWS, r, r->kind == RECORD_ALLOW, 0);
 	default:
 		return RECORD_OK;	/* a kick: nothing to keep */
 	}

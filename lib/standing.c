@@ -34,14 +34,6 @@ standing_clamp01(double x)
 	return x > 1 ? 1 : x;
 }
 
-/* Active days as counted: at most STANDING_MAX_DAYS. */
-static uint32_t
-standing_days(uint32_t active_days)
-{
-	return active_days > STANDING_MAX_DAYS ? STANDING_MAX_DAYS :
-	    active_days;
-}
-
 /*
  * min(1, days / 30)^2, as d^2 / 900 with d = min(days, 30): one rounding
  * only, so a value that is exactly k/1000 (21 days: 0.49) is the double
@@ -52,7 +44,7 @@ standing_own(uint32_t active_days)
 {
 	uint32_t d;
 
-	d = standing_days(active_days);
+	d = active_days;
 	if (d > STANDING_FULL_DAYS)
 		d = STANDING_FULL_DAYS;
 	return (double)(d * d) / (STANDING_FULL_DAYS * STANDING_FULL_DAYS);
@@ -100,8 +92,7 @@ standing_penalty(const struct standing_block *blocks, size_t n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		w = standing_block_weight(&blocks[i]);
-		if (standing_days(blocks[i].blocker_days) <
-		    STANDING_NEWCOMER_DAYS)
+		if (blocks[i].blocker_days < STANDING_NEWCOMER_DAYS)
 			pool += w;
 		else
 			established += w;

@@ -122,23 +122,22 @@ int	record_admit_encode(const struct record_admit *,
 int	record_admit_decode(const uint8_t target[CRYPTO_ED25519_PUB_LEN],
 	    struct record_admit *out);
 
+/* One entry of a moderator, ban or allow list. */
+struct policy_entry {
+	uint8_t		id[CRYPTO_ED25519_PUB_LEN];
+	uint64_t	issued;	/* latest on/off record */
+	uint64_t	until;	/* of a ban; 0: for ever (0 in other lists) */
+	int		active;	/* on, not off */
+};
+
 /* What a room's records add up to. */
 struct room_policy {
 	uint8_t		room_id[ROOM_ID_LEN];
 	uint8_t		room_pub[ROOM_PUB_LEN];	/* the owner's room key */
 	size_t		nmods;
-	struct {
-		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
-		uint64_t	issued;	/* latest promote/demote */
-		int		active;	/* promoted, not demoted */
-	}		mods[RECORD_MAX_MODERATORS];
+	struct policy_entry mods[RECORD_MAX_MODERATORS];
 	size_t		nbans;
-	struct {
-		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
-		uint64_t	issued;	/* latest ban/unban */
-		uint64_t	until;	/* of the ban; 0: for ever */
-		int		active;	/* banned, not unbanned */
-	}		bans[RECORD_MAX_BANS];
+	struct policy_entry bans[RECORD_MAX_BANS];
 	int		mixed;		/* a MIXED record was applied */
 	uint64_t	mixed_issued;	/* its issued time */
 	size_t		ncascade;	/* CASCADE records applied */
@@ -151,11 +150,7 @@ struct room_policy {
 	struct record_admit admit;	/* the latest one's rules */
 	uint64_t	admit_issued;	/* its issued time */
 	size_t		nallows;
-	struct {
-		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
-		uint64_t	issued;	/* latest allow/disallow */
-		int		active;	/* allowed, not disallowed */
-	}		allows[RECORD_MAX_ALLOWS];
+	struct policy_entry allows[RECORD_MAX_ALLOWS];
 };
 
 /*

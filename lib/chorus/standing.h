@@ -47,7 +47,6 @@
  *    nothing for a correct caller but bounds a wrong one;
  *  - a negative age_days counts as 0 (a block reported "in the future"
  *    by a clock step counts as new); +inf weighs 0;
- *  - active days above STANDING_MAX_DAYS count as STANDING_MAX_DAYS;
  *  - a NULL array counts as no blocks.
  *
  * Pure: no clock (ages are given in days), no I/O, no allocation.
@@ -64,7 +63,6 @@
 #define STANDING_NEWCOMER_DAYS	7	/* fewer active days: the pool */
 #define STANDING_NEWCOMER_CAP	0.25	/* the pool's total weight, at most */
 #define STANDING_SCALE		2.0	/* P = 2 takes a factor e away */
-#define STANDING_MAX_DAYS	3650	/* active days counted, at most */
 #define STANDING_MILLI_ONE	1000	/* standing 1 in thousandths */
 
 /*
