@@ -67,3 +67,15 @@ net_node() {
 
 # net_get I PATH: GET from node I's API.
 net_get() { curl -sf "http://127.0.0.1:$(eval echo \$HTTP$1)$2"; }
+
+# net_get_json I PATH: the same, tried up to five times a second apart
+# until the answer is JSON, for checks that a busy moment must not fail.
+net_get_json() {
+	local out
+	for _ in 1 2 3 4 5; do
+		out=$(net_get "$1" "$2") && echo "$out" | jq -e . >/dev/null 2>&1 &&
+		    { echo "$out"; return 0; }
+		sleep 1
+	done
+	return 1
+}
