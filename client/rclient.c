@@ -577,11 +577,8 @@ rclient_send_join(struct rclient *rc, uint8_t type)
 	    rc->o.conn.node_key, conn_hash(rc->conn), proof) == -1)
 		return -1;
 	buf_wr_init(&w, msg, sizeof(msg));
-	if (type == CTRL_JOIN)
-		(void)ctrl_put_join_invite(&w, rc->room_id, proof,
-		    rc->o.invite);
-	else
-		(void)ctrl_put_join(&w, type, rc->room_id, proof);
+	(void)ctrl_put_join_invite(&w, type, rc->room_id, proof,
+	    rc->o.invite);
 	r = rclient_send(rc, &w);
 	crypto_wipe(proof, sizeof(proof));
 	return r;

@@ -172,7 +172,8 @@ ctrl_parse_fixed(struct buf_reader *rd, size_t n, const uint8_t **p)
 }
 
 /*
- * room ID, proof; in a JOIN (invite set) an invitation may follow.  Only
+ * room ID, proof; in a JOIN or STANDBY (invite set) an invitation may
+ * follow.  Only
  * its length is checked: the node is to parse it itself, so that it can
  * count the bad ones.
  */
@@ -381,8 +382,8 @@ ctrl_parse_body(struct buf_reader *rd, struct ctrl_msg *m)
 	case CTRL_CREATE:
 		return ctrl_parse_create(rd, m);
 	case CTRL_JOIN:
-		return ctrl_parse_join(rd, m, 1);
 	case CTRL_STANDBY:
+		return ctrl_parse_join(rd, m, 1);
 	case CTRL_LINK:
 		return ctrl_parse_join(rd, m, 0);
 	case CTRL_BLOCK:
@@ -575,12 +576,15 @@ ctrl_put_join(struct buf_writer *w, uint8_t type,
 	return buf_wr_error(w);
 }
 
-/* A JOIN that presents an invitation (opaque here), or a plain one. */
+/* A JOIN or STANDBY that presents an invitation (opaque here), or not. */
 int
-ctrl_put_join_invite(struct buf_writer *w, const uint8_t room_id[ROOM_ID_LEN],
-    const uint8_t proof[ROOM_PROOF_LEN], const uint8_t invite[RECORD_LEN])
+ctrl_put_join_invite(struct buf_writer *w, uint8_t type,
+    const uint8_t room_id[ROOM_ID_LEN], const uint8_t proof[ROOM_PROOF_LEN],
+    const uint8_t invite[RECORD_LEN])
 {
-	if (ctrl_put_join(w, CTRL_JOIN, room_id, proof) == -1)
+	if (type != CTRL_JOIN && type != CTRL_STANDBY)
+		return -1;
+	if (ctrl_put_join(w, type, room_id, proof) == -1)
 		return -1;
 	if (invite != NULL)
 		buf_put_bytes(w, invite, RECORD_LEN);

@@ -207,12 +207,11 @@ record_read(struct buf_reader *rd, struct record *r)
 	return RECORD_OK;
 }
 
-/* Exactly RECORD_LEN bytes, known version and kind, a good signature. */
+/* record_parse() without the signature check. */
 enum record_error
-record_parse(const uint8_t *in, size_t len, struct record *out)
+record_peek(const uint8_t *in, size_t len, struct record *out)
 {
 	struct buf_reader rd;
-	uint8_t msg[RECORD_MSG_LEN];
 	enum record_error e;
 
 	memset(out, 0, sizeof(*out));
@@ -220,16 +219,26 @@ record_parse(const uint8_t *in, size_t len, struct record *out)
 		return RECORD_ERR_LENGTH;
 	buf_rd_init(&rd, in, len);
 	if ((e = record_read(&rd, out)) != RECORD_OK)
-		goto fail;
-	e = RECORD_ERR_SIGNATURE;
+		memset(out, 0, sizeof(*out));
+	return e;
+}
+
+/* Exactly RECORD_LEN bytes, known version and kind, a good signature. */
+enum record_error
+record_parse(const uint8_t *in, size_t len, struct record *out)
+{
+	uint8_t msg[RECORD_MSG_LEN];
+	enum record_error e;
+
+	if ((e = record_peek(in, len, out)) != RECORD_OK)
+		return e;
 	if (record_message(out, msg) == -1 ||
 	    crypto_ed25519_verify(out->signer, msg, sizeof(msg),
-	    out->sig) == -1)
-		goto fail;
+	    out->sig) == -1) {
+		memset(out, 0, sizeof(*out));
+		return RECORD_ERR_SIGNATURE;
+	}
 	return RECORD_OK;
-fail:
-	memset(out, 0, sizeof(*out));
-	return e;
 }
 
 /* A fixed string for each error. */

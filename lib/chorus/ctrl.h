@@ -184,8 +184,11 @@ int	ctrl_put_create(struct buf_writer *, const uint8_t room_pub[ROOM_PUB_LEN],
 int	ctrl_put_join(struct buf_writer *, uint8_t type,
 	    const uint8_t room_id[ROOM_ID_LEN],
 	    const uint8_t proof[ROOM_PROOF_LEN]);
-/* JOIN carrying an invitation record; invite NULL: a plain JOIN. */
-int	ctrl_put_join_invite(struct buf_writer *,
+/*
+ * JOIN or STANDBY (type) carrying an invitation record; invite NULL: a
+ * plain one.  -1 for another type.
+ */
+int	ctrl_put_join_invite(struct buf_writer *, uint8_t type,
 	    const uint8_t room_id[ROOM_ID_LEN],
 	    const uint8_t proof[ROOM_PROOF_LEN],
 	    const uint8_t invite[RECORD_LEN]);

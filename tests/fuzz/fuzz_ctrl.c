@@ -140,7 +140,7 @@ fuzz_ctrl_block(struct buf_writer *w, const struct ctrl_msg *m)
 	return ctrl_put_block(w, m->op, fz_ids, flags, m->n);
 }
 
-/* JOIN, STANDBY, LINK: only a JOIN carries an invitation, one at most. */
+/* JOIN, STANDBY, LINK: JOIN and STANDBY may carry one invitation. */
 static int
 fuzz_ctrl_join(struct buf_writer *w, const struct ctrl_msg *m, size_t size)
 {
@@ -148,9 +148,10 @@ fuzz_ctrl_join(struct buf_writer *w, const struct ctrl_msg *m, size_t size)
 		fuzz_ctrl_check(m->n == 0 && size == 1 + 64);
 		return ctrl_put_join(w, m->type, m->room_id, m->proof);
 	}
-	fuzz_ctrl_check(m->type == CTRL_JOIN && m->n == 1 &&
-	    size == 1 + 64 + RECORD_LEN);
-	return ctrl_put_join_invite(w, m->room_id, m->proof, m->records);
+	fuzz_ctrl_check((m->type == CTRL_JOIN || m->type == CTRL_STANDBY) &&
+	    m->n == 1 && size == 1 + 64 + RECORD_LEN);
+	return ctrl_put_join_invite(w, m->type, m->room_id, m->proof,
+	    m->records);
 }
 
 /* ERROR: the text NUL-terminated for the builder. */

@@ -17,7 +17,8 @@
  * target presents (policy_check_invite: accepted only when every rule
  * holds, expired at until exactly, refused to any other ID), and its
  * target decoded as admission rules, which must re-encode to the same
- * bytes.  Any violation abort()s.
+ * bytes.  record_peek must agree with record_parse but for the
+ * signature.  Any violation abort()s.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -350,6 +351,30 @@ fuzz_record_apply(const struct record *r)
 	    memcmp(&fz_before, &fz_pol, sizeof(fz_pol)) == 0);
 }
 
+/*
+ * record_peek is record_parse without the signature: the same error but
+ * for a bad signature, which it accepts; the same fields when both
+ * accept; *out zeroed when it refuses.
+ */
+static void
+fuzz_record_peek(const uint8_t *data, size_t size)
+{
+	static const struct record zero;
+	struct record p, r;
+	enum record_error pe, e;
+
+	pe = record_peek(data, size, &p);
+	e = record_parse(data, size, &r);
+	if (pe != RECORD_OK) {
+		fuzz_record_check(pe == e &&
+		    memcmp(&p, &zero, sizeof(p)) == 0);
+		return;
+	}
+	fuzz_record_check(e == RECORD_OK || e == RECORD_ERR_SIGNATURE);
+	if (e == RECORD_OK)
+		fuzz_record_check(memcmp(&p, &r, sizeof(p)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -361,6 +386,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!fz_ready)
 		fuzz_record_setup();
+	fuzz_record_peek(data, size);
 	e = record_parse(data, size, &r);
 	if (e == RECORD_OK) {
 		fuzz_record_check(size == RECORD_LEN);

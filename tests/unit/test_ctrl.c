@@ -1066,7 +1066,7 @@ test_block_refused(void)
 	    "flags byte, same bytes");
 }
 
-/* JOIN with an invitation: 65 or 251 bytes, nothing else; JOIN only. */
+/* JOIN or STANDBY with an invitation: 65 or 251 bytes; never LINK. */
 static void
 test_join_invite(void)
 {
@@ -1076,7 +1076,7 @@ test_join_invite(void)
 	size_t len, cap, bad = 0;
 
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_join_invite(&w, room_id, proof, records[3]) == 0,
+	tap_ok(ctrl_put_join_invite(&w, CTRL_JOIN, room_id, proof, records[3]) == 0,
 	    "build JOIN with an invitation");
 	tap_is_int(buf_wr_len(&w), 251, "JOIN/invite is 251 bytes");
 	tap_ok(buf[0] == 0x11, "type 0x11");
@@ -1101,7 +1101,9 @@ test_join_invite(void)
 	tap_ok(251 <= FRAME_CONTROL_MAX, "fits a CONTROL frame");
 
 	buf[0] = CTRL_STANDBY;
-	tap_ok(refused(buf, 251), "STANDBY with an invitation refused");
+	tap_ok(ctrl_parse(buf, 251, &m) == 0 && m.type == CTRL_STANDBY &&
+	    m.records == buf + 65 && m.n == 1,
+	    "STANDBY with an invitation parses");
 	tap_ok(ctrl_parse(buf, 65, &m) == 0 && m.records == NULL,
 	    "STANDBY of 65 parses");
 	buf[0] = CTRL_LINK;
@@ -1111,21 +1113,31 @@ test_join_invite(void)
 	buf_wr_init(&w, plain, sizeof(plain));
 	tap_ok(ctrl_put_join(&w, CTRL_JOIN, room_id, proof) == 0, "a JOIN");
 	buf_wr_init(&w, buf, sizeof(buf));
-	tap_ok(ctrl_put_join_invite(&w, room_id, proof, NULL) == 0 &&
+	tap_ok(ctrl_put_join_invite(&w, CTRL_JOIN, room_id, proof, NULL) == 0 &&
 	    buf_wr_len(&w) == 65 && memcmp(buf, plain, 65) == 0,
 	    "no invitation: the plain JOIN's bytes");
 	bad = 0;
 	for (cap = 0; cap <= 251; cap++) {
 		buf_wr_init(&w, buf, cap);
-		if ((ctrl_put_join_invite(&w, room_id, proof, records[0]) ==
-		    0) != (cap == 251))
+		if ((ctrl_put_join_invite(&w, CTRL_JOIN, room_id, proof,
+		    records[0]) == 0) != (cap == 251))
 			bad++;
 		buf_wr_init(&w, buf, cap);
-		if ((ctrl_put_join_invite(&w, room_id, proof, NULL) == 0) !=
-		    (cap >= 65))
+		if ((ctrl_put_join_invite(&w, CTRL_STANDBY, room_id, proof,
+		    NULL) == 0) != (cap >= 65))
 			bad++;
 	}
 	tap_ok(bad == 0, "builder fails on a short writer, fits an exact one");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join_invite(&w, CTRL_STANDBY, room_id, proof,
+	    records[3]) == 0 && buf_wr_len(&w) == 251 &&
+	    buf[0] == CTRL_STANDBY && memcmp(buf + 65, records[3],
+	    RECORD_LEN) == 0, "STANDBY with an invitation built");
+	buf_wr_init(&w, buf, sizeof(buf));
+	tap_ok(ctrl_put_join_invite(&w, CTRL_LINK, room_id, proof,
+	    records[3]) == -1 && ctrl_put_join_invite(&w, CTRL_LEAVE,
+	    room_id, proof, NULL) == -1 && buf_wr_len(&w) == 0,
+	    "the invitation builder refuses LINK and other types");
 
 	/* Short and long lengths around both sizes, under each type. */
 	memset(buf, 0x77, sizeof(buf));
@@ -1136,14 +1148,15 @@ test_join_invite(void)
 		    (len == 65 || len == 251))
 			bad++;
 		buf[0] = CTRL_STANDBY;
-		if ((ctrl_parse(buf, len, &m) == 0) != (len == 65))
+		if ((ctrl_parse(buf, len, &m) == 0) !=
+		    (len == 65 || len == 251))
 			bad++;
 		buf[0] = CTRL_LINK;
 		if ((ctrl_parse(buf, len, &m) == 0) != (len == 65))
 			bad++;
 	}
-	tap_ok(bad == 0, "JOIN parses at exactly 65 and 251 bytes, STANDBY "
-	    "and LINK at 65");
+	tap_ok(bad == 0, "JOIN and STANDBY parse at exactly 65 and 251 "
+	    "bytes, LINK at 65");
 	buf[0] = CTRL_JOIN;
 	tap_ok(ctrl_parse(buf, 251, &m) == 0 && m.n == 1,
 	    "whatever the record holds (the node parses it)");
