@@ -186,3 +186,61 @@ blockfile_write(const char *path, const struct rclient_blocks *b, char *err,
 	}
 	return 0;
 }
+
+/*
+ * The default list: $CHORUS_BLOCKLIST, else $XDG_CONFIG_HOME/chorus/
+ * blocklist, else ~/.config/chorus/blocklist (its directory made, 0700).
+ */
+const char *
+blockfile_default(char *buf, size_t len)
+{
+	const char *e, *home;
+
+	if ((e = getenv("CHORUS_BLOCKLIST")) != NULL && *e != '\0')
+		return e;
+	if ((e = getenv("XDG_CONFIG_HOME")) != NULL && *e != '\0')
+		snprintf(buf, len, "%s/chorus", e);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		snprintf(buf, len, "%s/.config/chorus", home);
+	else
+		return NULL;
+	if (mkdir(buf, 0700) == -1 && errno == ENOENT) {
+		/* ~/.config itself may be missing */
+		char parent[4096];
+		char *slash;
+
+		snprintf(parent, sizeof(parent), "%s", buf);
+		if ((slash = strrchr(parent, '/')) != NULL) {
+			*slash = '\0';
+			(void)mkdir(parent, 0700);
+		}
+		(void)mkdir(buf, 0700);
+	}
+	if (strlen(buf) + sizeof("/blocklist") > len)
+		return NULL;
+	strcat(buf, "/blocklist");
+	return buf;
+}
+
+/* Add (or change the flag of) id; 0 or -1 if the list is full. */
+int
+blockfile_add(struct rclient_blocks *b, const uint8_t *id, uint8_t flags)
+{
+	long k;
+
+	if ((k = blockfile_find(b, id)) >= 0) {
+		b->flags[k] = flags;
+		return 0;
+	}
+	if (b->n == BLOCKFILE_MAX)
+		return -1;
+	if (b->ids == NULL) {
+		if ((b->ids = calloc(BLOCKFILE_MAX,
+		    CRYPTO_ED25519_PUB_LEN)) == NULL ||
+		    (b->flags = calloc(BLOCKFILE_MAX, 1)) == NULL)
+			return -1;
+	}
+	memcpy(b->ids[b->n], id, CRYPTO_ED25519_PUB_LEN);
+	b->flags[b->n++] = flags;
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chorus/identity.h"
 #include "rclient.h"
 
 #define BLOCKFILE_MAX	1024	/* the node keeps as many per session */
@@ -28,5 +29,24 @@ int	blockfile_write(const char *path, const struct rclient_blocks *b,
 void	blockfile_free(struct rclient_blocks *);
 /* Index of id in b, or -1. */
 long	blockfile_find(const struct rclient_blocks *, const uint8_t *id);
+/* Add id with flags, or set the flags of an ID listed; 0, or -1 (full). */
+int	blockfile_add(struct rclient_blocks *, const uint8_t *id,
+	    uint8_t flags);
+/*
+ * The default list: $CHORUS_BLOCKLIST, else $XDG_CONFIG_HOME/chorus/
+ * blocklist, else ~/.config/chorus/blocklist (its directory made,
+ * 0700); in buf (len bytes) unless the environment names it; NULL if
+ * there is no HOME.
+ */
+const char *blockfile_default(char *buf, size_t len);
+
+/*
+ * block_share.c: chorus block export | import (argv[1] is the verb),
+ * and the contact card chorus keygen --show prints.
+ */
+#define BLOCK_CONTACT_PREFIX	"chorus-contact1:"
+#define BLOCK_CONTACT_STRLEN	200
+int	block_share_main(int argc, char *argv[]);
+int	block_contact_card(const struct identity *, char *out, size_t outlen);
 
 #endif

@@ -18,10 +18,16 @@ static const struct {
 	{ "room", cmd_room, "room create --node HOST:PORT --node-key KEY "
 	    "[--node ...] [--api URL] [--password P] [--mixed]" },
 	{ "join", cmd_join, "join LINK [--send F.wav] [--record F.wav] "
-	    "[--duration S] [--stats json] [--api URL]" },
+	    "[--duration S] [--stats json] [--api URL] [--invite FILE]" },
 	{ "kick", cmd_kick, "kick LINK CLIENT-ID" },
 	{ "ban", cmd_ban, "ban LINK CLIENT-ID [--for SECONDS]" },
 	{ "promote", cmd_promote, "promote LINK CLIENT-ID --room-key FILE" },
+	{ "allow", cmd_allow, "allow LINK CLIENT-ID" },
+	{ "disallow", cmd_disallow, "disallow LINK CLIENT-ID" },
+	{ "admit", cmd_admit, "admit LINK --room-key FILE [--members-only] "
+	    "[--invite-only] [--min-standing X] [--joins-per-min N]" },
+	{ "invite", cmd_invite, "invite LINK CLIENT-ID [--for SECONDS] "
+	    "[--out FILE]" },
 	{ "probe", cmd_probe, "probe --node HOST:PORT --node-key KEY "
 	    "[--node-id ID]" },
 	{ "block", cmd_block, "block add|remove|list [ID] [--report] "

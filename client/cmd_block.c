@@ -4,6 +4,7 @@
  *   chorus block add ID [--report] [--list FILE]
  *   chorus block remove ID [--list FILE]
  *   chorus block list [--list FILE]
+ *   chorus block export | import (block_share.c)
  *
  * The list is a file (blockfile.h).  chorus join --blocklist FILE sends
  * it to every node it joins on, before JOIN, and follows changes to the
@@ -26,42 +27,9 @@
 
 #define BLOCK_USAGE	"usage: chorus block add ID [--report] [--list FILE]\n" \
 			"       chorus block remove ID [--list FILE]\n" \
-			"       chorus block list [--list FILE]\n"
-
-/*
- * The default list: $CHORUS_BLOCKLIST, else $XDG_CONFIG_HOME/chorus/
- * blocklist, else ~/.config/chorus/blocklist (its directory made, 0700).
- */
-static const char *
-block_default(char *buf, size_t len)
-{
-	const char *e, *home;
-
-	if ((e = getenv("CHORUS_BLOCKLIST")) != NULL && *e != '\0')
-		return e;
-	if ((e = getenv("XDG_CONFIG_HOME")) != NULL && *e != '\0')
-		snprintf(buf, len, "%s/chorus", e);
-	else if ((home = getenv("HOME")) != NULL && *home != '\0')
-		snprintf(buf, len, "%s/.config/chorus", home);
-	else
-		return NULL;
-	if (mkdir(buf, 0700) == -1 && errno == ENOENT) {
-		/* ~/.config itself may be missing */
-		char parent[4096];
-		char *slash;
-
-		snprintf(parent, sizeof(parent), "%s", buf);
-		if ((slash = strrchr(parent, '/')) != NULL) {
-			*slash = '\0';
-			(void)mkdir(parent, 0700);
-		}
-		(void)mkdir(buf, 0700);
-	}
-	if (strlen(buf) + sizeof("/blocklist") > len)
-		return NULL;
-	strcat(buf, "/blocklist");
-	return buf;
-}
+			"       chorus block list [--list FILE]\n" \
+			"       chorus block export --to CARD ... [--out FILE]\n" \
+			"       chorus block import FILE [--from ID]\n"
 
 static void
 block_print(const struct rclient_blocks *b)
@@ -74,29 +42,6 @@ block_print(const struct rclient_blocks *b)
 		printf("%s%s\n", id, b->flags[i] & CTRL_BLOCK_REPORT ?
 		    " report" : "");
 	}
-}
-
-/* Add (or change the flag of) id; 0 or -1 if the list is full. */
-static int
-block_add(struct rclient_blocks *b, const uint8_t *id, uint8_t flags)
-{
-	long k;
-
-	if ((k = blockfile_find(b, id)) >= 0) {
-		b->flags[k] = flags;
-		return 0;
-	}
-	if (b->n == BLOCKFILE_MAX)
-		return -1;
-	if (b->ids == NULL) {
-		if ((b->ids = calloc(BLOCKFILE_MAX,
-		    CRYPTO_ED25519_PUB_LEN)) == NULL ||
-		    (b->flags = calloc(BLOCKFILE_MAX, 1)) == NULL)
-			return -1;
-	}
-	memcpy(b->ids[b->n], id, CRYPTO_ED25519_PUB_LEN);
-	b->flags[b->n++] = flags;
-	return 0;
 }
 
 int
@@ -114,6 +59,8 @@ cmd_block(int argc, char *argv[])
 		return CLIENT_EXIT_USAGE;
 	}
 	verb = argv[1];
+	if (strcmp(verb, "export") == 0 || strcmp(verb, "import") == 0)
+		return block_share_main(argc, argv);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--report") == 0)
 			report = 1;
@@ -138,7 +85,7 @@ cmd_block(int argc, char *argv[])
 		    "characters): %s\n", idtext);
 		return CLIENT_EXIT_USAGE;
 	}
-	if (path == NULL && (path = block_default(defpath,
+	if (path == NULL && (path = blockfile_default(defpath,
 	    sizeof(defpath))) == NULL) {
 		fprintf(stderr, "chorus block: no --list and no HOME\n");
 		return CLIENT_EXIT_USAGE;
@@ -153,7 +100,7 @@ cmd_block(int argc, char *argv[])
 		goto done;
 	}
 	if (strcmp(verb, "add") == 0) {
-		if (block_add(&b, id, report ? CTRL_BLOCK_REPORT : 0) == -1) {
+		if (blockfile_add(&b, id, report ? CTRL_BLOCK_REPORT : 0) == -1) {
 			fprintf(stderr, "chorus block: %s: the list is full "
 			    "(%d)\n", path, BLOCKFILE_MAX);
 			goto done;

@@ -26,6 +26,7 @@
 
 #include "audio.h"
 #include "blockfile.h"
+#include "invitefile.h"
 #include "chorus/crypto.h"
 #include "cli.h"
 #include "client.h"
@@ -69,6 +70,7 @@ struct join {
 	int			 joined, done, exit;
 	struct event		*ev_tick;
 	struct rclient_blocks	 blocks;	/* --blocklist, as sent */
+	uint8_t			 invite[RECORD_LEN];	/* --invite */
 	struct stat		 bl_st;		/* the file when last read */
 	uint64_t		 bl_checked_usec;
 	struct join_totals {
@@ -421,6 +423,9 @@ join_setup(struct join *j, char *err, size_t errlen)
 	if (a->record != NULL &&
 	    (j->out = wav_create(a->record, err, errlen)) == NULL)
 		return -1;
+	if (a->invite != NULL && invitefile_read(a->invite, j->me.ed_pub,
+	    j->invite, err, errlen) == -1)
+		return -1;
 	if (a->blocklist != NULL) {
 		if (blockfile_read(a->blocklist, &j->blocks, err, errlen) == -1)
 			return -1;
@@ -563,6 +568,8 @@ join_one(struct join_args *a, const size_t *order, size_t norder)
 	o.decrypt = 1;
 	if (a->blocklist != NULL)
 		o.blocks = &j.blocks;
+	if (a->invite != NULL)
+		o.invite = j.invite;
 	ro.rc = o;
 	memcpy(ro.order, order, norder * sizeof(order[0]));
 	ro.norder = norder;
@@ -657,6 +664,8 @@ join_args_parse(int argc, char *argv[], struct join_args *a)
 			a->identity = v;
 		else if (strcmp(o, "--blocklist") == 0)
 			a->blocklist = v;
+		else if (strcmp(o, "--invite") == 0)
+			a->invite = v;
 		else if (strcmp(o, "--password") == 0)
 			a->password = v;
 		else if (strcmp(o, "--network-key") == 0)
@@ -704,7 +713,7 @@ cmd_join(int argc, char *argv[])
 		fprintf(stderr, "usage: chorus join LINK [--send FILE.wav] "
 		    "[--record FILE.wav] [--duration S]\n"
 		    "       [--stats json] [--identity FILE] [--blocklist FILE] "
-		    "[--password P] "
+		    "[--invite FILE] [--password P] "
 		    "[--network-key FILE]\n"
 		    "       [--bitrate BPS] [--music] [--tcp | --tls PORT] "
 		    "[--timeout S] [--api URL]\n"

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "chorus/identity.h"
+#include "blockfile.h"
 #include "cli.h"
 #include "client.h"
 
@@ -51,12 +52,14 @@ fail:
 	return -1;
 }
 
-/* chorus keygen --show FILE: the ID of an existing identity. */
+/* chorus keygen --show FILE: the ID, fingerprint and contact card. */
 static int
 keygen_show(const char *path)
 {
 	char id[IDENTITY_ID_STRLEN], fpr[IDENTITY_FPR_STRLEN], err[512];
+	char card[BLOCK_CONTACT_STRLEN];
 	struct identity ident;
+	int rc;
 
 	if (cli_load_identity(path, &ident, err, sizeof(err)) == -1) {
 		fprintf(stderr, "chorus keygen: %s\n", err);
@@ -64,8 +67,12 @@ keygen_show(const char *path)
 	}
 	identity_id_string(ident.ed_pub, id);
 	identity_fingerprint(ident.ed_pub, fpr);
+	rc = block_contact_card(&ident, card, sizeof(card));
 	identity_wipe(&ident);
-	printf("id: %s\nfingerprint: %s\n", id, fpr);
+	if (rc == -1)
+		return CLIENT_EXIT_FAILED;
+	/* The card: what a contact needs to share a blocklist with us. */
+	printf("id: %s\nfingerprint: %s\ncontact: %s\n", id, fpr, card);
 	return CLIENT_EXIT_OK;
 }
 

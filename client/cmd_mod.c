@@ -1,13 +1,15 @@
 /*
- * cmd_mod.c - chorus kick | ban | promote: a moderator's signed record,
- * sent to the room through the node, and after a kick or ban a new media
- * key sealed to every remaining member.
+ * cmd_mod.c - chorus kick | ban | promote | allow | disallow | admit: a
+ * moderator's signed record, sent to the room through the node, and after
+ * a kick or ban a new media key sealed to every remaining member; and
+ * chorus invite, which signs an invitation and only writes it out.
  *
  * The record is signed with the room key (--room-key, the owner) or the
  * moderator's identity.  The command joins the room to deliver it, waits
  * for the node to apply it (the record comes back to every member), then
  * rotates the key and waits until the node has acknowledged everything.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +20,18 @@
 #include "chorus/crypto.h"
 #include "chorus/identity.h"
 #include "chorus/record.h"
+#include "chorus/standing.h"
 #include "cli.h"
 #include "client.h"
+#include "invitefile.h"
 #include "rclient.h"
 
 struct mod {
 	const char	*cmd, *link, *target, *identity, *room_key;
-	const char	*password, *network_key;
+	const char	*password, *network_key, *out;
 	uint8_t		 kind;
-	double		 ban_for, timeout;
+	double		 ban_for, timeout;	/* ban_for: a ban's, an invite's */
+	struct record_admit admit;		/* ADMIT's rules */
 	int		 tcp;
 	struct record	 rec;
 	uint8_t		 raw[RECORD_LEN];
@@ -92,10 +97,52 @@ mod_failed_cb(struct rclient *rc, void *arg)
 	m->done = 1;
 }
 
+/* ADMIT's switches: 1 if o was one (and is set), else 0. */
+static int
+mod_admit_flag(const char *o, struct record_admit *a)
+{
+	if (strcmp(o, "--members-only") == 0)
+		a->flags |= RECORD_ADMIT_MEMBERS_ONLY;
+	else if (strcmp(o, "--invite-only") == 0)
+		a->flags |= RECORD_ADMIT_INVITE_ONLY;
+	else
+		return 0;
+	return 1;
+}
+
+/* ADMIT's options with a value: 1 set, 0 not one of them, -1 bad value. */
+static int
+mod_admit_value(const char *o, const char *v, struct record_admit *a)
+{
+	unsigned long n;
+	double d;
+	char *end;
+
+	if (strcmp(o, "--min-standing") == 0) {
+		d = strtod(v, &end);
+		if (end == v || *end != '\0' || !(d >= 0 && d <= 1))
+			return -1;
+		a->min_standing = (uint16_t)(d * STANDING_MILLI_ONE + 0.5);
+		return 1;
+	}
+	if (strcmp(o, "--joins-per-min") != 0 && strcmp(o, "--burst") != 0)
+		return 0;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (end == v || *end != '\0' || errno != 0 || n > UINT16_MAX ||
+	    (o[2] == 'b' && (n < 1 || n > RECORD_ADMIT_MAX_BURST)))
+		return -1;
+	if (o[2] == 'b')
+		a->burst = (uint16_t)n;
+	else
+		a->joins_per_min = (uint16_t)n;
+	return 1;
+}
+
 static int
 mod_args(int argc, char *argv[], struct mod *m)
 {
-	int i;
+	int i, r;
 
 	m->identity = "chorus.key";
 	m->timeout = 5;
@@ -105,7 +152,7 @@ mod_args(int argc, char *argv[], struct mod *m)
 		if (o[0] != '-') {
 			if (m->link == NULL)
 				m->link = o;
-			else if (m->target == NULL)
+			else if (m->target == NULL && m->kind != RECORD_ADMIT)
 				m->target = o;
 			else
 				return -1;
@@ -115,8 +162,17 @@ mod_args(int argc, char *argv[], struct mod *m)
 			m->tcp = 1;
 			continue;
 		}
+		if (m->kind == RECORD_ADMIT && mod_admit_flag(o, &m->admit))
+			continue;
 		if (v == NULL)
 			return -1;
+		if (m->kind == RECORD_ADMIT &&
+		    (r = mod_admit_value(o, v, &m->admit)) != 0) {
+			if (r == -1)
+				return -1;
+			i++;
+			continue;
+		}
 		if (strcmp(o, "--identity") == 0)
 			m->identity = v;
 		else if (strcmp(o, "--room-key") == 0)
@@ -125,17 +181,22 @@ mod_args(int argc, char *argv[], struct mod *m)
 			m->password = v;
 		else if (strcmp(o, "--network-key") == 0)
 			m->network_key = v;
-		else if (strcmp(o, "--for") == 0 && m->kind == RECORD_BAN) {
+		else if (strcmp(o, "--for") == 0 && (m->kind == RECORD_BAN ||
+		    m->kind == RECORD_INVITE)) {
 			if (cli_seconds(v, &m->ban_for) == -1)
 				return -1;
-		} else if (strcmp(o, "--timeout") == 0) {
+		} else if (strcmp(o, "--out") == 0 &&
+		    m->kind == RECORD_INVITE)
+			m->out = v;
+		else if (strcmp(o, "--timeout") == 0) {
 			if (cli_seconds(v, &m->timeout) == -1)
 				return -1;
 		} else
 			return -1;
 		i++;
 	}
-	return m->link == NULL || m->target == NULL ? -1 : 0;
+	return m->link == NULL || (m->target == NULL &&
+	    m->kind != RECORD_ADMIT) ? -1 : 0;
 }
 
 /* Build and sign the record. */
@@ -150,12 +211,24 @@ mod_sign(struct mod *m, const struct room_link *l, const struct identity *me)
 	m->rec.kind = m->kind;
 	memcpy(m->rec.room_id, l->room_id, ROOM_ID_LEN);
 	m->rec.issued = (uint64_t)time(NULL);
-	if (identity_key_parse(m->target, m->rec.target) == -1) {
+	if (m->kind == RECORD_ADMIT) {
+		/* By default a minute's joins may come at once. */
+		if (m->admit.joins_per_min > 0 && m->admit.burst == 0)
+			m->admit.burst = m->admit.joins_per_min >
+			    RECORD_ADMIT_MAX_BURST ? RECORD_ADMIT_MAX_BURST :
+			    m->admit.joins_per_min;
+		if (record_admit_encode(&m->admit, m->rec.target) == -1) {
+			fprintf(stderr, "chorus admit: --burst needs "
+			    "--joins-per-min\n");
+			return CLIENT_EXIT_USAGE;
+		}
+	} else if (identity_key_parse(m->target, m->rec.target) == -1) {
 		fprintf(stderr, "chorus %s: %s: not a client ID (52 base32 "
 		    "characters)\n", m->cmd, m->target);
 		return CLIENT_EXIT_USAGE;
 	}
-	if (m->kind == RECORD_BAN && m->ban_for > 0)
+	if ((m->kind == RECORD_BAN || m->kind == RECORD_INVITE) &&
+	    m->ban_for > 0)
 		m->rec.until = m->rec.issued + (uint64_t)m->ban_for;
 	if (m->room_key == NULL)
 		return record_sign(&m->rec, me->ed_seed, m->raw) == -1 ?
@@ -220,6 +293,23 @@ done:
 	return rc;
 }
 
+/* chorus invite: the signed invitation, to --out or stdout. */
+static int
+mod_invite_out(struct mod *m)
+{
+	char err[512];
+
+	if (invitefile_write(m->out, m->raw, err, sizeof(err)) == -1) {
+		fprintf(stderr, "chorus invite: %s\n", err);
+		return CLIENT_EXIT_FAILED;
+	}
+	if (m->out != NULL)
+		fprintf(stderr, "invitation for %s written to %s%s\n",
+		    m->target, m->out, m->rec.until != 0 ? "" :
+		    " (valid until the signer stops being a moderator)");
+	return CLIENT_EXIT_OK;
+}
+
 /*
  * The room lives on every node of its link (failover), so the record
  * goes to each: a ban must hold on the node the room moves to.  The
@@ -251,6 +341,10 @@ mod_run(struct mod *m)
 	}
 	if ((rc = mod_sign(m, &l, &me)) != CLIENT_EXIT_OK)
 		goto done;
+	if (m->kind == RECORD_INVITE) {
+		rc = mod_invite_out(m);
+		goto done;
+	}
 	for (i = 0; i < l.nnodes; i++) {
 		r = mod_node(m, &l, i, &me, psk);
 		if (i == 0)
@@ -279,10 +373,22 @@ mod_main(int argc, char *argv[], const char *cmd, uint8_t kind)
 	m.cmd = cmd;
 	m.kind = kind;
 	if (mod_args(argc, argv, &m) == -1) {
-		fprintf(stderr, "usage: chorus %s LINK CLIENT-ID [--identity "
-		    "FILE] [--room-key FILE]%s\n       [--password P] "
-		    "[--network-key FILE] [--tcp] [--timeout S]\n", cmd,
-		    kind == RECORD_BAN ? " [--for SECONDS]" : "");
+		if (kind == RECORD_ADMIT)
+			fprintf(stderr, "usage: chorus admit LINK --room-key "
+			    "FILE [--members-only] [--invite-only]\n"
+			    "       [--min-standing 0..1] [--joins-per-min N "
+			    "[--burst N]] [--identity FILE]\n");
+		else if (kind == RECORD_INVITE)
+			fprintf(stderr, "usage: chorus invite LINK CLIENT-ID "
+			    "[--for SECONDS] [--out FILE] [--identity FILE] "
+			    "[--room-key FILE]\n");
+		else
+			fprintf(stderr, "usage: chorus %s LINK CLIENT-ID "
+			    "[--identity FILE] [--room-key FILE]%s\n",
+			    cmd, kind == RECORD_BAN ? " [--for SECONDS]" : "");
+		if (kind != RECORD_INVITE)
+			fprintf(stderr, "       [--password P] "
+			    "[--network-key FILE] [--tcp] [--timeout S]\n");
 		return CLIENT_EXIT_USAGE;
 	}
 	return mod_run(&m);
@@ -304,4 +410,28 @@ int
 cmd_promote(int argc, char *argv[])
 {
 	return mod_main(argc, argv, "promote", RECORD_PROMOTE);
+}
+
+int
+cmd_allow(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "allow", RECORD_ALLOW);
+}
+
+int
+cmd_disallow(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "disallow", RECORD_DISALLOW);
+}
+
+int
+cmd_admit(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "admit", RECORD_ADMIT);
+}
+
+int
+cmd_invite(int argc, char *argv[])
+{
+	return mod_main(argc, argv, "invite", RECORD_INVITE);
 }

@@ -15,6 +15,7 @@ struct join_args {
 	const char	*send, *record, *identity, *password, *network_key;
 	const char	*api;		/* --api: reputations for ranking */
 	const char	*blocklist;	/* --blocklist FILE, followed live */
+	const char	*invite;	/* --invite FILE (chorus invite) */
 	double		 duration;	/* 0: until the input ends (+ 1 s) */
 	double		 timeout;	/* handshake */
 	double		 rekey;		/* --rekey-after, 0: the default */

@@ -308,6 +308,7 @@ chorus_deny_sweep(struct chorus *ch)
 }
 
 static size_t	chorus_id_bucket(const struct chorus *, const uint8_t *);
+static void	chorus_guard_metrics(const struct chorus *, FILE *);
 
 /*
  * Active days for user standing (doc/REPUTATION.md "User standing"):
@@ -1018,6 +1019,33 @@ chorus_metrics(struct chorus *ch, FILE *out)
 		    i == 0 ? "Chorus datagrams or frames dropped, by reason." :
 		    NULL, "reason", chorus_drop_names[i],
 		    (double)ch->drops[i]);
+	chorus_guard_metrics(ch, out);
+}
+
+/* Blocks, the deny list, admission rules, signed records. */
+static void
+chorus_guard_metrics(const struct chorus *ch, FILE *out)
+{
+	size_t i;
+
+	metrics_render_one(out, "chorus_media_blocked_total", METRIC_COUNTER,
+	    "Media frames held back from members who blocked the sender.",
+	    NULL, NULL, (double)ch->blocked);
+	metrics_render_one(out, "chorus_denied_requests_total",
+	    METRIC_COUNTER, "Requests refused by the operator's deny list.",
+	    NULL, NULL, (double)ch->denied);
+	metrics_render_gauge(out, "chorus_denied_identities",
+	    "Identities on the operator's deny list.", (double)ch->deny.n);
+	for (i = 0; i < ADMIT_NREFUSALS; i++)
+		metrics_render_one(out, "chorus_joins_refused_total",
+		    METRIC_COUNTER, i == 0 ? "Joins refused by a room's "
+		    "admission rules, by reason." : NULL, "reason",
+		    admit_refusal_names[i], (double)ch->refused[i]);
+	for (i = 1; i < ADMIT_NRECORD_ERRORS; i++)
+		metrics_render_one(out, "chorus_records_rejected_total",
+		    METRIC_COUNTER, i == 1 ? "Signed room records (and "
+		    "invitations) rejected, by reason." : NULL, "reason",
+		    admit_record_names[i], (double)ch->records_rejected[i]);
 }
 
 /* The drop counters as {"reason": n}. */

@@ -51,6 +51,19 @@ int		 chorus_deny_add(struct chorus *, const uint8_t *id);
 int		 chorus_deny_del(struct chorus *, const uint8_t *id);
 json_t		*chorus_deny_json(const struct chorus *);
 size_t		 chorus_denied_count(const struct chorus *);
+/*
+ * An identity's standing on this node (doc/REPUTATION.md "User
+ * standing"), from its active days and the blocks reported on it here:
+ * 0, or -1 without a database.  For the admin API and admission.
+ */
+struct chorus_standing {
+	double		standing;	/* 0..1 */
+	double		penalty;	/* P */
+	uint32_t	days;		/* active days here */
+	size_t		blocks;		/* reported blocks weighed */
+};
+int		 chorus_standing(struct chorus *, const uint8_t *id,
+		    struct chorus_standing *);
 /* /api/v1/rooms: aggregates, room fingerprints, no identities. */
 json_t		*chorus_rooms_json(struct chorus *);
 /* Aggregates only: what the totals, the history and the status show. */

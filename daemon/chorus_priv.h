@@ -100,6 +100,17 @@ struct member {
 	uint32_t		 mix_seq;	/* of its mix-minus stream */
 };
 
+/* Why a room's admission rules refused a JOIN or STANDBY. */
+enum admit_refusal {
+	ADMIT_INVITE_ONLY,
+	ADMIT_MEMBERS_ONLY,
+	ADMIT_BAD_INVITE,
+	ADMIT_LOW_STANDING,
+	ADMIT_JOIN_RATE,
+	ADMIT_NREFUSALS
+};
+#define ADMIT_NRECORD_ERRORS	(RECORD_ERR_EXPIRED + 1)
+
 struct room {
 	TAILQ_ENTRY(room)	 entry;
 	uint8_t			 id[ROOM_ID_LEN];
@@ -123,6 +134,11 @@ struct room {
 	uint64_t		 media_in, media_out, suppressed;
 	uint64_t		 blocked;	/* frames held back by blocks */
 	struct room_mix		*mix;		/* mixed rooms only */
+	/* Admission (room_admit.c): the join-rate bucket, refusals. */
+	uint64_t		 admit_issued;	/* rules the bucket is for */
+	uint64_t		 join_tokens;	/* ADMIT_UNIT per join */
+	uint64_t		 join_refill_usec;
+	uint64_t		 refused;	/* joins refused by the rules */
 };
 
 struct chorus {
@@ -169,6 +185,8 @@ struct chorus {
 	struct guard_deny	 deny;		/* the operator's deny list */
 	uint64_t		 denied;	/* requests refused by it */
 	uint64_t		 blocked;	/* frames held back by blocks */
+	uint64_t		 refused[ADMIT_NREFUSALS];	/* joins */
+	uint64_t		 records_rejected[ADMIT_NRECORD_ERRORS];
 };
 
 /* chorus.c */
@@ -234,6 +252,17 @@ void	room_roster(struct room *, const struct member *skip,
 	    void (*send)(void *, const uint8_t *, size_t), void *arg);
 /* 1 if the room forwards only its selected speakers. */
 int	room_selects(const struct chorus *, const struct room *);
+
+/* room_admit.c: admission rules, standing, counts */
+extern const char *const admit_refusal_names[ADMIT_NREFUSALS];
+extern const char *const admit_record_names[ADMIT_NRECORD_ERRORS];
+/* A signed record was rejected: counted by reason. */
+void	chorus_record_rejected(struct chorus *, enum record_error);
+/* The room's rules for a JOIN or STANDBY: 0, or the ERROR code. */
+unsigned room_admission(struct chorus *, struct room *, struct csess *,
+	    const struct ctrl_msg *);
+json_t	*room_admission_json(const struct room *);
+json_t	*chorus_admission_json(const struct chorus *);
 
 /* cascade.c: rooms carried by several nodes */
 /* The room's CASCADE records name this node: link to the others. */

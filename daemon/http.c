@@ -42,6 +42,7 @@
 
 #include "chorus/encode.h"
 #include "chorus/identity.h"
+#include "chorus/standing.h"
 #include "api.h"
 #include "chorus.h"
 #include "history.h"
@@ -151,6 +152,8 @@ static enum MHD_Result	http_get_deny(struct http_req *, const char *,
 			    json_t *);
 static enum MHD_Result	http_post_deny(struct http_req *, const char *,
 			    json_t *);
+static enum MHD_Result	http_get_standing(struct http_req *, const char *,
+			    json_t *);
 static enum MHD_Result	http_delete_deny(struct http_req *, const char *,
 			    json_t *);
 
@@ -195,6 +198,8 @@ static const struct route http_routes[] = {
 	    http_post_deny },
 	{ "DELETE",	"/api/v1/deny/",	ROUTE_ADMIN | ROUTE_PREFIX, NULL,
 	    http_delete_deny },
+	{ "GET",	"/api/v1/standing/",	ROUTE_ADMIN | ROUTE_PREFIX, NULL,
+	    http_get_standing },
 	{ "GET",	"/",			ROUTE_PREFIX, NULL,
 	    http_get_file },
 };
@@ -749,6 +754,31 @@ http_delete_deny(struct http_req *r, const char *url, json_t *body)
 	    "removed", 1, "count",
 	    (json_int_t)chorus_denied_count(r->http->node->chorus)),
 	    NULL, NULL);
+}
+
+/*
+ * GET /api/v1/standing/ID (admin): one identity's standing here, and
+ * what it comes from, in counts: never who blocked it.
+ */
+static enum MHD_Result
+http_get_standing(struct http_req *r, const char *url, json_t *body)
+{
+	const char *text = url + strlen("/api/v1/standing/");
+	struct chorus_standing st;
+	uint8_t id[32];
+
+	(void)body;
+	if (identity_key_parse(text, id) == -1)
+		return http_reply_error(r, MHD_HTTP_BAD_REQUEST,
+		    "not an identity (52 base32 characters)");
+	if (chorus_standing(r->http->node->chorus, id, &st) == -1)
+		return http_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "no database: standing is not kept");
+	return http_reply_json(r, MHD_HTTP_OK, json_pack("{s:f, s:I, s:I, "
+	    "s:I, s:f}", "standing", st.standing, "standing_milli",
+	    (json_int_t)standing_milli(st.standing), "active_days",
+	    (json_int_t)st.days, "blocks_weighed", (json_int_t)st.blocks,
+	    "penalty", st.penalty), NULL, NULL);
 }
 
 /* The content type of a servable dashboard file name, else NULL. */

@@ -240,6 +240,7 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	uint8_t id[ROOM_ID_LEN], msg[64];
 	struct buf_writer w;
 	struct record rec;
+	enum record_error e;
 	struct room *r;
 	size_t i;
 
@@ -256,7 +257,7 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	}
 	if ((r = room_find(ch, id)) != NULL) {
 		/* The owner again: the same join key, the same mode. */
-		if (!crypto_memeq(r->join_key, c->join_key, ROOM_KEY_LEN) ||
+		if (crypto_memeq(r->join_key, c->join_key, ROOM_KEY_LEN) != 0 ||
 		    room_create_mixed(c) != (r->mix != NULL)) {
 			chorus_send_error(cs, CTRL_E_ROOM_EXISTS, CTRL_CREATE);
 			return;
@@ -271,9 +272,10 @@ room_create(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	    policy_init(&r->policy, c->room_pub) == -1)
 		goto fail;
 	for (i = 0; i < c->n; i++) {
-		if (record_parse(c->records + i * RECORD_LEN, RECORD_LEN,
-		    &rec) != RECORD_OK || policy_apply(&r->policy, &rec) !=
-		    RECORD_OK) {
+		if ((e = record_parse(c->records + i * RECORD_LEN, RECORD_LEN,
+		    &rec)) != RECORD_OK ||
+		    (e = policy_apply(&r->policy, &rec)) != RECORD_OK) {
+			chorus_record_rejected(ch, e);
 			chorus_send_error(cs, CTRL_E_BAD_RECORD, CTRL_CREATE);
 			goto fail;
 		}
@@ -381,12 +383,14 @@ room_drain(struct chorus *ch)
 
 /*
  * The checks JOIN makes before it admits a member, for JOIN and STANDBY
- * alike: the room, the proof, bans, drain.  The room, or NULL (refused).
+ * alike: the room, the proof, bans, drain, the room's admission rules
+ * (room_admit.c).  The room, or NULL (refused).
  */
 static struct room *
 room_admit(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 {
 	struct room *r;
+	unsigned code;
 
 	if ((r = room_find(ch, c->room_id)) == NULL) {
 		chorus_send_error(cs, CTRL_E_UNKNOWN_ROOM, c->type);
@@ -405,6 +409,10 @@ room_admit(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	}
 	if (node_session_may_open(ch->node) == -1) {
 		chorus_send_error(cs, CTRL_E_DRAINING, c->type);
+		return NULL;
+	}
+	if ((code = room_admission(ch, r, cs, c)) != 0) {
+		chorus_send_error(cs, code, c->type);
 		return NULL;
 	}
 	return r;
@@ -522,10 +530,23 @@ room_member_by_index(struct room *r, uint32_t index)
 	return NULL;
 }
 
+/* The index of the oldest kept record of kind a or b, or r->nrecords. */
+static size_t
+room_oldest_record(const struct room *r, uint8_t a, uint8_t b)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrecords; i++)
+		if (r->records[i][1] == a || r->records[i][1] == b)
+			break;
+	return i;
+}
+
 /*
  * Keep a record for later members.  When the list is full the oldest
- * kick goes first (it only explains a past removal); promotions and bans
- * are what a newcomer's copy of the policy needs.
+ * kick goes first (it only explains a past removal), then the oldest
+ * allow-list change (the node holds the list; members need not);
+ * promotions and bans are what a newcomer's copy of the policy needs.
  */
 static void
 room_keep_record(struct room *r, const uint8_t rec[RECORD_LEN])
@@ -533,10 +554,11 @@ room_keep_record(struct room *r, const uint8_t rec[RECORD_LEN])
 	size_t i, drop;
 
 	if (r->nrecords == ROOM_MAX_RECORDS) {
-		/* The oldest kick, else the oldest record but the MIXED one. */
-		for (drop = 0; drop < r->nrecords; drop++)
-			if (r->records[drop][1] == RECORD_KICK)
-				break;
+		/* Else the oldest record but the MIXED one. */
+		drop = room_oldest_record(r, RECORD_KICK, RECORD_KICK);
+		if (drop == r->nrecords)
+			drop = room_oldest_record(r, RECORD_ALLOW,
+			    RECORD_DISALLOW);
 		for (i = 0; drop == r->nrecords && i < r->nrecords; i++)
 			if (r->records[i][1] != RECORD_MIXED)
 				drop = i;
@@ -562,12 +584,16 @@ room_apply_record(struct chorus *ch, struct room *r,
 	enum record_error e;
 
 	/* A room's mode and cascade are fixed when it is created. */
-	if (record_parse(raw, RECORD_LEN, &rec) != RECORD_OK ||
-	    rec.kind == RECORD_MIXED || rec.kind == RECORD_CASCADE)
-		return CTRL_E_BAD_RECORD;
-	if ((e = policy_apply(&r->policy, &rec)) != RECORD_OK)
+	if ((e = record_parse(raw, RECORD_LEN, &rec)) == RECORD_OK &&
+	    (rec.kind == RECORD_MIXED || rec.kind == RECORD_CASCADE))
+		e = RECORD_ERR_KIND;
+	if (e == RECORD_OK)
+		e = policy_apply(&r->policy, &rec);
+	if (e != RECORD_OK) {
+		chorus_record_rejected(ch, e);
 		return e == RECORD_ERR_AUTHORITY ? CTRL_E_NOT_ALLOWED :
 		    CTRL_E_BAD_RECORD;
+	}
 	room_keep_record(r, raw);
 	buf_wr_init(&w, msg, sizeof(msg));
 	if (ctrl_put_record(&w, CTRL_RECORDED, raw) == 0)
@@ -1074,6 +1100,9 @@ chorus_rooms_json(struct chorus *ch)
 			    json_integer((json_int_t)r->nstandby));
 			json_object_set_new(e, "media_blocked",
 			    json_integer((json_int_t)r->blocked));
+			if (r->policy.has_admit)
+				json_object_set_new(e, "admission",
+				    room_admission_json(r));
 		}
 		if (e != NULL && r->cascade != NULL)
 			json_object_set_new(e, "cascade", cascade_json(r));
@@ -1100,5 +1129,7 @@ chorus_rooms_json(struct chorus *ch)
 	    "denied_identities", (json_int_t)ch->deny.n,
 	    "denied_requests", (json_int_t)ch->denied,
 	    "list", list);
+	if (o != NULL)
+		json_object_set_new(o, "admission", chorus_admission_json(ch));
 	return o;
 }
