@@ -110,6 +110,8 @@ enum admit_refusal {
 	ADMIT_NREFUSALS
 };
 #define ADMIT_NRECORD_ERRORS	(RECORD_ERR_EXPIRED + 1)
+#define ADMIT_CACHE		64	/* standings computed at admission */
+#define ADMIT_CACHE_USEC	60000000ull	/* ... reused this long */
 
 struct room {
 	TAILQ_ENTRY(room)	 entry;
@@ -186,6 +188,11 @@ struct chorus {
 	uint64_t		 denied;	/* requests refused by it */
 	uint64_t		 blocked;	/* frames held back by blocks */
 	uint64_t		 refused[ADMIT_NREFUSALS];	/* joins */
+	struct {
+		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
+		uint64_t	at_usec;	/* computed then; 0: empty */
+		unsigned	milli;
+	}			 standing_cache[ADMIT_CACHE];
 	uint64_t		 records_rejected[ADMIT_NRECORD_ERRORS];
 };
 
@@ -256,6 +263,8 @@ int	room_selects(const struct chorus *, const struct room *);
 /* room_admit.c: admission rules, standing, counts */
 extern const char *const admit_refusal_names[ADMIT_NREFUSALS];
 extern const char *const admit_record_names[ADMIT_NRECORD_ERRORS];
+/* A block on id was reported or withdrawn: its cached standing goes. */
+void	chorus_standing_forget(struct chorus *, const uint8_t *id);
 /* A signed record was rejected: counted by reason. */
 void	chorus_record_rejected(struct chorus *, enum record_error);
 /* The room's rules for a JOIN or STANDBY: 0, or the ERROR code. */

@@ -899,16 +899,18 @@ room_block(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		ctrl_block_get(c, i, &id, &flags);
 		if (c->op == CTRL_BLOCK_REMOVE) {
 			(void)guard_blocks_del(&cs->blocks, id);
-			if (st != NULL)
-				(void)store_block_del(st, cs->ed_pub, id);
+			if (st != NULL &&
+			    store_block_del(st, cs->ed_pub, id) == 0)
+				chorus_standing_forget(ch, id);
 			continue;
 		}
 		if (guard_blocks_add(&cs->blocks, id) == -1)
 			full = 1;
 		else if ((flags & CTRL_BLOCK_REPORT) && st != NULL &&
-		    memcmp(id, cs->ed_pub, CRYPTO_ED25519_PUB_LEN) != 0)
-			(void)store_block_add(st, cs->ed_pub, id,
-			    (int64_t)time(NULL), GUARD_MAX_REPORTS);
+		    memcmp(id, cs->ed_pub, CRYPTO_ED25519_PUB_LEN) != 0 &&
+		    store_block_add(st, cs->ed_pub, id, (int64_t)time(NULL),
+		    GUARD_MAX_REPORTS) == 0)
+			chorus_standing_forget(ch, id);
 	}
 	if (full)
 		chorus_send_error(cs, CTRL_E_MALFORMED, CTRL_BLOCK);

@@ -157,9 +157,9 @@ static const char *const store_sql[STORE_NSTMT] = {
 	 * blocker's active days and how many blocks it reported.
 	 */
 	[STORE_BLOCK_ON] = "SELECT b.blocker, b.since, "
-	    "coalesce(i.active_days, 0), "
-	    "(SELECT count(*) FROM blocks c WHERE c.blocker = b.blocker) "
+	    "coalesce(i.active_days, 0), coalesce(k.n, 1) "
 	    "FROM blocks b LEFT JOIN identities i ON i.id = b.blocker "
+	    "LEFT JOIN blockers k ON k.blocker = b.blocker "
 	    "WHERE b.target = ?1 ORDER BY b.since DESC LIMIT ?2",
 	[STORE_BLOCK_PRUNE] = "DELETE FROM blocks WHERE since < ?1",
 };
@@ -280,6 +280,24 @@ static const char *const store_migrations[] = {
 	");"
 	"CREATE INDEX blocks_target ON blocks(target, since);"
 	"CREATE INDEX blocks_since ON blocks(since);",
+	/*
+	 * 5 -> 6: how many blocks each blocker reported, kept by triggers,
+	 * so that weighing a block (standing) does not count them each time.
+	 */
+	"CREATE TABLE blockers ("
+	"  blocker BLOB PRIMARY KEY,"
+	"  n INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"INSERT INTO blockers SELECT blocker, count(*) FROM blocks "
+	"  GROUP BY blocker;"
+	"CREATE TRIGGER blocks_counted AFTER INSERT ON blocks BEGIN "
+	"  INSERT INTO blockers VALUES(new.blocker, 1) "
+	"  ON CONFLICT(blocker) DO UPDATE SET n = n + 1; "
+	"END;"
+	"CREATE TRIGGER blocks_uncounted AFTER DELETE ON blocks BEGIN "
+	"  UPDATE blockers SET n = n - 1 WHERE blocker = old.blocker; "
+	"  DELETE FROM blockers WHERE blocker = old.blocker AND n <= 0; "
+	"END;",
 };
 
 _Static_assert(STORE_NITEMS(store_migrations) == STORE_SCHEMA_VERSION,

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define STORE_FILE		"chorus.db"
-#define STORE_SCHEMA_VERSION	5	/* PRAGMA user_version this build writes */
+#define STORE_SCHEMA_VERSION	6	/* PRAGMA user_version this build writes */
 #define STORE_ID_LEN		32	/* an Ed25519 ID */
 #define STORE_BUSY_TIMEOUT_MS	5000	/* wait for another writer's lock */
 #define STORE_USER_NAME_MAX	128	/* bytes in a TURN user name */

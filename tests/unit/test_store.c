@@ -113,7 +113,7 @@ test_create(const char *path)
 	pathf(side, "%s-shm", path);
 	tap_is_int(tap_file_mode(side), 0600, "create: -shm mode 0600");
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "5", "create: user_version 5");
+	tap_is_str(res, "6", "create: user_version 6");
 	side_sql(path, "PRAGMA journal_mode", res, sizeof(res));
 	tap_is_str(res, "wal", "create: journal_mode wal");
 	store_close(s);
@@ -545,7 +545,7 @@ test_upgrade(void)
 		tap_ok(0, "upgrade: opened (%s)", err);
 		return;
 	}
-	tap_is_int(store_version(s), 5, "upgrade: store_version 5");
+	tap_is_int(store_version(s), 6, "upgrade: store_version 6");
 	tap_ok(store_meta_get(s, "first_start", val, sizeof(val)) == 0 &&
 	    strcmp(val, "1700000000") == 0, "upgrade: meta kept");
 	tap_ok(store_total_get(s, "sessions", &v) == 0 && v == 42,
@@ -558,7 +558,7 @@ test_upgrade(void)
 	    user_same(&u, &vic, 5), "upgrade: users table works");
 	store_close(s);
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "5", "upgrade: user_version 5 on disk");
+	tap_is_str(res, "6", "upgrade: user_version 6 on disk");
 	side_sql(path, "SELECT sql FROM sqlite_master WHERE name = 'users'",
 	    res, sizeof(res));
 	tap_ok(strstr(res, "CREATE TABLE users") != NULL,
@@ -567,7 +567,7 @@ test_upgrade(void)
 		tap_ok(0, "upgrade: reopened (%s)", err);
 		return;
 	}
-	tap_ok(store_version(s) == 5 && store_user_get(s, "vic", &u) == 0,
+	tap_ok(store_version(s) == 6 && store_user_get(s, "vic", &u) == 0,
 	    "upgrade: reopen runs no migration again");
 	store_close(s);
 }
@@ -673,7 +673,7 @@ test_refused(void)
 	make_big(path);
 	side_sql(path, "PRAGMA user_version = 99", side, sizeof(side));
 	refused(path, "written by a newer chorusd (schema 99, this build "
-	    "knows 5); upgrade chorusd", "user_version 99");
+	    "knows 6); upgrade chorusd", "user_version 99");
 
 	tmp_path(path, "missing/dir/x.db");
 	refused(path, "x.db: ", "missing directory");
@@ -1244,7 +1244,7 @@ test_upgrade_v3(void)
 		tap_ok(0, "upgrade v3: opened (%s)", err);
 		return;
 	}
-	tap_is_int(store_version(s), 5, "upgrade v3: store_version 5");
+	tap_is_int(store_version(s), 6, "upgrade v3: store_version 6");
 	tap_ok(store_netrec_list(s, 2, 100, netrec_count, n) == 0 &&
 	    n[0] == 1 && n[1] == 5, "upgrade v3: the stored record kept");
 	tap_ok(store_challenge_add(s, &c, 10) == 0 &&
@@ -1253,7 +1253,7 @@ test_upgrade_v3(void)
 	    "upgrade v3: the ledger's tables work");
 	store_close(s);
 	side_sql(path, "PRAGMA user_version", res, sizeof(res));
-	tap_is_str(res, "5", "upgrade v3: user_version 5 on disk");
+	tap_is_str(res, "6", "upgrade v3: user_version 6 on disk");
 	tap_is_int(side_int(path, "SELECT (SELECT count(*) FROM challenges) + "
 	    "(SELECT count(*) FROM score_history) + "
 	    "(SELECT count(*) FROM vouches)"), 3,

@@ -127,6 +127,22 @@ test_blocks(struct store *s)
 	n = store_block_on(s, t, out, 8);
 	tap_ok(n == 1 && out[0].since == 1002,
 	    "blocks: the cap evicts the oldest report (%d)", n);
+	n = store_block_on(s, u, out, 8);
+	tap_ok(n == 1 && memcmp(out[0].blocker, b[3], STORE_ID_LEN) == 0 &&
+	    out[0].blocker_nblocks == 1,
+	    "blocks: an evicted report leaves its blocker's count (%d)", n);
+	store_block_add(s, b[3], b[2], 3001, 100);
+	store_block_add(s, b[3], b[1], 3002, 100);
+	n = store_block_on(s, u, out, 8);
+	tap_ok(n == 1 && out[0].blocker_nblocks == 3,
+	    "blocks: two more reports count (%lld)", n == 1 ?
+	    (long long)out[0].blocker_nblocks : -1LL);
+	store_block_del(s, b[3], b[2]);
+	store_block_del(s, b[3], b[2]);	/* gone already: no change */
+	n = store_block_on(s, u, out, 8);
+	tap_ok(n == 1 && out[0].blocker_nblocks == 2,
+	    "blocks: a withdrawn report counts no more, once");
+	store_block_del(s, b[3], b[1]);
 	tap_ok(store_block_prune(s, 3000, &del) == 0 && del == 1,
 	    "blocks: prune by age");
 	tap_is_int(store_block_on(s, u, out, 8), 1, "blocks: newer kept");
