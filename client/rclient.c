@@ -245,9 +245,24 @@ rclient_on_roster(struct rclient *rc, const struct ctrl_msg *m)
 	}
 }
 
+/* Epoch 0's key becomes a mixed room's down key (it is not used else). */
+static void
+rclient_mixed_epoch(struct rclient *rc, const uint8_t down[MEDIA_KEY_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < RCLIENT_EPOCHS; i++)
+		if (rc->epochs[i].used && rc->epochs[i].epoch == 0) {
+			memcpy(rc->epochs[i].key, down, MEDIA_KEY_LEN);
+			return;
+		}
+	rclient_epoch_add(rc, 0, down);
+}
+
 /*
  * A mixed room: seal with the key the node opens, and take its mixes
- * (sender 0, and our own index for our mix-minus) as two peers.
+ * (sender 0, and our own index for our mix-minus) as two peers; a
+ * member's own index is a peer from the roster already.
  */
 static int
 rclient_mixed_setup(struct rclient *rc)
@@ -261,6 +276,12 @@ rclient_mixed_setup(struct rclient *rc)
 	if (room_mixed_keys_derive(rc->keys.join_key, rc->room_id, &k) == -1 ||
 	    media_sender_key(k.up, 0, rc->member, rc->send_key) == -1)
 		goto done;
+	/*
+	 * Every stream the node sends opens under the down key, epoch 0:
+	 * the shared mix, our mix-minus, and a speaker's mix-minus that it
+	 * sends instead of the shared mix while we block that speaker.
+	 */
+	rclient_mixed_epoch(rc, k.down);
 	from[0] = ROOM_MIXED_SHARED;
 	from[1] = rc->member;
 	for (i = 0; i < 2; i++) {

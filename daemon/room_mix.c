@@ -42,6 +42,11 @@ struct room_mix {
 	uint32_t		 shared_seq;	/* the shared mix's numbers */
 	uint32_t		 ts_base;	/* timestamp offset, random */
 	uint64_t		 opened, bad_auth;
+	/* One tick's sealed mix-minus per speaker (outs[1..]). */
+	uint8_t			 minus[MIXER_MAX_SPEAKERS][FRAME_HDR_LEN +
+				    MEDIA_MAX_FRAME];
+	size_t			 minus_len[MIXER_MAX_SPEAKERS];
+	size_t			 minus_flen[MIXER_MAX_SPEAKERS];
 };
 
 static void room_mix_tick_cb(evutil_socket_t, short, void *);
@@ -183,44 +188,80 @@ room_mix_seal(const struct room_mix *rm, const struct mixer_out *o,
 }
 
 /*
- * One tick: each speaker's mix-minus to that speaker, the shared mix to
- * every other member.  Every output uses a number each tick, DTX or
- * not; a mix-minus's numbers are the member's for the room's life, so a
- * speaker coming back into the mix never reuses one (each seals a frame
- * under the same key) and its jitter buffer sees no jump back.
+ * Which output member m gets: its own mix-minus if it is a speaker (k of
+ * outs[1..n-1]); else, if it blocked a speaker, that speaker's mix-minus,
+ * the mix without the blocked voice (the first such speaker: with two
+ * blocked at once the second stays in); else 0, the shared mix.
+ */
+static size_t
+room_mix_output(struct room *r, const struct member *m,
+    const struct mixer_out *outs, size_t n, int *blocked)
+{
+	const struct member *sp;
+	size_t k;
+
+	*blocked = 0;
+	for (k = 1; k < n; k++)
+		if (outs[k].member == m->index)
+			return k;
+	if (m->cs->blocks.n == 0)
+		return 0;
+	for (k = 1; k < n; k++)
+		if ((sp = room_member_by_index(r, outs[k].member)) != NULL &&
+		    guard_blocks_has(&m->cs->blocks, sp->ed_pub)) {
+			*blocked = 1;
+			return k;
+		}
+	return 0;
+}
+
+/*
+ * One tick: each speaker's mix-minus to that speaker (and to whoever
+ * blocked that speaker), the shared mix to every other member.  Every
+ * output uses a number each tick, DTX or not; a mix-minus's numbers are
+ * the member's for the room's life, so a speaker coming back into the
+ * mix never reuses one (each seals a frame under the same key) and its
+ * jitter buffer sees no jump back.
  */
 static void
 room_mix_run(struct room_mix *rm, uint64_t now)
 {
 	uint8_t shared[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
-	uint8_t own[FRAME_HDR_LEN + MEDIA_MAX_FRAME];
 	const struct mixer_out *outs;
 	struct room *r = rm->room;
 	struct member *m;
-	size_t n, i, k, slen = 0, sflen = 0, plen, flen;
+	size_t n, i, k, slen = 0, sflen = 0;
 	uint32_t seq;
+	int blocked;
 
 	n = mixer_tick(rm->mx, now, &outs);
 	seq = rm->shared_seq++;
 	if (outs[0].len > 0)
 		slen = room_mix_seal(rm, &outs[0], rm->shared_key, seq, shared,
 		    &sflen);
+	for (k = 1; k < n && k <= MIXER_MAX_SPEAKERS; k++) {
+		rm->minus_len[k - 1] = 0;
+		if ((m = room_member_by_index(r, outs[k].member)) == NULL)
+			continue;
+		seq = m->mix_seq++;
+		if (outs[k].len > 0)
+			rm->minus_len[k - 1] = room_mix_seal(rm, &outs[k],
+			    m->mix_down, seq, rm->minus[k - 1],
+			    &rm->minus_flen[k - 1]);
+	}
 	for (i = 0; i < r->cap; i++) {
 		if ((m = r->members[i]) == NULL || m->cs == NULL)
 			continue;
-		/* A speaker (one of at most 16) has its own mix-minus. */
-		for (k = 1; k < n && outs[k].member != m->index; k++)
-			;
-		if (k == n) {
-			if (slen > 0)
-				(void)room_send_media(r, m, shared, slen,
-				    sflen);
-			continue;
+		k = room_mix_output(r, m, outs, n, &blocked);
+		if (k == 0 && slen > 0)
+			(void)room_send_media(r, m, shared, slen, sflen);
+		else if (k > 0 && rm->minus_len[k - 1] > 0)
+			(void)room_send_media(r, m, rm->minus[k - 1],
+			    rm->minus_len[k - 1], rm->minus_flen[k - 1]);
+		if (blocked) {
+			r->blocked++;
+			rm->ch->blocked++;
 		}
-		seq = m->mix_seq++;
-		if (outs[k].len > 0 && (plen = room_mix_seal(rm, &outs[k],
-		    m->mix_down, seq, own, &flen)) > 0)
-			(void)room_send_media(r, m, own, plen, flen);
 	}
 }
 
