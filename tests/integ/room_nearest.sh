@@ -117,7 +117,16 @@ WWW=$(free_port)
     --directory "$T_DIR/www" >/dev/null 2>&1 &
 NET_PIDS+=($!)
 sleep 0.5
-joiner d --api "http://127.0.0.1:$WWW"
+# The client's own coordinate is a fit to a few RTTs it measured, from a
+# random start: on a loaded machine a noisy sample can leave the fit
+# poor (error above 0.5), and then, rightly, the measurement decides.
+# The coordinates must decide in one of three tries.
+for try in 1 2 3; do
+	joiner d --api "http://127.0.0.1:$WWW"
+	grep -Eq "127\.0\.0\.1:$R3 \([0-9.]+ ms, [0-9.]+ ms by coordinates\)" \
+	    "$T_DIR/d.err" && break
+	diag "try $try: $(grep 'nodes ranked' "$T_DIR/d.err")"
+done
 is "$(joined d)" "$R3" "with node 1 best by reputation: still node 3, the nearest"
 is "$(cat "$T_DIR/d.members")" 001 "... and is a member there"
 contains "$T_DIR/d.err" "127.0.0.1:$R3 \\([0-9.]+ ms, [0-9.]+ ms by coordinates\\)" \
