@@ -222,7 +222,7 @@ blockfile_default(char *buf, size_t len)
 	return buf;
 }
 
-/* Add (or change the flag of) id; 0 or -1 if the list is full. */
+/* Add id in order (or change its flag); 0 or -1 if the list is full. */
 int
 blockfile_add(struct rclient_blocks *b, const uint8_t *id, uint8_t flags)
 {
@@ -240,7 +240,15 @@ blockfile_add(struct rclient_blocks *b, const uint8_t *id, uint8_t flags)
 		    (b->flags = calloc(BLOCKFILE_MAX, 1)) == NULL)
 			return -1;
 	}
-	memcpy(b->ids[b->n], id, CRYPTO_ED25519_PUB_LEN);
-	b->flags[b->n++] = flags;
+	/* In order: blockfile_find searches the list. */
+	for (k = (long)b->n; k > 0 && memcmp(b->ids[k - 1], id,
+	    CRYPTO_ED25519_PUB_LEN) > 0; k--)
+		;
+	memmove(b->ids[k + 1], b->ids[k],
+	    (b->n - (size_t)k) * CRYPTO_ED25519_PUB_LEN);
+	memmove(b->flags + k + 1, b->flags + k, b->n - (size_t)k);
+	memcpy(b->ids[k], id, CRYPTO_ED25519_PUB_LEN);
+	b->flags[k] = flags;
+	b->n++;
 	return 0;
 }

@@ -7,7 +7,7 @@
 # else, is refused.
 . "$top_srcdir/tests/integ/lib.sh"
 . "$top_srcdir/tests/integ/roomlib.sh"
-plan 13
+plan 15
 
 for k in a b c x y; do "$CHORUS" keygen --out "$T_DIR/$k.key" >/dev/null; done
 AID=$(client_id "$T_DIR/a.key") BID=$(client_id "$T_DIR/b.key")
@@ -37,6 +37,26 @@ contains "$T_DIR/import.out" "2 identities from $AID.*2 new" "... two new identi
 grep -v '^#' "$T_DIR/b.bl" | sort >"$T_DIR/b.ids"
 is "$(cat "$T_DIR/b.ids" | tr '\n' ' ')" "$(printf '%s\n' "$XID" "$YID" | sort | tr '\n' ' ')" \
     "B's list holds X and Y as mutes (A's report is not borrowed)"
+# Six more IDs i0 < ... < i5 in byte order.  C blocks and reports i1,
+# i3, i5; A shares i0, i2, i4, i5: three new ones fall between C's, and
+# C's report on i5 must stay (the list is kept in order as it grows).
+for i in 0 1 2 3 4 5; do "$CHORUS" keygen --out "$T_DIR/o$i.key" >/dev/null; done
+mapfile -t O < <(for i in 0 1 2 3 4 5; do client_id "$T_DIR/o$i.key"; done |
+    python3 -c 'import base64, sys
+ids = sys.stdin.read().split()
+key = lambda s: base64.b32decode(s.upper() + "=" * (-len(s) % 8))
+print("\n".join(sorted(ids, key=key)))')
+for i in 1 3 5; do blk add "${O[$i]}" --report --list "$T_DIR/c0.bl"; done
+for i in 0 2 4 5; do blk add "${O[$i]}" --list "$T_DIR/a2.bl"; done
+blk export --to "$(card c)" --identity "$T_DIR/a.key" --list "$T_DIR/a2.bl" \
+    --out "$T_DIR/share-c" 2>/dev/null
+blk import "$T_DIR/share-c" --identity "$T_DIR/c.key" --list "$T_DIR/c0.bl" \
+    >"$T_DIR/import-c.out" 2>&1
+contains "$T_DIR/import-c.out" "4 identities .*: 3 new" "C's import adds the three it lacked"
+is "$(grep -v '^#' "$T_DIR/c0.bl" | sort | tr '\n' ' ')" \
+    "$(printf '%s\n' "${O[0]}" "${O[1]} report" "${O[2]}" "${O[3]} report" \
+    "${O[4]}" "${O[5]} report" | sort | tr '\n' ' ')" \
+    "... once each, and C's own reports stay"
 blk import "$T_DIR/share" --identity "$T_DIR/b.key" --list "$T_DIR/b.bl" \
     >"$T_DIR/import2.out" 2>&1
 contains "$T_DIR/import2.out" ": 0 new" "importing again adds nothing"
