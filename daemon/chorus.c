@@ -307,7 +307,6 @@ chorus_deny_sweep(struct chorus *ch)
 			chorus_deny(cs, 0);
 }
 
-static size_t	chorus_id_bucket(const struct chorus *, const uint8_t *);
 static void	chorus_guard_metrics(const struct chorus *, FILE *);
 
 /*
@@ -453,7 +452,7 @@ chorus_send_error(struct csess *cs, unsigned code, uint8_t about)
 }
 
 /* The identity-table bucket of an Ed25519 ID. */
-static size_t
+size_t
 chorus_id_bucket(const struct chorus *ch, const uint8_t *ed_pub)
 {
 	return hash_siphash(ch->idkey, ed_pub, CRYPTO_ED25519_PUB_LEN) %
@@ -707,7 +706,14 @@ chorus_handshake(struct chorus *ch, const struct transport *t,
 		session_wipe(s);
 		return -1;
 	}
-	memcpy(ch->ids[b].ed_pub, s->peer_ed_pub, CRYPTO_ED25519_PUB_LEN);
+	/* A bucket that changes hands forgets what it knew of the last. */
+	if (memcmp(ch->ids[b].ed_pub, s->peer_ed_pub,
+	    CRYPTO_ED25519_PUB_LEN) != 0) {
+		memcpy(ch->ids[b].ed_pub, s->peer_ed_pub,
+		    CRYPTO_ED25519_PUB_LEN);
+		ch->ids[b].day = 0;
+		ch->ids[b].standing_usec = 0;
+	}
 	memcpy(ch->ids[b].tai64n, tai64n, WIRE_TAI64N_LEN);
 	ch->handshakes++;
 	return 0;

@@ -110,8 +110,7 @@ enum admit_refusal {
 	ADMIT_NREFUSALS
 };
 #define ADMIT_NRECORD_ERRORS	(RECORD_ERR_EXPIRED + 1)
-#define ADMIT_CACHE		64	/* standings computed at admission */
-#define ADMIT_CACHE_USEC	60000000ull	/* ... reused this long */
+#define ADMIT_CACHE_USEC	60000000ull	/* a standing is reused */
 
 struct room {
 	TAILQ_ENTRY(room)	 entry;
@@ -163,6 +162,10 @@ struct chorus {
 		uint8_t		ed_pub[CRYPTO_ED25519_PUB_LEN];
 		uint8_t		tai64n[WIRE_TAI64N_LEN];
 		int64_t		day;	/* its active day last counted */
+		/* its standing as admission computed it, and when (0:
+		   none), reused for ADMIT_CACHE_USEC (room_admit.c) */
+		uint64_t	standing_usec;
+		unsigned	standing_milli;
 	}			*ids;		/* [CHORUS_ID_BUCKETS] */
 	int64_t			 pruned_day;	/* identities, blocks */
 	uint64_t		 idkey[2];	/* SipHash key for ids */
@@ -188,11 +191,6 @@ struct chorus {
 	uint64_t		 denied;	/* requests refused by it */
 	uint64_t		 blocked;	/* frames held back by blocks */
 	uint64_t		 refused[ADMIT_NREFUSALS];	/* joins */
-	struct {
-		uint8_t		id[CRYPTO_ED25519_PUB_LEN];
-		uint64_t	at_usec;	/* computed then; 0: empty */
-		unsigned	milli;
-	}			 standing_cache[ADMIT_CACHE];
 	uint64_t		 records_rejected[ADMIT_NRECORD_ERRORS];
 };
 
@@ -207,6 +205,12 @@ void	chorus_send_error(struct csess *, unsigned code, uint8_t about);
 /* ERROR DENIED, and the session ends soon after (chorus.c). */
 void	chorus_deny(struct csess *, uint8_t about);
 void	chorus_deny_sweep(struct chorus *);
+/*
+ * The identity's entry in ch->ids (the handshake table: last timestamp,
+ * active day, standing); it holds that identity's data only if its
+ * ed_pub is the identity's.
+ */
+size_t	chorus_id_bucket(const struct chorus *, const uint8_t *ed_pub);
 /* The identity joined a room: one more active day if it is a new day. */
 void	chorus_ident_seen(struct chorus *, const uint8_t *ed_pub);
 /* Seal one packet of frames to the session and send it. */

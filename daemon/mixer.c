@@ -50,7 +50,7 @@ struct mixer {
 	int32_t			 minus[MIX_FRAME];
 	int16_t			 pcm[MIX_FRAME];
 	uint8_t			 pkt[AUDIO_MAX_PACKET];
-	struct mixer_out	 outs[1 + 2 * MIXER_MAX_SPEAKERS];
+	struct mixer_out	 outs[MIXER_MAX_OUTS];
 	struct mixer_stats	 st;
 };
 

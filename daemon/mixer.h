@@ -20,6 +20,9 @@
 #include "chorus/room.h"
 
 #define MIXER_MAX_SPEAKERS	8	/* most mix-speakers */
+/* A tick's outputs: the shared mix, then a mix-minus per place (a
+   speaker fading out keeps its place while another comes in). */
+#define MIXER_MAX_OUTS		(1 + 2 * MIXER_MAX_SPEAKERS)
 /* Ticks with no sound and nothing to fade out before mixer_idle(). */
 #define MIXER_IDLE_TICKS	50
 

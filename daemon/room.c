@@ -452,6 +452,26 @@ room_standby(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		(void)chorus_send_control(cs, msg, buf_wr_len(&w));
 }
 
+/*
+ * A free place in r->members for a member here or elsewhere in the
+ * cascade: 0 with *slot, or -1 when all cap are taken (remote members
+ * can fill the places the local limit leaves).
+ */
+static int
+room_free_slot(const struct room *r, size_t *slot)
+{
+	size_t i;
+
+	if (r->nmembers + r->nremote >= r->cap)
+		return -1;
+	for (i = 0; i < r->cap && r->members[i] != NULL; i++)
+		;
+	if (i == r->cap)
+		return -1;
+	*slot = i;
+	return 0;
+}
+
 static void
 room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 {
@@ -469,12 +489,10 @@ room_join(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	room_unstandby(cs);
 	/* A cascade's indexes carry the node's place in their top byte. */
 	if (r->nmembers >= r->limit || r->next_index == (r->cascade != NULL ?
-	    0x00ffffffu : UINT32_MAX)) {
+	    0x00ffffffu : UINT32_MAX) || room_free_slot(r, &slot) == -1) {
 		chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_JOIN);
 		return;
 	}
-	for (slot = 0; r->members[slot] != NULL; slot++)
-		;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	m->room = r;
@@ -994,11 +1012,8 @@ room_remote_add(struct room *r, const struct ctrl_roster_entry *e,
 	struct member *m;
 	size_t slot;
 
-	if (r->nmembers + r->nremote >= r->cap)
-		return NULL;
-	for (slot = 0; r->members[slot] != NULL; slot++)
-		;
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	if (room_free_slot(r, &slot) == -1 ||
+	    (m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	m->room = r;
 	m->slot = slot;

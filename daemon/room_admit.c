@@ -171,28 +171,22 @@ admit_listed(struct chorus *ch, const struct room *r, const struct csess *cs,
 	return -1;
 }
 
-/* The index of id's entry in the standing cache. */
-static size_t
-admit_cache_slot(const uint8_t *id)
-{
-	return (size_t)(id[0] ^ id[31]) % ADMIT_CACHE;
-}
-
 void
 chorus_standing_forget(struct chorus *ch, const uint8_t *id)
 {
-	size_t b = admit_cache_slot(id);
+	size_t b = chorus_id_bucket(ch, id);
 
-	if (memcmp(ch->standing_cache[b].id, id, STORE_ID_LEN) == 0)
-		ch->standing_cache[b].at_usec = 0;
+	if (memcmp(ch->ids[b].ed_pub, id, STORE_ID_LEN) == 0)
+		ch->ids[b].standing_usec = 0;
 }
 
 /*
  * 1 if id's standing here is at least the room's minimum.  A standing
- * computed here is reused for ADMIT_CACHE_USEC, so that joining again
- * and again costs the database nothing (the computation reads up to
- * 257 queries' worth of rows: doc/REPUTATION.md 10.4); a block reported
- * or withdrawn on id forgets it at once.
+ * computed here is kept in the identity's handshake-table entry and
+ * reused for ADMIT_CACHE_USEC, so that joining again and again costs the
+ * database nothing (the computation reads up to 257 queries' worth of
+ * rows: doc/REPUTATION.md 10.4); a block reported or withdrawn on id
+ * forgets it at once.
  */
 static int
 admit_standing_ok(struct chorus *ch, const struct room *r,
@@ -200,20 +194,21 @@ admit_standing_ok(struct chorus *ch, const struct room *r,
 {
 	struct chorus_standing s;
 	uint64_t now = chorus_now(ch);
-	size_t b = admit_cache_slot(id);
+	size_t b = chorus_id_bucket(ch, id);
+	int mine = memcmp(ch->ids[b].ed_pub, id, STORE_ID_LEN) == 0;
 
-	if (ch->standing_cache[b].at_usec != 0 &&
-	    now - ch->standing_cache[b].at_usec < ADMIT_CACHE_USEC &&
-	    memcmp(ch->standing_cache[b].id, id, STORE_ID_LEN) == 0)
-		return ch->standing_cache[b].milli >=
+	if (mine && ch->ids[b].standing_usec != 0 &&
+	    now - ch->ids[b].standing_usec < ADMIT_CACHE_USEC)
+		return ch->ids[b].standing_milli >=
 		    r->policy.admit.min_standing;
 	/* No database, no standing: a minimum keeps everyone out. */
 	if (chorus_standing(ch, id, &s) == -1)
 		return 0;
-	memcpy(ch->standing_cache[b].id, id, STORE_ID_LEN);
-	ch->standing_cache[b].at_usec = now == 0 ? 1 : now;
-	ch->standing_cache[b].milli = standing_milli(s.standing);
-	return ch->standing_cache[b].milli >= r->policy.admit.min_standing;
+	if (mine) {
+		ch->ids[b].standing_usec = now == 0 ? 1 : now;
+		ch->ids[b].standing_milli = standing_milli(s.standing);
+	}
+	return standing_milli(s.standing) >= r->policy.admit.min_standing;
 }
 
 /*

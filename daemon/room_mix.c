@@ -42,11 +42,12 @@ struct room_mix {
 	uint32_t		 shared_seq;	/* the shared mix's numbers */
 	uint32_t		 ts_base;	/* timestamp offset, random */
 	uint64_t		 opened, bad_auth;
-	/* One tick's sealed mix-minus per speaker (outs[1..]). */
-	uint8_t			 minus[MIXER_MAX_SPEAKERS][FRAME_HDR_LEN +
+	/* One tick's outputs outs[k], k >= 1: the speaker, its sealed mix-minus. */
+	struct member		*minus_of[MIXER_MAX_OUTS];
+	uint8_t			 minus[MIXER_MAX_OUTS][FRAME_HDR_LEN +
 				    MEDIA_MAX_FRAME];
-	size_t			 minus_len[MIXER_MAX_SPEAKERS];
-	size_t			 minus_flen[MIXER_MAX_SPEAKERS];
+	size_t			 minus_len[MIXER_MAX_OUTS];
+	size_t			 minus_flen[MIXER_MAX_OUTS];
 };
 
 static void room_mix_tick_cb(evutil_socket_t, short, void *);
@@ -194,21 +195,20 @@ room_mix_seal(const struct room_mix *rm, const struct mixer_out *o,
  * blocked at once the second stays in); else 0, the shared mix.
  */
 static size_t
-room_mix_output(struct room *r, const struct member *m,
-    const struct mixer_out *outs, size_t n, int *blocked)
+room_mix_output(const struct room_mix *rm, const struct member *m, size_t n,
+    int *blocked)
 {
-	const struct member *sp;
 	size_t k;
 
 	*blocked = 0;
 	for (k = 1; k < n; k++)
-		if (outs[k].member == m->index)
+		if (rm->minus_of[k] == m)
 			return k;
 	if (m->cs->blocks.n == 0)
 		return 0;
 	for (k = 1; k < n; k++)
-		if ((sp = room_member_by_index(r, outs[k].member)) != NULL &&
-		    guard_blocks_has(&m->cs->blocks, sp->ed_pub)) {
+		if (rm->minus_of[k] != NULL &&
+		    guard_blocks_has(&m->cs->blocks, rm->minus_of[k]->ed_pub)) {
 			*blocked = 1;
 			return k;
 		}
@@ -239,25 +239,25 @@ room_mix_run(struct room_mix *rm, uint64_t now)
 	if (outs[0].len > 0)
 		slen = room_mix_seal(rm, &outs[0], rm->shared_key, seq, shared,
 		    &sflen);
-	for (k = 1; k < n && k <= MIXER_MAX_SPEAKERS; k++) {
-		rm->minus_len[k - 1] = 0;
-		if ((m = room_member_by_index(r, outs[k].member)) == NULL)
+	for (k = 1; k < n; k++) {
+		rm->minus_len[k] = 0;
+		rm->minus_of[k] = m = room_member_by_index(r, outs[k].member);
+		if (m == NULL)
 			continue;
 		seq = m->mix_seq++;
 		if (outs[k].len > 0)
-			rm->minus_len[k - 1] = room_mix_seal(rm, &outs[k],
-			    m->mix_down, seq, rm->minus[k - 1],
-			    &rm->minus_flen[k - 1]);
+			rm->minus_len[k] = room_mix_seal(rm, &outs[k],
+			    m->mix_down, seq, rm->minus[k], &rm->minus_flen[k]);
 	}
 	for (i = 0; i < r->cap; i++) {
 		if ((m = r->members[i]) == NULL || m->cs == NULL)
 			continue;
-		k = room_mix_output(r, m, outs, n, &blocked);
+		k = room_mix_output(rm, m, n, &blocked);
 		if (k == 0 && slen > 0)
 			(void)room_send_media(r, m, shared, slen, sflen);
-		else if (k > 0 && rm->minus_len[k - 1] > 0)
-			(void)room_send_media(r, m, rm->minus[k - 1],
-			    rm->minus_len[k - 1], rm->minus_flen[k - 1]);
+		else if (k > 0 && rm->minus_len[k] > 0)
+			(void)room_send_media(r, m, rm->minus[k],
+			    rm->minus_len[k], rm->minus_flen[k]);
 		if (blocked) {
 			r->blocked++;
 			rm->ch->blocked++;
