@@ -684,10 +684,13 @@ test_nearest_order(void)
 	nodesel_nearest(d, 5, rev);
 	tap_ok(rev[0] == 4 && rev[1] == 3 && rev[2] == 1 && rev[3] == 0 &&
 	    rev[4] == 2, "nearest: equal distances keep their ranked order");
+	one[0] = 0;	/* order holds indexes into dist: for one node, 0 */
 	nodesel_nearest(d + 2, 1, one);
-	tap_ok(one[0] == 0, "nearest: one node");
-	nodesel_nearest(d, 0, NULL);
-	tap_ok(1, "nearest: no node");
+	tap_ok(one[0] == 0, "nearest: one node stays where it is");
+	/* No node: nothing is written (nor read: d may be anything). */
+	one[0] = 7;
+	nodesel_nearest(d, 0, one);
+	tap_ok(one[0] == 7, "nearest: no node, order untouched");
 }
 
 /*

@@ -5,7 +5,8 @@
  * nothing; the least active evicted at the cap; pruning), reported
  * blocks (the first report's time kept, the blocker's days and block
  * count with each, newest first, the limit, delete, clear, the cap,
- * pruning), and that no table has a column an address could sit in.
+ * pruning).  That no table has a column an address could sit in is
+ * tests/unit/test_store.c's check, over every table.
  */
 #include "config.h"
 
