@@ -13,25 +13,20 @@
  * and base64.  An import adds the IDs to the user's own list as mutes:
  * a report is the reporter's own judgement, never borrowed.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <openssl/rand.h>
 
 #include "chorus/blocklist.h"
-#include "chorus/encode.h"
 #include "blockfile.h"
 #include "cli.h"
 #include "client.h"
+#include "textline.h"
 
 #define SHARE_PREFIX	"chorus-blocklist1:"
-#define SHARE_TEXT_MAX	(sizeof(SHARE_PREFIX) + \
-	ENCODE_BASE64_LEN(BLOCKLIST_MAX_LEN) + 2)
 #define CARD_LEN	(CRYPTO_ED25519_PUB_LEN + CRYPTO_X25519_LEN + \
 	CRYPTO_ED25519_SIG_LEN)
 
@@ -46,28 +41,28 @@ int
 block_contact_card(const struct identity *me, char *out, size_t outlen)
 {
 	uint8_t card[CARD_LEN];
-	size_t pre = sizeof(BLOCK_CONTACT_PREFIX) - 1;
+	char *text;
+	int rc;
 
-	if (outlen < pre + ENCODE_BASE64_LEN(CARD_LEN))
-		return -1;
 	memcpy(card, me->ed_pub, 32);
 	memcpy(card + 32, me->x_pub, 32);
 	memcpy(card + 64, me->binding, 64);
-	memcpy(out, BLOCK_CONTACT_PREFIX, pre);
-	return encode_base64(card, sizeof(card), out + pre, outlen - pre) < 0 ?
-	    -1 : 0;
+	if ((text = textline_make(BLOCK_CONTACT_PREFIX, card,
+	    sizeof(card))) == NULL)
+		return -1;
+	rc = (size_t)snprintf(out, outlen, "%s", text) < outlen ? 0 : -1;
+	free(text);
+	return rc;
 }
 
 /* A card's X25519 key, its binding checked; -1 with a message. */
 static int
 share_card(const char *text, uint8_t x_pub[CRYPTO_X25519_LEN])
 {
-	size_t pre = sizeof(BLOCK_CONTACT_PREFIX) - 1;
 	uint8_t card[CARD_LEN];
 
-	if (strncmp(text, BLOCK_CONTACT_PREFIX, pre) != 0 ||
-	    encode_unbase64(text + pre, strlen(text + pre), card,
-	    sizeof(card)) != CARD_LEN) {
+	if (textline_parse(text, BLOCK_CONTACT_PREFIX, card, sizeof(card)) !=
+	    CARD_LEN) {
 		fprintf(stderr, "chorus block export: not a contact card "
 		    "(\"%s…\", from chorus keygen --show): %.24s…\n",
 		    BLOCK_CONTACT_PREFIX, text);
@@ -82,30 +77,6 @@ share_card(const char *text, uint8_t x_pub[CRYPTO_X25519_LEN])
 	return 0;
 }
 
-/* Write text (len bytes) to path (a new file, 0600) or stdout. */
-static int
-share_write(const char *path, const char *text, size_t len)
-{
-	int fd, ok;
-
-	if (path == NULL)
-		return fwrite(text, 1, len, stdout) == len ? 0 : -1;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0600)) == -1) {
-		fprintf(stderr, "chorus block export: %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	ok = write(fd, text, len) == (ssize_t)len;
-	if (close(fd) == -1 || !ok) {
-		fprintf(stderr, "chorus block export: %s: cannot write\n",
-		    path);
-		(void)unlink(path);
-		return -1;
-	}
-	return 0;
-}
-
 /* Seal the list's IDs to the cards (and to me, to read it back). */
 static int
 share_export(const struct share *s, const struct identity *me,
@@ -113,9 +84,8 @@ share_export(const struct share *s, const struct identity *me,
 {
 	uint8_t rcpt[(BLOCKLIST_MAX_RECIPIENTS) * 32], e[32], ck[32];
 	uint8_t *rec = NULL;
-	char *text = NULL;
-	size_t i, len, pre = sizeof(SHARE_PREFIX) - 1;
-	ssize_t n;
+	char err[512];
+	size_t i, len;
 	int rc = CLIENT_EXIT_FAILED;
 
 	if (b->n > BLOCKLIST_MAX_IDS) {
@@ -128,7 +98,6 @@ share_export(const struct share *s, const struct identity *me,
 			return CLIENT_EXIT_USAGE;
 	memcpy(rcpt + 32 * s->nto, me->x_pub, 32);
 	if ((rec = malloc(BLOCKLIST_MAX_LEN)) == NULL ||
-	    (text = malloc(SHARE_TEXT_MAX)) == NULL ||
 	    RAND_priv_bytes(e, sizeof(e)) != 1 ||
 	    RAND_priv_bytes(ck, sizeof(ck)) != 1 ||
 	    blocklist_seal(me, (uint64_t)time(NULL), e, ck, rcpt, s->nto + 1,
@@ -137,13 +106,10 @@ share_export(const struct share *s, const struct identity *me,
 		fprintf(stderr, "chorus block export: cannot seal the list\n");
 		goto done;
 	}
-	memcpy(text, SHARE_PREFIX, pre);
-	if ((n = encode_base64(rec, len, text + pre, SHARE_TEXT_MAX - pre)) <
-	    0)
-		goto done;
-	len = pre + (size_t)n;
-	text[len++] = '\n';
-	if (share_write(s->out, text, len) == 0) {
+	if (textline_write(s->out, SHARE_PREFIX, rec, len, err,
+	    sizeof(err)) == -1)
+		fprintf(stderr, "chorus block export: %s\n", err);
+	else {
 		fprintf(stderr, "%zu identities shared with %zu contact%s%s%s\n",
 		    b->n, s->nto, s->nto == 1 ? "" : "s", s->out != NULL ?
 		    ", written to " : "", s->out != NULL ? s->out : "");
@@ -153,7 +119,6 @@ done:
 	crypto_wipe(e, sizeof(e));
 	crypto_wipe(ck, sizeof(ck));
 	free(rec);
-	free(text);
 	return rc;
 }
 
@@ -161,33 +126,17 @@ done:
 static ssize_t
 share_read(const char *path, uint8_t *rec)
 {
-	size_t pre = sizeof(SHARE_PREFIX) - 1, n;
-	char *text;
-	ssize_t len = -1;
-	FILE *f;
+	char err[512];
+	ssize_t len;
 
-	if ((text = malloc(SHARE_TEXT_MAX + 1)) == NULL)
-		return -1;
-	if ((f = fopen(path, "re")) == NULL) {
-		fprintf(stderr, "chorus block import: %s: %s\n", path,
-		    strerror(errno));
-		goto done;
-	}
-	n = fread(text, 1, SHARE_TEXT_MAX, f);
-	(void)fclose(f);
-	text[n] = '\0';
-	n = strcspn(text, "\r\n");
-	if (n < pre || memcmp(text, SHARE_PREFIX, pre) != 0 ||
-	    (len = encode_unbase64(text + pre, n - pre, rec,
-	    BLOCKLIST_MAX_LEN)) < 0) {
+	if ((len = textline_read(path, SHARE_PREFIX, rec, BLOCKLIST_MAX_LEN,
+	    err, sizeof(err))) == -1)
+		fprintf(stderr, "chorus block import: %s\n", err);
+	else if (len < 0)
 		fprintf(stderr, "chorus block import: %s: not a shared "
 		    "blocklist (a line \"%s…\", from chorus block export)\n",
 		    path, SHARE_PREFIX);
-		len = -1;
-	}
-done:
-	free(text);
-	return len;
+	return len < 0 ? -1 : len;
 }
 
 /* Open the record and add its IDs to the list as mutes. */

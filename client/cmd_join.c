@@ -427,10 +427,11 @@ join_setup(struct join *j, char *err, size_t errlen)
 	    j->invite, err, errlen) == -1)
 		return -1;
 	if (a->blocklist != NULL) {
-		if (blockfile_read(a->blocklist, &j->blocks, err, errlen) == -1)
-			return -1;
+		/* stat first: a change made while it is read is seen later. */
 		if (stat(a->blocklist, &j->bl_st) == -1)
 			memset(&j->bl_st, 0, sizeof(j->bl_st));
+		if (blockfile_read(a->blocklist, &j->blocks, err, errlen) == -1)
+			return -1;
 	}
 	return 0;
 }

@@ -20,7 +20,6 @@
 #include "chorus/crypto.h"
 #include "chorus/identity.h"
 #include "chorus/record.h"
-#include "chorus/standing.h"
 #include "cli.h"
 #include "client.h"
 #include "invitefile.h"
@@ -122,7 +121,7 @@ mod_admit_value(const char *o, const char *v, struct record_admit *a)
 		d = strtod(v, &end);
 		if (end == v || *end != '\0' || !(d >= 0 && d <= 1))
 			return -1;
-		a->min_standing = (uint16_t)(d * STANDING_MILLI_ONE + 0.5);
+		a->min_standing = (uint16_t)(d * RECORD_STANDING_ONE + 0.5);
 		return 1;
 	}
 	if (strcmp(o, "--joins-per-min") != 0 && strcmp(o, "--burst") != 0)
@@ -130,9 +129,10 @@ mod_admit_value(const char *o, const char *v, struct record_admit *a)
 	errno = 0;
 	n = strtoul(v, &end, 10);
 	if (end == v || *end != '\0' || errno != 0 || n > UINT16_MAX ||
-	    (o[2] == 'b' && (n < 1 || n > RECORD_ADMIT_MAX_BURST)))
+	    (strcmp(o, "--burst") == 0 && (n < 1 ||
+	    n > RECORD_ADMIT_MAX_BURST)))
 		return -1;
-	if (o[2] == 'b')
+	if (strcmp(o, "--burst") == 0)
 		a->burst = (uint16_t)n;
 	else
 		a->joins_per_min = (uint16_t)n;

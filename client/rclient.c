@@ -61,16 +61,25 @@ struct rclient {
 };
 
 
+/* The slot of an epoch's media key, or -1. */
+static int
+rclient_epoch_slot(const struct rclient *rc, uint16_t epoch)
+{
+	int i;
+
+	for (i = 0; i < RCLIENT_EPOCHS; i++)
+		if (rc->epochs[i].used && rc->epochs[i].epoch == epoch)
+			return i;
+	return -1;
+}
+
 /* The media key of an epoch, or NULL. */
 static const uint8_t *
 rclient_epoch_key(const struct rclient *rc, uint16_t epoch)
 {
-	size_t i;
+	int i = rclient_epoch_slot(rc, epoch);
 
-	for (i = 0; i < RCLIENT_EPOCHS; i++)
-		if (rc->epochs[i].used && rc->epochs[i].epoch == epoch)
-			return rc->epochs[i].key;
-	return NULL;
+	return i < 0 ? NULL : rc->epochs[i].key;
 }
 
 /* Keep a media key; the oldest epoch goes.  Send with the newest. */
@@ -249,14 +258,12 @@ rclient_on_roster(struct rclient *rc, const struct ctrl_msg *m)
 static void
 rclient_mixed_epoch(struct rclient *rc, const uint8_t down[MEDIA_KEY_LEN])
 {
-	size_t i;
+	int i;
 
-	for (i = 0; i < RCLIENT_EPOCHS; i++)
-		if (rc->epochs[i].used && rc->epochs[i].epoch == 0) {
-			memcpy(rc->epochs[i].key, down, MEDIA_KEY_LEN);
-			return;
-		}
-	rclient_epoch_add(rc, 0, down);
+	if ((i = rclient_epoch_slot(rc, 0)) >= 0)
+		memcpy(rc->epochs[i].key, down, MEDIA_KEY_LEN);
+	else
+		rclient_epoch_add(rc, 0, down);
 }
 
 /*
@@ -613,13 +620,12 @@ rclient_block(struct rclient *rc, uint8_t op, const uint8_t *ids,
 	struct buf_writer w;
 	size_t i, k;
 
-	if (op == CTRL_BLOCK_CLEAR || n == 0) {
-		if (op != CTRL_BLOCK_CLEAR)
-			return 0;
+	if (op == CTRL_BLOCK_CLEAR) {
 		buf_wr_init(&w, msg, sizeof(msg));
 		(void)ctrl_put_block(&w, op, NULL, NULL, 0);
 		return rclient_send(rc, &w);
 	}
+	/* ADD and REMOVE carry 1..CTRL_MAX_BLOCK IDs: none, no message. */
 	for (i = 0; i < n; i += k) {
 		k = n - i < CTRL_MAX_BLOCK ? n - i : CTRL_MAX_BLOCK;
 		buf_wr_init(&w, msg, sizeof(msg));

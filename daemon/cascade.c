@@ -618,10 +618,8 @@ cascade_link_in(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 	struct cpeer *p;
 	uint8_t place;
 
-	TAILQ_FOREACH(r, &ch->rooms, entry)
-		if (memcmp(r->id, c->room_id, ROOM_ID_LEN) == 0)
-			break;
-	if (r == NULL || (rc = r->cascade) == NULL) {
+	if ((r = room_find(ch, c->room_id)) == NULL ||
+	    (rc = r->cascade) == NULL) {
 		chorus_send_error(cs, CTRL_E_UNKNOWN_ROOM, CTRL_LINK);
 		return;
 	}

@@ -222,6 +222,8 @@ void	chorus_tick_arm(struct chorus *);
 json_t	*chorus_drops_json(const struct chorus *);
 
 /* room.c */
+/* The room with this ID on the node, or NULL. */
+struct room *room_find(struct chorus *, const uint8_t id[ROOM_ID_LEN]);
 void	room_control(struct chorus *, struct csess *, const uint8_t *msg,
 	    size_t len);
 void	room_media(struct chorus *, struct csess *, const uint8_t *frame,

@@ -15,12 +15,6 @@
 #include "node.h"
 #include "store.h"
 
-static int
-guard_cmp(const void *a, const void *b)
-{
-	return memcmp(a, b, GUARD_ID_LEN);
-}
-
 /* Index of id in ids[n], or where it would go (*found 0). */
 static size_t
 guard_find(uint8_t (*ids)[GUARD_ID_LEN], size_t n, const uint8_t *id,
@@ -68,6 +62,16 @@ guard_grow(uint8_t (**ids)[GUARD_ID_LEN], uint8_t **flags, size_t n,
 	return 0;
 }
 
+/* 1 if id is in ids[n]. */
+static int
+guard_has(uint8_t (*ids)[GUARD_ID_LEN], size_t n, const uint8_t *id)
+{
+	int found;
+
+	(void)guard_find(ids, n, id, &found);
+	return found;
+}
+
 /* Insert id at pos of ids[n] (room for it made). */
 static void
 guard_insert(uint8_t (*ids)[GUARD_ID_LEN], size_t n, size_t pos,
@@ -75,6 +79,16 @@ guard_insert(uint8_t (*ids)[GUARD_ID_LEN], size_t n, size_t pos,
 {
 	memmove(ids[pos + 1], ids[pos], (n - pos) * GUARD_ID_LEN);
 	memcpy(ids[pos], id, GUARD_ID_LEN);
+}
+
+/* Take entry pos out of ids[n] (and flags[n], if given). */
+static void
+guard_remove(uint8_t (*ids)[GUARD_ID_LEN], uint8_t *flags, size_t n,
+    size_t pos)
+{
+	memmove(ids[pos], ids[pos + 1], (n - pos - 1) * GUARD_ID_LEN);
+	if (flags != NULL)
+		memmove(flags + pos, flags + pos + 1, n - pos - 1);
 }
 
 /* Add id to d once (from_conf marks a configuration line): 0 or -1. */
@@ -144,17 +158,13 @@ guard_deny_free(struct guard_deny *d)
 int
 guard_denied(const struct guard_deny *d, const uint8_t *id)
 {
-	return d->n > 0 && bsearch(id, d->ids, d->n, GUARD_ID_LEN,
-	    guard_cmp) != NULL;
+	return guard_has(d->ids, d->n, id);
 }
 
 int
 guard_deny_add(struct node *node, struct guard_deny *d, const uint8_t *id)
 {
-	int found;
-
-	(void)guard_find(d->ids, d->n, id, &found);
-	if (found)
+	if (guard_has(d->ids, d->n, id))
 		return 0;
 	if (node->store == NULL ||
 	    store_deny_add(node->store, id, (int64_t)time(NULL)) == -1)
@@ -175,9 +185,7 @@ guard_deny_del(struct node *node, struct guard_deny *d, const uint8_t *id)
 		return -2;
 	if (node->store == NULL || store_deny_del(node->store, id) == -1)
 		return -3;
-	memmove(d->ids[pos], d->ids[pos + 1], (d->n - pos - 1) * GUARD_ID_LEN);
-	memmove(d->from_conf + pos, d->from_conf + pos + 1, d->n - pos - 1);
-	d->n--;
+	guard_remove(d->ids, d->from_conf, d->n--, pos);
 	return 0;
 }
 
@@ -202,8 +210,7 @@ guard_deny_json(const struct guard_deny *d)
 int
 guard_blocks_has(const struct guard_blocks *b, const uint8_t *id)
 {
-	return b->n > 0 && bsearch(id, b->ids, b->n, GUARD_ID_LEN,
-	    guard_cmp) != NULL;
+	return guard_has(b->ids, b->n, id);
 }
 
 int
@@ -232,8 +239,7 @@ guard_blocks_del(struct guard_blocks *b, const uint8_t *id)
 	pos = guard_find(b->ids, b->n, id, &found);
 	if (!found)
 		return 0;
-	memmove(b->ids[pos], b->ids[pos + 1], (b->n - pos - 1) * GUARD_ID_LEN);
-	b->n--;
+	guard_remove(b->ids, NULL, b->n--, pos);
 	return 1;
 }
 

@@ -41,7 +41,7 @@ room_mode(const struct room *r)
 	return r->policy.mixed ? CTRL_MODE_MIXED : CTRL_MODE_E2E;
 }
 
-static struct room *
+struct room *
 room_find(struct chorus *ch, const uint8_t id[ROOM_ID_LEN])
 {
 	struct room *r;

@@ -148,7 +148,6 @@ static const char *const store_sql[STORE_NSTMT] = {
 	    "VALUES(?1, ?2, ?3) ON CONFLICT(blocker, target) DO NOTHING",
 	[STORE_BLOCK_DEL] = "DELETE FROM blocks WHERE blocker = ?1 AND "
 	    "target = ?2",
-	[STORE_BLOCK_CLEAR] = "DELETE FROM blocks WHERE blocker = ?1",
 	[STORE_BLOCK_COUNT] = "SELECT count(*) FROM blocks",
 	[STORE_BLOCK_TRIM] = "DELETE FROM blocks WHERE rowid IN "
 	    "(SELECT rowid FROM blocks ORDER BY since LIMIT ?1)",

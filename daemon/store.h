@@ -297,16 +297,14 @@ struct store_block {
 
 /*
  * add: blocker reports a block on target (a repeat keeps the first
- * since); at most max_rows blocks, the oldest evicted.  del: one block;
- * clear: all of blocker's.  on: up to max blocks on target, newest
- * first, into out; the count, or -1.  prune: blocks reported before
- * before_ts.
+ * since); at most max_rows blocks, the oldest evicted.  del: one block.
+ * on: up to max blocks on target, newest first, into out; the count, or
+ * -1.  prune: blocks reported before before_ts.
  */
 int	store_block_add(struct store *, const uint8_t *blocker,
 	    const uint8_t *target, int64_t now, size_t max_rows);
 int	store_block_del(struct store *, const uint8_t *blocker,
 	    const uint8_t *target);
-int	store_block_clear(struct store *, const uint8_t *blocker);
 int	store_block_on(struct store *, const uint8_t *target,
 	    struct store_block *out, size_t max);
 int	store_block_prune(struct store *, int64_t before_ts,

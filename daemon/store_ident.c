@@ -128,12 +128,6 @@ store_block_del(struct store *s, const uint8_t *blocker,
 }
 
 int
-store_block_clear(struct store *s, const uint8_t *blocker)
-{
-	return store_ids_run(s, STORE_BLOCK_CLEAR, blocker, NULL, __func__);
-}
-
-int
 store_block_on(struct store *s, const uint8_t *target,
     struct store_block *out, size_t max)
 {

@@ -14,6 +14,12 @@
 #include <string.h>
 
 #include "chorus/cascade.h"
+#include "chorus/ctrl.h"
+#include "chorus/record.h"
+
+/* A place is a CASCADE record's, travels in PEERS, and is a graph bit. */
+_Static_assert(CASCADE_MAX_PLACE == RECORD_MAX_CASCADE &&
+    CTRL_MAX_PLACE == RECORD_MAX_CASCADE, "one limit on cascade places");
 
 /* Bits 1..CASCADE_MAX_PLACE: the places that exist. */
 #define CASCADE_PLACES_MASK \

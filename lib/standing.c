@@ -23,7 +23,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chorus/record.h"
 #include "chorus/standing.h"
+
+/* A room's min_standing (ADMIT) is compared with standing_milli(). */
+_Static_assert(STANDING_MILLI_ONE == RECORD_STANDING_ONE,
+    "standing in thousandths: one unit for records and the library");
 
 /* x clamped to [0, 1]; NaN counts as 0. */
 static double
