@@ -13,7 +13,7 @@ make_room() {
 	[ -f "$T_DIR/owner.key" ] ||
 		"$CHORUS" keygen --out "$T_DIR/owner.key" >/dev/null
 	ROOMKEY="$T_DIR/room.$RANDOM$RANDOM.key"
-	LINK=$("$CHORUS" room create --node "127.0.0.1:$PORT" \
+	LINK=$("$CHORUS" room create --node "${NODE_HOST:-127.0.0.1}:$PORT" \
 	    --node-key "$(node_key)" --identity "$T_DIR/owner.key" \
 	    --room-key "$ROOMKEY" "$@" 2>"$T_DIR/create.err")
 }
