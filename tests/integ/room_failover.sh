@@ -118,7 +118,23 @@ is "$(jq -r .node "$T_DIR/s.json")" "127.0.0.1:$op" "the speaker moved to the st
 
 # --- drain -----------------------------------------------------------------
 # The survivor and a new node C; drain whichever the room lives on.
+# Clients reach both through a 40 ms hop (lossy_relay.py, no loss): on
+# the bare loopback nothing is in flight when a member moves, so even a
+# break-before-make move would lose no frame; here one would.
 node C; ok $? "node C starts"
+# delayed NAME: NAME_PORT becomes a relay's, 40 ms in front of the node.
+delayed() {
+	local rp np
+	rp=$(free_port)
+	eval "np=\$${1}_PORT"
+	python3 "$top_srcdir/tests/integ/lossy_relay.py" "$rp" "$np" 0 40 0 \
+	    "$T_DIR/relay.$1.json" &
+	EXTRA_PIDS+=($!)
+	eval "${1}_PORT=$rp"
+}
+delayed "$OTHER_NODE"
+delayed C
+sleep 0.3
 room_on "$OTHER_NODE" C; ok $? "a second room on the survivor and C"
 SURV=$OTHER_NODE
 run_room 6
