@@ -434,8 +434,13 @@ room_standby(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		chorus_send_error(cs, CTRL_E_ALREADY_IN_ROOM, CTRL_STANDBY);
 		return;
 	}
-	if ((r = room_admit(ch, cs, c)) == NULL)
+	if ((r = room_admit(ch, cs, c)) == NULL) {
+		/* Refused now (a ban since, a drain): no standby any more. */
+		if (cs->standby != NULL && memcmp(cs->standby->id, c->room_id,
+		    sizeof(cs->standby->id)) == 0)
+			room_unstandby(cs);
 		return;
+	}
 	if (cs->standby != r) {
 		if (r->nstandby >= r->limit) {
 			chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_STANDBY);
@@ -587,6 +592,21 @@ room_keep_record(struct room *r, const uint8_t rec[RECORD_LEN])
 	memcpy(r->records[r->nrecords++], rec, RECORD_LEN);
 }
 
+/* A banned identity keeping the room warm here is told, and dropped. */
+static void
+room_unstandby_banned(struct chorus *ch, struct room *r, const uint8_t *id)
+{
+	struct csess *cs;
+
+	TAILQ_FOREACH(cs, &ch->sessions, entry)
+		if (cs->standby == r && memcmp(cs->ed_pub, id,
+		    CRYPTO_ED25519_PUB_LEN) == 0) {
+			log_info("chorus: room %s: a standby banned", r->fpr);
+			chorus_send_error(cs, CTRL_E_BANNED, CTRL_STANDBY);
+			room_unstandby(cs);
+		}
+}
+
 /*
  * Apply a record to the room: kept, sent to the members, and a kick or
  * ban carried out.  0, or the ERROR code to refuse it with.
@@ -632,6 +652,8 @@ room_apply_record(struct chorus *ch, struct room *r,
 		    CTRL_E_KICKED : CTRL_E_BANNED, 0);
 		room_leave(ch, target->cs, "removed by a moderator");
 	}
+	if (rec.kind == RECORD_BAN)
+		room_unstandby_banned(ch, r, rec.target);
 	return 0;
 }
 

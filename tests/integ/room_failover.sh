@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/integ/lib.sh"
 . "$top_srcdir/tests/integ/roomlib.sh"
 [ -n "$PYNUM" ] || skip_all "python3-numpy is needed"
-plan 33
+plan 38
 
 EXTRA_PIDS=()
 cleanup_extra() {
@@ -170,4 +170,31 @@ is $? 0 "a one-node room's member stays through its node's drain"
 # stays in the room, on the draining node, to the end of its time.)
 check "... to the end ($(jq .duration_s "$T_DIR/one.json") s of 3)" \
     jq -e '.duration_s > 2.5' "$T_DIR/one.json"
+
+# --- a ban reaches the standby ----------------------------------------------
+# A member keeps the room warm on the other node; when the owner bans it,
+# that node drops the standby at once (not at session-timeout).
+# (Both earlier nodes have drained by now: two new ones.)
+node D && node E; ok $? "nodes D and E start"
+room_on D E; ok $? "a third room, on D and E"
+"$CHORUS" keygen --out "$T_DIR/m.key" >/dev/null
+"$CHORUS" join "$LINK" --identity "$T_DIR/m.key" --duration 8 \
+    >/dev/null 2>"$T_DIR/m.err" &
+M=$!
+sb=$E_BASE
+for i in $(seq 30); do
+	[ "$(($(standbys "$sb") + $(standbys "$D_BASE")))" = 1 ] && break
+	sleep 0.2
+done
+is "$(($(standbys "$sb") + $(standbys "$D_BASE")))" 1 "the member has a standby"
+"$CHORUS" ban "$LINK" "$(client_id "$T_DIR/m.key")" \
+    --identity "$T_DIR/owner.key" >/dev/null 2>"$T_DIR/ban.err"
+wait $M
+is $? 6 "the banned member is refused on its node (exit 6)"
+for i in $(seq 10); do
+	[ "$(($(standbys "$sb") + $(standbys "$D_BASE")))" = 0 ] && break
+	sleep 0.1
+done
+is "$(($(standbys "$sb") + $(standbys "$D_BASE")))" 0 \
+    "its standby is gone within a second of the ban"
 finish
