@@ -157,8 +157,12 @@ join_tick_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (join_stop)
+	/* Interrupted in the room: leave it as at the end of --duration. */
+	if (join_stop && !j->done) {
+		if (j->joined)
+			j->exit = CLIENT_EXIT_OK;
 		j->done = 1;
+	}
 	join_blocks_check(j, now);
 	if (!j->joined || j->done)
 		return;

@@ -99,7 +99,7 @@ hosts_first(const struct room_link *l, const char *url, size_t *order,
 	    netrec_room_locator(nid, l->room_id, loc) == -1 ||
 	    (doc = hosts_lookup(url, who, loc)) == NULL)
 		return -1;
-	/* Hosts as the node lists them; each link node once. */
+	/* Hosts as the node lists them, newest first; each link node once. */
 	json_array_foreach(json_object_get(doc, "hosts"), i, e) {
 		const char *t = json_string_value(json_object_get(e,
 		    "noise_key"));

@@ -210,8 +210,8 @@ net_rooms_desc(const struct netrec *r, void *arg)
 }
 
 /*
- * GET /api/v1/network/rooms/LOCATOR: the nodes that announce the room;
- * "looking": true while the DHT is being asked.  The hosts' Noise keys
+ * GET /api/v1/network/rooms/LOCATOR: the nodes that announce the room,
+ * newest announcement first; "looking": true while the DHT is being asked.  The hosts' Noise keys
  * come from their stored descriptors, in one pass.
  */
 json_t *
@@ -230,15 +230,24 @@ net_rooms_json(struct net_rooms *nr, const char *text)
 		return NULL;
 	for (i = 0; i < NET_ROOMS_SEEN; i++) {
 		const struct net_room_seen *s = &nr->seen[i];
+		size_t j;
 
 		if (s->expires <= now || memcmp(s->locator, loc,
 		    sizeof(loc)) != 0)
 			continue;
+		/* Newest first: a host that died stops announcing. */
+		for (j = f.n++; j > 0 && f.hosts[j - 1]->issued < s->issued;
+		    j--)
+			f.hosts[j] = f.hosts[j - 1];
+		f.hosts[j] = s;
+	}
+	for (i = 0; i < f.n; i++) {
+		const struct net_room_seen *s = f.hosts[i];
+
 		encode_base32(s->signer, sizeof(s->signer), id, sizeof(id));
 		json_array_append_new(f.list, json_pack("{s:s, s:n, s:I, s:I}",
 		    "node", id, "noise_key", "members", (json_int_t)s->members,
 		    "issued", (json_int_t)s->issued));
-		f.hosts[f.n++] = s;
 	}
 	/* Asked again sooner while nothing is known (an async DHT get). */
 	at = net_rooms_ask(nr, loc, now, f.n > 0);

@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/integ/netns.sh"
 . "$top_srcdir/tests/integ/roomlib.sh"
 [ -n "$PYNUM" ] || skip_all "python3-numpy is needed"
-plan 14
+plan 18
 
 node_up() { net_node "$1" testnet "$CHORUSD" "${2:-}"; }
 key() { net_get "$1" /api/v1/status | jq -r .node.noise_key; }
@@ -72,7 +72,51 @@ contains "$T_DIR/late.err" "the room lives on node 127\.0\.0\.1:$UDP2" \
 is "$(jq -r .node "$T_DIR/late.json")" "127.0.0.1:$UDP2" "and joins there"
 check "it hears the member ($(jq .received.frames "$T_DIR/late.json") frames)" \
     jq -e '.received.frames > 20' "$T_DIR/late.json"
-kill "$M" 2>/dev/null; wait "$M" 2>/dev/null
+
+# Two hosts: the list comes newest announcement first, so after a move a
+# late joiner tries the live host before one that went quiet.  A node's
+# table fills newest-inserted first and a host's later announcement
+# updates its old place, so the order is made here the other way round:
+# node 2 announced first, node 1 next, then node 2 again.
+ONLY1="chorus://JOIN?node=127.0.0.1:$UDP1&key=$K1&room=$ROOM#$SECRET"
+ID1=$(net_get 1 /api/v1/status | jq -r .node.id)
+hosts2() { net_get 2 "/api/v1/network/rooms/$LOC" >"$T_DIR/hosts2"; }
+sleep 1.1	# the announcements give their time in seconds
+"$CHORUS" join "$ONLY1" --duration 10 >/dev/null 2>"$T_DIR/m1.err" &
+M1=$!
+# Node 2 is asked only once node 1 has put its announcement: a node that
+# found something asks the DHT again only after 30 s.
+for _ in $(seq 40); do
+	net_get 1 "/api/v1/network/rooms/$LOC" | jq -e --arg a "$ID1" \
+	    'any(.hosts[]; .node == $a)' >/dev/null && break
+	sleep 0.25
+done
+for _ in $(seq 40); do
+	hosts2; [ "$(jq '.hosts | length' "$T_DIR/hosts2")" = 2 ] && break
+	sleep 0.25
+done
+is "$(jq '.hosts | length' "$T_DIR/hosts2")" 2 "a member on node 1 makes two hosts"
+kill -TERM "$M"; wait "$M"
+is $? 0 "a member interrupted by SIGTERM exits 0"
+for _ in $(seq 40); do
+	[ "$(net_get 2 /api/v1/rooms | jq .members)" = 0 ] && break
+	sleep 0.1
+done
+is "$(net_get 2 /api/v1/rooms | jq .members)" 0 "... and has left the room"
+sleep 1.1
+"$CHORUS" join "$ONLY2" --duration 4 >/dev/null 2>"$T_DIR/m2.err" &
+M=$!
+NEWER='(.hosts | map(select(.node == $b))[0].issued) >
+    (.hosts | map(select(.node == $a))[0].issued)'
+for _ in $(seq 40); do
+	hosts2
+	jq -e --arg a "$ID1" --arg b "$ID2" "$NEWER" "$T_DIR/hosts2" \
+	    >/dev/null && break
+	sleep 0.25
+done
+is "$(jq -r '[.hosts[].node] | join(",")' "$T_DIR/hosts2")" "$ID2,$ID1" \
+    "node 2 announced again: it comes first ($(jq -c '[.hosts[].issued]' "$T_DIR/hosts2"))"
+kill "$M" "$M1" 2>/dev/null; wait "$M" "$M1" 2>/dev/null
 
 # Privacy: room records are never stored; the room ID appears nowhere.
 is "$(sqlite3 "$T_DIR/n3/state/chorus.db" "SELECT count(*) FROM netrecs WHERE kind = 4")" 0 \
