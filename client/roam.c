@@ -112,7 +112,10 @@ roam_give_up(struct roam *ro, struct leg *l, unsigned code, uint8_t about)
 		ro->cb.rc.failed(l->rc, ro->arg);
 }
 
-/* Join node (a fresh session) as the active leg. */
+/*
+ * Join node (a fresh session) as the active leg; -1, and no leg, when
+ * its session cannot even start (a socket error: no route, say).
+ */
 static int
 roam_join_node(struct roam *ro, size_t node)
 {
@@ -121,8 +124,34 @@ roam_join_node(struct roam *ro, size_t node)
 	if ((l = roam_leg_new(ro, node)) == NULL)
 		return -1;
 	l->st = LEG_JOINING;
+	if (rclient_join(l->rc) == -1) {
+		roam_kill(ro, l);
+		return -1;
+	}
 	ro->act = l;
-	return rclient_join(l->rc);
+	return 0;
+}
+
+/*
+ * Before the first join: the ranked nodes from try ro->tries on, until
+ * one's session starts; a node whose session cannot start is passed
+ * over as one that refused.  -1 when none is left.
+ */
+static int
+roam_join_from(struct roam *ro)
+{
+	size_t node;
+
+	for (; ro->tries < ro->o.norder; ro->tries++) {
+		node = ro->o.order[ro->tries];
+		if (roam_join_node(ro, node) == 0)
+			return 0;
+		roam_rest(ro, node, ROAM_BAD_MS);
+		if (ro->tries + 1 < ro->o.norder && ro->cb.passed != NULL)
+			ro->cb.passed(ro, node, "cannot start a session",
+			    ro->arg);
+	}
+	return -1;
 }
 
 /*
@@ -133,7 +162,7 @@ static void
 roam_join_failed(struct roam *ro, struct leg *l, unsigned code,
     uint8_t about)
 {
-	size_t node;
+	size_t node = SIZE_MAX;
 
 	roam_rest(ro, l->node, code == CTRL_E_UNKNOWN_ROOM ?
 	    ROAM_NO_ROOM_MS : ROAM_BAD_MS);
@@ -148,23 +177,20 @@ roam_join_failed(struct roam *ro, struct leg *l, unsigned code,
 	}
 	if (ro->first_code == 0 && !ro->ever_joined)
 		ro->first_code = code;
-	if (!ro->ever_joined && ++ro->tries < ro->o.norder)
-		node = ro->o.order[ro->tries];
-	else if (ro->ever_joined && ++ro->tries < ro->o.norder &&
-	    roam_next_node(ro, l->node, l->node, &node) == 0)
-		;
-	else
-		node = SIZE_MAX;
-	if (node != SIZE_MAX) {
+	if (++ro->tries < ro->o.norder && (!ro->ever_joined ||
+	    roam_next_node(ro, l->node, l->node, &node) == 0)) {
 		if (ro->cb.passed != NULL)
 			ro->cb.passed(ro, l->node, code != 0 ?
 			    ctrl_code_text(code) :
 			    conn_strerror(rclient_conn(l->rc)), ro->arg);
-		roam_kill(ro, l);
 		if (ro->act == l)
 			ro->act = NULL;
-		(void)roam_join_node(ro, node);
-		return;
+		if ((!ro->ever_joined && roam_join_from(ro) == 0) ||
+		    (ro->ever_joined && roam_join_node(ro, node) == 0)) {
+			roam_kill(ro, l);
+			return;
+		}
+		ro->act = l;	/* nowhere left: it ends with this one */
 	}
 	if (!ro->ever_joined && ro->first_code != 0)
 		code = ro->first_code;
@@ -390,10 +416,20 @@ roam_move(struct roam *ro, const char *why, int dead, int failover)
 	ro->tries = 0;
 	if (to != NULL) {
 		to->st = LEG_JOINING;
-		ro->act = to;
-		(void)rclient_join(to->rc);
+		if (rclient_join(to->rc) == 0) {
+			ro->act = to;
+			return;
+		}
+		roam_kill(ro, to);
+	} else if (roam_join_node(ro, node) == 0)
+		return;
+	/* The new session could not even start: back, or the end. */
+	if (ro->old != NULL) {
+		ro->act = ro->old;
+		ro->act->st = LEG_JOINED;
+		ro->old = NULL;
 	} else
-		(void)roam_join_node(ro, node);
+		roam_give_up(ro, from, 0, 0);
 }
 
 static void
@@ -541,7 +577,7 @@ roam_free(struct roam *ro)
 int
 roam_start(struct roam *ro)
 {
-	int r = roam_join_node(ro, ro->o.order[0]);
+	int r = roam_join_from(ro);
 
 	/* The stream starts where the first session's random start is. */
 	if (ro->act != NULL)

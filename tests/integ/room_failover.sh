@@ -9,7 +9,7 @@
 . "$top_srcdir/tests/integ/lib.sh"
 . "$top_srcdir/tests/integ/roomlib.sh"
 [ -n "$PYNUM" ] || skip_all "python3-numpy is needed"
-plan 38
+plan 39
 
 EXTRA_PIDS=()
 cleanup_extra() {
@@ -197,4 +197,17 @@ for i in $(seq 10); do
 done
 is "$(($(standbys "$sb") + $(standbys "$D_BASE")))" 0 \
     "its standby is gone within a second of the ban"
+
+# --- a node whose session cannot start -------------------------------------
+# E does not know this room; the link's other node is the broadcast
+# address, where a datagram cannot even be sent (EACCES).  The join must
+# end with E's answer, not wait for ever (timeout's 124).
+"$CHORUS" room create --node "127.0.0.1:$D_PORT" --node-key "$D_KEY" \
+    --identity "$T_DIR/owner.key" --room-key "$T_DIR/room.d.key" \
+    >"$T_DIR/d.link" 2>/dev/null
+L=$(cat "$T_DIR/d.link")
+ROOM=${L#*&room=}; ROOM=${ROOM%%#*}
+timeout 20 "$CHORUS" join "chorus://JOIN?node=127.0.0.1:$E_PORT&key=$E_KEY&node=255.255.255.255:$D_PORT&key=$D_KEY&room=$ROOM#${L#*#}" \
+    --duration 2 >/dev/null 2>"$T_DIR/nostart.err"
+is $? 8 "a next node whose session cannot start ends the join (E: no such room)"
 finish
