@@ -114,7 +114,8 @@ roam_give_up(struct roam *ro, struct leg *l, unsigned code, uint8_t about)
 
 /*
  * Join node (a fresh session) as the active leg; -1, and no leg, when
- * its session cannot even start (a socket error: no route, say).
+ * its session cannot even start (connect() refused: no route to it, a
+ * broadcast address).  The JOIN waits in the session until it is up.
  */
 static int
 roam_join_node(struct roam *ro, size_t node)
@@ -124,12 +125,19 @@ roam_join_node(struct roam *ro, size_t node)
 	if ((l = roam_leg_new(ro, node)) == NULL)
 		return -1;
 	l->st = LEG_JOINING;
-	if (rclient_join(l->rc) == -1) {
-		roam_kill(ro, l);
-		return -1;
-	}
 	ro->act = l;
+	(void)rclient_join(l->rc);
 	return 0;
+}
+
+/* A move the old node lives through came to nothing: stay there. */
+static void
+roam_stay(struct roam *ro)
+{
+	ro->act = ro->old;
+	ro->act->st = LEG_JOINED;
+	ro->old = NULL;
+	ro->sby_retry_usec = conn_now_usec() + ROAM_RETRY_MS * 1000ULL;
 }
 
 /*
@@ -166,13 +174,9 @@ roam_join_failed(struct roam *ro, struct leg *l, unsigned code,
 
 	roam_rest(ro, l->node, code == CTRL_E_UNKNOWN_ROOM ?
 	    ROAM_NO_ROOM_MS : ROAM_BAD_MS);
-	/* A move the old node lives through: stay where we were. */
 	if (ro->old != NULL && ro->act == l) {
 		roam_kill(ro, l);
-		ro->act = ro->old;
-		ro->act->st = LEG_JOINED;
-		ro->old = NULL;
-		ro->sby_retry_usec = conn_now_usec() + ROAM_RETRY_MS * 1000ULL;
+		roam_stay(ro);
 		return;
 	}
 	if (ro->first_code == 0 && !ro->ever_joined)
@@ -183,14 +187,11 @@ roam_join_failed(struct roam *ro, struct leg *l, unsigned code,
 			ro->cb.passed(ro, l->node, code != 0 ?
 			    ctrl_code_text(code) :
 			    conn_strerror(rclient_conn(l->rc)), ro->arg);
-		if (ro->act == l)
-			ro->act = NULL;
 		if ((!ro->ever_joined && roam_join_from(ro) == 0) ||
 		    (ro->ever_joined && roam_join_node(ro, node) == 0)) {
 			roam_kill(ro, l);
 			return;
 		}
-		ro->act = l;	/* nowhere left: it ends with this one */
 	}
 	if (!ro->ever_joined && ro->first_code != 0)
 		code = ro->first_code;
@@ -416,19 +417,17 @@ roam_move(struct roam *ro, const char *why, int dead, int failover)
 	ro->tries = 0;
 	if (to != NULL) {
 		to->st = LEG_JOINING;
-		if (rclient_join(to->rc) == 0) {
-			ro->act = to;
-			return;
-		}
-		roam_kill(ro, to);
-	} else if (roam_join_node(ro, node) == 0)
+		ro->act = to;
+		(void)rclient_join(to->rc);
 		return;
-	/* The new session could not even start: back, or the end. */
-	if (ro->old != NULL) {
-		ro->act = ro->old;
-		ro->act->st = LEG_JOINED;
-		ro->old = NULL;
-	} else
+	}
+	if (roam_join_node(ro, node) == 0)
+		return;
+	/* The new session cannot even start: back, or the end. */
+	roam_rest(ro, node, ROAM_BAD_MS);
+	if (ro->old != NULL)
+		roam_stay(ro);
+	else
 		roam_give_up(ro, from, 0, 0);
 }
 

@@ -434,13 +434,8 @@ room_standby(struct chorus *ch, struct csess *cs, const struct ctrl_msg *c)
 		chorus_send_error(cs, CTRL_E_ALREADY_IN_ROOM, CTRL_STANDBY);
 		return;
 	}
-	if ((r = room_admit(ch, cs, c)) == NULL) {
-		/* Refused now (a ban since, a drain): no standby any more. */
-		if (cs->standby != NULL && memcmp(cs->standby->id, c->room_id,
-		    sizeof(cs->standby->id)) == 0)
-			room_unstandby(cs);
+	if ((r = room_admit(ch, cs, c)) == NULL)
 		return;
-	}
 	if (cs->standby != r) {
 		if (r->nstandby >= r->limit) {
 			chorus_send_error(cs, CTRL_E_ROOM_FULL, CTRL_STANDBY);

@@ -41,25 +41,30 @@ run() {
 	    --identity "$dir/owner.key" --room-key "$dir/rk.$2.$1" $flag 2>/dev/null)
 	# One simulator per SIM_PER_PROC members: one process cannot take
 	# in the packets of hundreds (the speakers are in the first).
-	local left=$n k spk=3 pids=
+	# Each starts once the one before is in, with a long handshake
+	# timeout: a thousand handshakes at once on 2 cores time out.
+	local left=$n k spk=3 pids= want=0 m
 	while [ "$left" -gt 0 ]; do
 		k=$((left < SIM_PER_PROC ? left : SIM_PER_PROC))
-		timeout $((DURATION + 60)) nice -n "$SIM_NICE" "$chorus" join \
-		    "$link" --simulate "$k" --speakers "$spk" \
-		    --duration "$DURATION" >/dev/null 2>>"$dir/sim.err" &
+		timeout $((DURATION + 120)) nice -n "$SIM_NICE" "$chorus" join \
+		    "$link" --simulate "$k" --speakers "$spk" --timeout 30 \
+		    --duration $((DURATION + 60)) >/dev/null 2>>"$dir/sim.err" &
 		pids="$pids $!"
-		left=$((left - k)) spk=0
+		left=$((left - k)) spk=0 want=$((want + k))
+		for _ in $(seq 600); do
+			m=$(rooms | jq .members)
+			[ "${m:-0}" -ge "$want" ] && break
+			sleep 0.1
+		done
 	done
 	spids=$pids
-	for _ in $(seq 600); do
-		[ "$(rooms | jq .members)" = "$n" ] && break
-		sleep 0.1
-	done
 	sleep 3
 	c0=$(cputicks "$npid") f0=$(forwarded) t0=$(date +%s.%N)
 	sleep $((DURATION - 5))
 	c1=$(cputicks "$npid") f1=$(forwarded) t1=$(date +%s.%N)
-	for p in $spids; do wait "$p"; done
+	echo "# $2, $1 listeners: $(rooms | jq .members) of $n members in" \
+	    "while measured" >&2
+	for p in $spids; do kill -TERM "$p" 2>/dev/null; wait "$p"; done
 	spids=
 	awk -v c="$((c1 - c0))" -v k="$clk" -v f="$((f1 - f0))" -v t0="$t0" -v t1="$t1" \
 	    'BEGIN { t = t1 - t0; printf "%.4f %.0f\n", c / k / t, f / t }'

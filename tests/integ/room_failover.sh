@@ -127,9 +127,8 @@ delayed() {
 	local rp np
 	rp=$(free_port)
 	eval "np=\$${1}_PORT"
-	python3 "$top_srcdir/tests/integ/lossy_relay.py" "$rp" "$np" 0 40 0 \
-	    "$T_DIR/relay.$1.json" &
-	EXTRA_PIDS+=($!)
+	relay_start "$rp" "$np" 0 40 0 "$T_DIR/relay.$1.json"
+	EXTRA_PIDS+=("$RELAY_PID")
 	eval "${1}_PORT=$rp"
 }
 delayed "$OTHER_NODE"
@@ -178,25 +177,24 @@ check "... to the end ($(jq .duration_s "$T_DIR/one.json") s of 3)" \
 node D && node E; ok $? "nodes D and E start"
 room_on D E; ok $? "a third room, on D and E"
 "$CHORUS" keygen --out "$T_DIR/m.key" >/dev/null
-"$CHORUS" join "$LINK" --identity "$T_DIR/m.key" --duration 8 \
+"$CHORUS" join "$LINK" --identity "$T_DIR/m.key" --duration 30 \
     >/dev/null 2>"$T_DIR/m.err" &
 M=$!
-sb=$E_BASE
+sby_de() { echo $(($(standbys "$D_BASE") + $(standbys "$E_BASE"))); }
 for i in $(seq 30); do
-	[ "$(($(standbys "$sb") + $(standbys "$D_BASE")))" = 1 ] && break
+	[ "$(sby_de)" = 1 ] && break
 	sleep 0.2
 done
-is "$(($(standbys "$sb") + $(standbys "$D_BASE")))" 1 "the member has a standby"
+is "$(sby_de)" 1 "the member has a standby"
 "$CHORUS" ban "$LINK" "$(client_id "$T_DIR/m.key")" \
     --identity "$T_DIR/owner.key" >/dev/null 2>"$T_DIR/ban.err"
 wait $M
 is $? 6 "the banned member is refused on its node (exit 6)"
 for i in $(seq 10); do
-	[ "$(($(standbys "$sb") + $(standbys "$D_BASE")))" = 0 ] && break
+	[ "$(sby_de)" = 0 ] && break
 	sleep 0.1
 done
-is "$(($(standbys "$sb") + $(standbys "$D_BASE")))" 0 \
-    "its standby is gone within a second of the ban"
+is "$(sby_de)" 0 "its standby is gone within a second of the ban"
 
 # --- a node whose session cannot start -------------------------------------
 # E does not know this room; the link's other node is the broadcast

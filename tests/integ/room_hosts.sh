@@ -35,8 +35,8 @@ ONLY2="chorus://JOIN?node=127.0.0.1:$UDP2&key=$K2&room=$ROOM#$SECRET"
 ONE_TWO="chorus://JOIN?node=127.0.0.1:$UDP1&key=$K1&node=127.0.0.1:$UDP2&key=$K2&room=$ROOM#$SECRET"
 
 # A member makes the room live on node 2 (its link names node 2 only).
-tones gen "$T_DIR/tone.wav" 600 12 --lead 0 || skip_all "cannot make a tone"
-"$CHORUS" join "$ONLY2" --send "$T_DIR/tone.wav" --duration 12 \
+tones gen "$T_DIR/tone.wav" 600 60 --lead 0 || skip_all "cannot make a tone"
+"$CHORUS" join "$ONLY2" --send "$T_DIR/tone.wav" --duration 60 \
     >/dev/null 2>"$T_DIR/m.err" &
 M=$!
 
@@ -91,6 +91,7 @@ for _ in $(seq 40); do
 	    'any(.hosts[]; .node == $a)' >/dev/null && break
 	sleep 0.25
 done
+sleep 0.5	# node 1 lists its own at once; the DHT store takes a moment
 for _ in $(seq 40); do
 	hosts2; [ "$(jq '.hosts | length' "$T_DIR/hosts2")" = 2 ] && break
 	sleep 0.25

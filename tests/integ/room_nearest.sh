@@ -44,11 +44,11 @@ delays() {
 	done
 	RELAYS=()
 	for i in 1 2 3; do
-		"$PYNUM" "$top_srcdir/tests/integ/lossy_relay.py" \
-		    "$(eval echo \$R$i)" "127.0.$i.1:$(eval echo \$UDP$i)" \
-		    0 "$(eval echo \$$i)" 0 "$T_DIR/relay$i.json" &
-		RELAYS+=($!)
-		NET_PIDS+=($!)
+		relay_start "$(eval echo \$R$i)" \
+		    "127.0.$i.1:$(eval echo \$UDP$i)" 0 "$(eval echo \$$i)" 0 \
+		    "$T_DIR/relay$i.json"
+		RELAYS+=("$RELAY_PID")
+		NET_PIDS+=("$RELAY_PID")
 	done
 	sleep 0.3
 }

@@ -108,9 +108,8 @@ if [ "$MODE" = relay ]; then
 	diag "$WHY_LO; no VM either (${WHY_VM:-$VM_BROKE}); the same impairment" \
 	    "($NETEM) from tests/integ/lossy_relay.py"
 	RPORT=$(free_port)
-	"$PYNUM" "$top_srcdir/tests/integ/lossy_relay.py" "$RPORT" "$PORT" \
-	    0.05 40 30 "$RELAY_STATS" &
-	RELAY=$!
+	relay_start "$RPORT" "$PORT" 0.05 40 30 "$RELAY_STATS"
+	RELAY=$RELAY_PID
 	NET_PIDS+=("$RELAY")
 	PORT=$RPORT
 	sleep 0.3

@@ -44,3 +44,11 @@ audiocmp() { "${PYNUM:-python3}" "$top_srcdir/tests/integ/audiocmp.py" "$@"; }
 
 # tones gen|check ...: make tones, find them in a recording (tones.py).
 tones() { "${PYNUM:-python3}" "$top_srcdir/tests/integ/tones.py" "$@"; }
+
+# relay_start LISTEN_PORT [HOST:]NODE_PORT LOSS DELAY_MS JITTER_MS STATS:
+# a lossy, delaying hop in front of a node (tests/integ/lossy_relay.py),
+# in the background; its PID in RELAY_PID, for the caller to end.
+relay_start() {
+	"${PYNUM:-python3}" "$top_srcdir/tests/integ/lossy_relay.py" "$@" &
+	RELAY_PID=$!
+}
