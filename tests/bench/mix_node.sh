@@ -66,6 +66,9 @@ run() {
 	    "while measured" >&2
 	for p in $spids; do kill -TERM "$p" 2>/dev/null; wait "$p"; done
 	spids=
+	# run is called in a subshell (< <(run ...)): the exit trap of the
+	# script never sees this node, so it is stopped here.
+	kill -TERM "$npid"; wait "$npid" 2>/dev/null; npid=
 	awk -v c="$((c1 - c0))" -v k="$clk" -v f="$((f1 - f0))" -v t0="$t0" -v t1="$t1" \
 	    'BEGIN { t = t1 - t0; printf "%.4f %.0f\n", c / k / t, f / t }'
 }
