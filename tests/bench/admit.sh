@@ -49,13 +49,7 @@ PY
 port=$(freeport) http=$(freeport)
 sed -i -e "s/^port = .*/port = $port/" \
     -e "s/^http-address = .*/http-address = 127.0.0.1:$http/" "$dir/conf"
-"$chorusd" -c "$dir/conf" -f >>"$dir/node.log" 2>&1 &
-npid=$!
-for _ in $(seq 50); do
-	curl -sf -o /dev/null "http://127.0.0.1:$http/api/v1/status" && break
-	sleep 0.1
-done
-key=$(curl -sf "http://127.0.0.1:$http/api/v1/status" | jq -r .node.noise_key)
+node_run
 tok=$(cat "$dir/state/admin.token")
 room() {
 	"$chorus" room create --node "127.0.0.1:$port" --node-key "$key" \

@@ -46,6 +46,13 @@ node() {
 		echo "max-sessions = 20000"
 		for l in "$@"; do echo "$l"; done
 	} >"$dir/conf"
+	node_run
+	[ -f "$dir/owner.key" ] || "$chorus" keygen --out "$dir/owner.key" >/dev/null
+}
+
+# node_run: start chorusd on $dir/conf (as node wrote it, state kept)
+# and wait for its API; sets $npid, $key.
+node_run() {
 	"$chorusd" -c "$dir/conf" -f >>"$dir/node.log" 2>&1 &
 	npid=$!
 	for _ in $(seq 50); do
@@ -53,5 +60,4 @@ node() {
 		sleep 0.1
 	done
 	key=$(curl -sf "http://127.0.0.1:$http/api/v1/status" | jq -r .node.noise_key)
-	[ -f "$dir/owner.key" ] || "$chorus" keygen --out "$dir/owner.key" >/dev/null
 }

@@ -62,6 +62,18 @@ contains() {
 
 diag() { echo "# $*"; }
 
+# is_soon TRIES WANT DESC CMD...: ask CMD every 0.1 s, up to TRIES times,
+# until it prints WANT; then check its answer as is does.
+is_soon() {
+	local n=$1 want=$2 desc=$3
+	shift 3
+	for _ in $(seq "$n"); do
+		[ "$("$@")" = "$want" ] && break
+		sleep 0.1
+	done
+	is "$("$@")" "$want" "$desc"
+}
+
 # skip_all REASON
 skip_all() { echo "1..0 # SKIP $*"; rm -rf "$T_DIR"; exit 0; }
 

@@ -22,24 +22,8 @@ EID=$(client_id "$T_DIR/e.key")
 write_conf "deny-identity = $DID"
 start; ok $? "chorusd starts (one deny-identity line)"
 make_room; ok $? "a room"
-tones gen "$T_DIR/s.wav" 500 13 --lead 0 && tones gen "$T_DIR/t.wav" 900 13 --lead 0 ||
-	skip_all "cannot make a tone"
-
-BL="$T_DIR/a.blocklist"
-for k in a b; do
-	"$CHORUS" join "$LINK" --identity "$T_DIR/$k.key" --blocklist "$T_DIR/$k.blocklist" \
-	    --record "$T_DIR/$k.wav" --duration 15 --stats json \
-	    >"$T_DIR/$k.json" 2>"$T_DIR/$k.err" &
-	eval "L_$k=\$!"
-done
-A_START=$(date +%s.%N)
-sleep 1
-for k in s t; do
-	"$CHORUS" join "$LINK" --identity "$T_DIR/$k.key" --send "$T_DIR/$k.wav" \
-	    --duration 13.5 --stats json >"$T_DIR/$k.json" 2>"$T_DIR/$k.err" &
-	eval "S_$k=\$!"
-done
-sleep 5
+BL="$T_DIR/a.bl"
+block_scene 13 || skip_all "cannot make a tone"
 BLOCK_AT=$(date +%s.%N)
 "$CHORUS" block add "$SID" --list "$BL" --report
 ok $? "A blocks the 500 Hz speaker (chorus block add)"

@@ -181,20 +181,12 @@ room_on D E; ok $? "a third room, on D and E"
     >/dev/null 2>"$T_DIR/m.err" &
 M=$!
 sby_de() { echo $(($(standbys "$D_BASE") + $(standbys "$E_BASE"))); }
-for i in $(seq 30); do
-	[ "$(sby_de)" = 1 ] && break
-	sleep 0.2
-done
-is "$(sby_de)" 1 "the member has a standby"
+is_soon 60 1 "the member has a standby" sby_de
 "$CHORUS" ban "$LINK" "$(client_id "$T_DIR/m.key")" \
     --identity "$T_DIR/owner.key" >/dev/null 2>"$T_DIR/ban.err"
 wait $M
 is $? 6 "the banned member is refused on its node (exit 6)"
-for i in $(seq 10); do
-	[ "$(sby_de)" = 0 ] && break
-	sleep 0.1
-done
-is "$(sby_de)" 0 "its standby is gone within a second of the ban"
+is_soon 10 0 "its standby is gone within a second of the ban" sby_de
 
 # --- a node whose session cannot start -------------------------------------
 # E does not know this room; the link's other node is the broadcast

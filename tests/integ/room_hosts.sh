@@ -99,11 +99,8 @@ done
 is "$(jq '.hosts | length' "$T_DIR/hosts2")" 2 "a member on node 1 makes two hosts"
 kill -TERM "$M"; wait "$M"
 is $? 0 "a member interrupted by SIGTERM exits 0"
-for _ in $(seq 40); do
-	[ "$(net_get 2 /api/v1/rooms | jq .members)" = 0 ] && break
-	sleep 0.1
-done
-is "$(net_get 2 /api/v1/rooms | jq .members)" 0 "... and has left the room"
+members2() { net_get 2 /api/v1/rooms | jq .members; }
+is_soon 40 0 "... and has left the room" members2
 sleep 1.1
 "$CHORUS" join "$ONLY2" --duration 4 >/dev/null 2>"$T_DIR/m2.err" &
 M=$!

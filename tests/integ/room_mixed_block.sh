@@ -14,22 +14,7 @@ for k in s t a b; do "$CHORUS" keygen --out "$T_DIR/$k.key" >/dev/null; done
 SID=$(client_id "$T_DIR/s.key")
 start; ok $? "chorusd starts"
 make_room --mixed; ok $? "a mixed room"
-tones gen "$T_DIR/s.wav" 500 11 --lead 0 && tones gen "$T_DIR/t.wav" 900 11 --lead 0 ||
-	skip_all "cannot make a tone"
-for k in a b; do
-	"$CHORUS" join "$LINK" --identity "$T_DIR/$k.key" --blocklist "$T_DIR/$k.bl" \
-	    --record "$T_DIR/$k.wav" --duration 13 --stats json \
-	    >"$T_DIR/$k.json" 2>"$T_DIR/$k.err" &
-	eval "L_$k=\$!"
-done
-A_START=$(date +%s.%N)
-sleep 1
-for k in s t; do
-	"$CHORUS" join "$LINK" --identity "$T_DIR/$k.key" --send "$T_DIR/$k.wav" \
-	    --duration 11.5 >/dev/null 2>"$T_DIR/$k.err" &
-	eval "S_$k=\$!"
-done
-sleep 5
+block_scene 11 || skip_all "cannot make a tone"
 BLOCK_AT=$(date +%s.%N)
 "$CHORUS" block add "$SID" --list "$T_DIR/a.bl"
 ok $? "A blocks the 500 Hz speaker"

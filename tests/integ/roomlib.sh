@@ -52,3 +52,31 @@ relay_start() {
 	"${PYNUM:-python3}" "$top_srcdir/tests/integ/lossy_relay.py" "$@" &
 	RELAY_PID=$!
 }
+
+# block_scene SECONDS: the scene of the block tests.  Listeners A and B
+# (identities $T_DIR/a.key, b.key; blocklists $T_DIR/a.bl, b.bl) record
+# SECONDS + 2 s to $T_DIR/a.wav, b.wav with --stats json; a second later
+# speakers S (500 Hz) and T (900 Hz, identities s.key, t.key) send
+# SECONDS of tone; then 5 s pass.  Sets A_START (when the listeners
+# started), L_a, L_b, S_s, S_t.  1 if the tones cannot be made.
+block_scene() {
+	local k
+	tones gen "$T_DIR/s.wav" 500 "$1" --lead 0 &&
+	    tones gen "$T_DIR/t.wav" 900 "$1" --lead 0 || return 1
+	for k in a b; do
+		"$CHORUS" join "$LINK" --identity "$T_DIR/$k.key" \
+		    --blocklist "$T_DIR/$k.bl" --record "$T_DIR/$k.wav" \
+		    --duration "$(($1 + 2))" --stats json \
+		    >"$T_DIR/$k.json" 2>"$T_DIR/$k.err" &
+		eval "L_$k=\$!"
+	done
+	A_START=$(date +%s.%N)
+	sleep 1
+	for k in s t; do
+		"$CHORUS" join "$LINK" --identity "$T_DIR/$k.key" \
+		    --send "$T_DIR/$k.wav" --duration "$1.5" --stats json \
+		    >"$T_DIR/$k.json" 2>"$T_DIR/$k.err" &
+		eval "S_$k=\$!"
+	done
+	sleep 5
+}

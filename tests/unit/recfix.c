@@ -8,6 +8,7 @@
 #include "chorus/record.h"
 #include "chorus/room.h"
 #include "recfix.h"
+#include "../tap.h"
 
 const uint8_t key_tags[NKEYS] = { 0x01, 0x11, 0x21, 0x31, 0x41, 0x51,
     0x81 };
@@ -87,4 +88,32 @@ apply(struct room_policy *p, int signer, uint8_t kind, const uint8_t *target,
     uint64_t issued, uint64_t until)
 {
 	return apply_in(p, room_id, signer, kind, target, issued, until);
+}
+
+size_t
+fill_list(struct room_policy *p, size_t n, size_t every, uint8_t k0,
+    uint8_t k1)
+{
+	uint8_t id[32];
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++) {
+		filler_id(i, id);
+		if (apply(p, OWNER, i % every ? k1 : k0, id, T0, 0) !=
+		    RECORD_OK)
+			bad++;
+	}
+	return bad;
+}
+
+void
+full_refused(struct room_policy *p, uint8_t k0, uint8_t k1,
+    const uint8_t *target, const char *what0, const char *what1)
+{
+	struct room_policy before;
+
+	memcpy(&before, p, sizeof(before));
+	tap_is_int(apply(p, OWNER, k0, target, T0, 0), RECORD_ERR_FULL, what0);
+	tap_is_int(apply(p, OWNER, k1, target, T0, 0), RECORD_ERR_FULL, what1);
+	tap_is_mem(p, &before, sizeof(before), "full list unchanged");
 }

@@ -58,5 +58,15 @@ int	apply_in(struct room_policy *, const uint8_t *rid, int signer,
 /* The same, in room_id. */
 int	apply(struct room_policy *, int signer, uint8_t kind,
 	    const uint8_t *target, uint64_t issued, uint64_t until);
+/*
+ * Fill one of a fresh policy's lists: the owner signs n records at T0
+ * for filler IDs, kind k0 where i % every == 0 and k1 otherwise.  How
+ * many were refused.
+ */
+size_t	fill_list(struct room_policy *, size_t n, size_t every, uint8_t k0,
+	    uint8_t k1);
+/* A full list: kinds k0 and k1 for target refused, and p unchanged. */
+void	full_refused(struct room_policy *, uint8_t k0, uint8_t k1,
+	    const uint8_t *target, const char *what0, const char *what1);
 
 #endif

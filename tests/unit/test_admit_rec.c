@@ -504,26 +504,17 @@ test_policy_allow_stale(struct room_policy *p)
 static void
 test_policy_allow_full(struct room_policy *p)
 {
-	struct room_policy before;
 	uint8_t id[32];
-	size_t i, bad = 0;
+	size_t bad;
 
 	tap_is_int(RECORD_MAX_ALLOWS, 256, "at most 256 allow entries");
 	tap_ok(policy_init(p, pubs[OWNER]) == 0, "policy_init");
-	for (i = 0; i < RECORD_MAX_ALLOWS; i++) {
-		filler_id(i, id);
-		if (apply(p, OWNER, i % 3 ? RECORD_ALLOW : RECORD_DISALLOW, id,
-		    T0, 0) != RECORD_OK)
-			bad++;
-	}
+	bad = fill_list(p, RECORD_MAX_ALLOWS, 3, RECORD_DISALLOW,
+	    RECORD_ALLOW);
 	tap_ok(bad == 0 && p->nallows == RECORD_MAX_ALLOWS,
 	    "256 allows and disallows fill the list");
-	memcpy(&before, p, sizeof(before));
-	tap_is_int(apply(p, OWNER, RECORD_ALLOW, pubs[B], T0, 0),
-	    RECORD_ERR_FULL, "a 257th allow: full");
-	tap_is_int(apply(p, OWNER, RECORD_DISALLOW, pubs[B], T0, 0),
-	    RECORD_ERR_FULL, "a 257th disallow: full");
-	tap_is_mem(p, &before, sizeof(before), "full list unchanged");
+	full_refused(p, RECORD_ALLOW, RECORD_DISALLOW, pubs[B],
+	    "a 257th allow: full", "a 257th disallow: full");
 	tap_is_int(apply(p, OWNER, RECORD_BAN, pubs[B], T0, 0), RECORD_OK,
 	    "the ban list is another list");
 	filler_id(0, id);

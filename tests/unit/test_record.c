@@ -643,20 +643,12 @@ test_policy_full(struct room_policy *p)
 	size_t i, bad = 0;
 
 	tap_ok(policy_init(p, pubs[OWNER]) == 0, "policy_init");
-	for (i = 0; i < RECORD_MAX_MODERATORS; i++) {
-		filler_id(i, id);
-		if (apply(p, OWNER, i % 2 ? RECORD_DEMOTE : RECORD_PROMOTE, id,
-		    T0, 0) != RECORD_OK)
-			bad++;
-	}
+	bad = fill_list(p, RECORD_MAX_MODERATORS, 2, RECORD_PROMOTE,
+	    RECORD_DEMOTE);
 	tap_ok(bad == 0 && p->nmods == RECORD_MAX_MODERATORS,
 	    "32 promotes and demotes fill the moderator list");
-	memcpy(&before, p, sizeof(before));
-	tap_is_int(apply(p, OWNER, RECORD_PROMOTE, pubs[A], T0, 0),
-	    RECORD_ERR_FULL, "a 33rd moderator: full");
-	tap_is_int(apply(p, OWNER, RECORD_DEMOTE, pubs[A], T0, 0),
-	    RECORD_ERR_FULL, "a 33rd demote: full");
-	tap_is_mem(p, &before, sizeof(before), "full list unchanged");
+	full_refused(p, RECORD_PROMOTE, RECORD_DEMOTE, pubs[A],
+	    "a 33rd moderator: full", "a 33rd demote: full");
 	filler_id(1, id);
 	tap_is_int(apply(p, OWNER, RECORD_PROMOTE, id, T0 + 1, 0), RECORD_OK,
 	    "a listed moderator may still be promoted again");
